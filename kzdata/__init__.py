@@ -1,0 +1,114 @@
+"""kzdata: typed, cited tables on Kazakhstan's January 2022 events and the reforms after.
+
+>>> import kzdata
+>>> events = kzdata.events()              # a typed pandas DataFrame
+>>> kzdata.load("sentences").prison_years.dtype
+Int64Dtype()
+
+``import kzdata`` is cheap: it reads no file and imports neither pandas, pandera nor
+frictionless. Loaders read the shipped Parquet files on call; :func:`validate` and
+:func:`schema` import pandera only when called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kzdata.errors import (
+    DataValidationError,
+    IntegrityError,
+    InvalidArgumentError,
+    KzdataError,
+    RawDataError,
+    StableIdError,
+    UnknownEntityError,
+    UnknownTableError,
+)
+from kzdata.load import load, path, tables
+from kzdata.shortcuts import (
+    aliases,
+    authorships,
+    citations,
+    discrepancies,
+    discrepancy_claims,
+    event_actors,
+    events,
+    footnotes,
+    indicator_values,
+    indicators,
+    organizations,
+    people,
+    places,
+    positions,
+    reforms,
+    sections,
+    sentences,
+    sources,
+)
+from kzdata.tables import TableName
+
+if TYPE_CHECKING:
+    from kzdata.schemas import schema
+    from kzdata.validation import ValidationReport, validate
+
+#: Public names imported on first use, each from the module that defines it.
+_LAZY = {
+    "schema": "kzdata.schemas",
+    "validate": "kzdata.validation",
+    "ValidationReport": "kzdata.validation",
+}
+
+__all__ = [
+    "DataValidationError",
+    "IntegrityError",
+    "InvalidArgumentError",
+    "KzdataError",
+    "RawDataError",
+    "StableIdError",
+    "TableName",
+    "UnknownEntityError",
+    "UnknownTableError",
+    "ValidationReport",
+    "__version__",
+    "aliases",
+    "authorships",
+    "citations",
+    "discrepancies",
+    "discrepancy_claims",
+    "event_actors",
+    "events",
+    "footnotes",
+    "indicator_values",
+    "indicators",
+    "load",
+    "organizations",
+    "path",
+    "people",
+    "places",
+    "positions",
+    "reforms",
+    "schema",
+    "sections",
+    "sentences",
+    "sources",
+    "tables",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("kzdata")
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kzdata' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

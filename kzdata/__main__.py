@@ -1,0 +1,8 @@
+"""``python -m kzdata``: the same as the ``kzdata`` command."""
+
+import sys
+
+from kzdata.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Generate ``datapackage.json`` (a Frictionless Tabular Data Package) from the registry.
+
+pandera cannot export a Table Schema and its Frictionless import drops foreign keys,
+so this module writes the descriptor itself, from :data:`kzdata.tables.TABLES`:
+per resource the path, format, encoding, Table Schema fields (type, description,
+constraints, enums), ``primaryKey``, ``foreignKeys``, and the sha256 hash and size
+of the file.
+
+The resources are the canonical CSV files: Frictionless 5 validates Parquet poorly
+(nulls in integer columns, categories), and CSV is what R, Julia and spreadsheets
+read. Each resource also names its Parquet twin under ``kzdata:parquet`` with its
+own hash and size, so :func:`kzdata.verify` can check every shipped file; the
+tests prove the two hold the same values.
+
+The polymorphic references (``record_table`` + ``record_id`` in citations and
+discrepancy claims) cannot be expressed as Table Schema foreign keys; they are
+described under ``kzdata:references`` and checked by :func:`kzdata.validate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from kzdata.tables import TABLE_SCHEMA_TYPES, TABLES, Column, Table
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+PRIMARY_SOURCES = [
+    {
+        "title": "Svante E. Cornell, 'Two years later: Kazakhstan's January events', "
+        "Central Asia-Caucasus Analyst, 2 January 2024 (source_id cornell-2024)",
+    },
+    {
+        "title": "U.S. Congressional Research Service, untitled brief on Kazakhstan's political "
+        "reforms after the January 2022 unrest, late 2022 (source_id crs-2022)",
+    },
+]
+
+
+def file_facts(data: bytes) -> dict[str, Any]:
+    """The ``hash`` and ``bytes`` properties of a file's contents."""
+    return {"hash": f"sha256:{hashlib.sha256(data).hexdigest()}", "bytes": len(data)}
+
+
+def field_descriptor(column: Column) -> dict[str, Any]:
+    """The Table Schema field of one column."""
+    field: dict[str, Any] = {
+        "name": column.name,
+        "type": TABLE_SCHEMA_TYPES[column.kind],
+        "description": column.description,
+    }
+    if column.kind == "boolean":
+        field["trueValues"] = ["true"]
+        field["falseValues"] = ["false"]
+    if column.kind == "url":
+        field["format"] = "uri"
+    constraints: dict[str, Any] = {}
+    if not column.nullable:
+        constraints["required"] = True
+    if column.unique:
+        constraints["unique"] = True
+    if column.enum:
+        constraints["enum"] = list(column.enum)
+    if column.minimum is not None:
+        constraints["minimum"] = int(column.minimum) if float(column.minimum).is_integer() else column.minimum
+    if column.maximum is not None:
+        constraints["maximum"] = int(column.maximum) if float(column.maximum).is_integer() else column.maximum
+    if column.pattern and column.kind == "id":
+        constraints["pattern"] = column.pattern.lstrip("^").rstrip("$")
+    if constraints:
+        field["constraints"] = constraints
+    if column.editorial:
+        field["kzdata:editorial"] = True
+    if column.derived:
+        field["kzdata:derived"] = True
+    return field
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Table Schema of one table."""
+    schema: dict[str, Any] = {
+        "fields": [field_descriptor(c) for c in table.columns],
+        "missingValues": [""],
+        "primaryKey": [table.primary_key],
+    }
+    fks = [
+        {"fields": [col], "reference": {"resource": "" if ref == table.name else ref, "fields": [ref_col]}}
+        for col, ref, ref_col in table.foreign_keys
+    ]
+    if fks:
+        schema["foreignKeys"] = fks
+    return schema
+
+
+def descriptor(
+    version: str,
+    files: dict[str, tuple[bytes, bytes]],
+    *,
+    prefix: str = "",
+) -> dict[str, Any]:
+    """The whole data package descriptor.
+
+    Parameters
+    ----------
+    version
+        The release version.
+    files
+        For each table, its ``(csv bytes, parquet bytes)``.
+    prefix
+        Prepended to every path: ``""`` for the copy inside the package,
+        ``"kzdata/data/"`` for the one at the repository root.
+    """
+    resources = []
+    for table in TABLES:
+        csv_data, parquet_data = files[table.name]
+        resource: dict[str, Any] = {
+            "name": table.name,
+            "title": table.title,
+            "description": table.row + (" " + " ".join(table.notes) if table.notes else ""),
+            "path": f"{prefix}csv/{table.name}.csv",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **file_facts(csv_data),
+            "schema": table_schema(table),
+            "kzdata:parquet": {"path": f"{prefix}{table.name}.parquet", **file_facts(parquet_data)},
+        }
+        if "record_table" in table.column_names:
+            resource["kzdata:references"] = [
+                {
+                    "fields": ["record_table", "record_id"],
+                    "reference": "the primary key of the table named in record_table",
+                }
+            ]
+        resources.append(resource)
+    return {
+        "profile": "tabular-data-package",
+        "name": "kzdata",
+        "title": "kzdata: Kazakhstan's January 2022 events and the reforms that followed",
+        "description": (
+            "Typed, cited tables of the January 2022 unrest in Kazakhstan and the political "
+            "reforms after it: events, people, court sentences, reforms, indicators with "
+            "baselines and targets, and the sources, citations and discrepancies behind them. "
+            "Every record cites a pinpoint in one of two primary documents."
+        ),
+        "version": version,
+        "licenses": [LICENSE],
+        "sources": PRIMARY_SOURCES,
+        "keywords": ["Kazakhstan", "January events", "political reform", "Central Asia"],
+        "resources": resources,
+    }
+
+
+def to_bytes(document: dict[str, Any]) -> bytes:
+    """Serialise a descriptor deterministically (sorted nothing, fixed indentation, final newline)."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

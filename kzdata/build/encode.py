@@ -1,0 +1,90 @@
+"""Turn validated frames into bytes: Parquet and canonical CSV, deterministically.
+
+Determinism matters because a release is cited by its bytes: the same ``raw/``
+must give the same files on any machine. Hence rows sorted by primary key,
+columns in registry order, an explicit Arrow schema, no timestamps, and pinned
+writer versions (pyarrow records its version in every Parquet file).
+
+CSV cells are written in the same canonical form that ``raw/`` requires, so a raw
+value survives raw -> Parquet -> DataFrame -> CSV unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from kzdata.tables import Column, Table
+
+_ARROW_TYPES = {
+    "id": pa.large_string(),
+    "text": pa.large_string(),
+    "url": pa.large_string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.timestamp("ms"),
+}
+
+
+def arrow_type(column: Column) -> pa.DataType:
+    """The Arrow type a column is stored as in Parquet."""
+    if column.kind == "category":
+        return pa.dictionary(pa.int8() if len(column.enum) < 128 else pa.int16(), pa.large_string())
+    return _ARROW_TYPES[column.kind]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The explicit Arrow schema of ``table`` (nullability included)."""
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns])
+
+
+def sort_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by primary key and columns in registry order, with a fresh index."""
+    ordered = frame.loc[:, list(table.column_names)]
+    return ordered.sort_values(table.primary_key, kind="stable").reset_index(drop=True)
+
+
+def parquet_bytes(table: Table, frame: pd.DataFrame) -> bytes:
+    """Encode ``frame`` (already sorted) as a Parquet file with pandas dtype metadata."""
+    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+    sink = io.BytesIO()
+    pq.write_table(arrow, sink, compression="zstd", write_statistics=True)
+    return sink.getvalue()
+
+
+def format_number(value: float) -> str:
+    """Canonical text of a number: ``2500`` not ``2500.0``, ``0.5`` not ``.5``."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def format_cell(column: Column, value: object) -> str:
+    """Canonical CSV text of one cell; missing becomes the empty field."""
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    if column.kind == "boolean":
+        return "true" if value else "false"
+    if column.kind == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+    if column.kind == "number":
+        return format_number(float(value))  # type: ignore[arg-type]
+    if column.kind == "integer":
+        return str(int(value))  # type: ignore[call-overload]
+    return str(value)
+
+
+def csv_bytes(table: Table, frame: pd.DataFrame, *, raw_only: bool = False) -> bytes:
+    """Encode ``frame`` as canonical CSV (all columns, or only the raw ones)."""
+    columns = [c for c in table.columns if not (raw_only and c.derived)]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in columns])
+    for row in zip(*(frame[c.name].tolist() for c in columns), strict=True):
+        writer.writerow([format_cell(c, v) for c, v in zip(columns, row, strict=True)])
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,200 @@
+"""Read one ``raw/<table>.csv`` into a typed DataFrame, collecting every bad cell.
+
+The raw CSV conventions (also in ``docs/raw-format.md``):
+
+* UTF-8 without a byte-order mark, RFC 4180 quoting, a header row that lists
+  exactly the table's raw columns in registry order;
+* an empty field means missing; there are no empty strings;
+* no leading or trailing whitespace and no line breaks inside a field;
+* ids are lower-case slugs, dates ``YYYY-MM-DD``, booleans ``true``/``false``,
+  integers plain digits, numbers plain decimals, categories one of the allowed values.
+
+Parsing never stops at the first problem: each bad cell becomes an :class:`Issue`
+naming file, line, column, value and rule, and the cell becomes missing so the
+remaining checks still run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from kzdata.errors import Issue
+from kzdata.tables import Column, Table
+
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+@dataclass
+class RawTable:
+    """A parsed raw table: the typed frame, the file line of each row, and the issues."""
+
+    table: Table
+    file: str
+    frame: pd.DataFrame
+    lines: list[int] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _show(value: str) -> str:
+    return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
+
+
+def _parse(column: Column, text: str) -> tuple[object, str | None]:
+    """Return ``(value, None)`` or ``(None, rule broken)``."""
+    kind = column.kind
+    if kind in ("text", "id", "url"):
+        if kind == "id" and not _ID.match(text):
+            return None, "an id is a lower-case slug: letters a-z, digits, single hyphens"
+        if kind == "url" and not _URL.match(text):
+            return None, "a URL starts with http:// or https:// and has no spaces"
+        return text, None
+    if kind == "integer":
+        if not _INTEGER.match(text):
+            return None, "an integer is written as plain digits, e.g. 18"
+        return int(text), None
+    if kind == "number":
+        if not _NUMBER.match(text) or not math.isfinite(float(text)):
+            return None, "a number is written as plain decimal digits, e.g. 2500 or 0.5"
+        return float(text), None
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            return None, "a boolean is written true or false"
+        return text == "true", None
+    if kind == "date":
+        if not _DATE.match(text):
+            return None, "a date is written YYYY-MM-DD"
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            return None, "the date does not exist in the calendar"
+    if kind == "category":
+        if text not in column.enum:
+            return None, f"must be one of: {', '.join(column.enum)}"
+        return text, None
+    raise AssertionError(kind)  # pragma: no cover - the registry only uses the kinds above
+
+
+def _array(column: Column, values: list[object]) -> object:
+    kind = column.kind
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype="object"), errors="raise").astype("datetime64[ms]").array
+    if kind == "category":
+        return pd.Categorical(values, categories=list(column.enum))
+    return pd.array(values, dtype=column.pandas_dtype)
+
+
+def read_raw(table: Table, file: Path, label: str) -> RawTable:
+    """Parse ``file`` (shown as ``label`` in messages) against ``table``'s raw columns."""
+    raw = RawTable(table, label, pd.DataFrame())
+    expected = list(table.raw_column_names)
+
+    def whole_file(rule: str, value: str = "-") -> RawTable:
+        raw.issues.append(Issue(label, "-", "-", value, rule))
+        raw.frame = empty_frame(table)
+        return raw
+
+    if not file.exists():
+        return whole_file(f"the file is missing; create it with the header: {','.join(expected)}")
+    data = file.read_bytes()
+    if not data.strip():
+        return whole_file(f"the file is empty; it needs at least the header: {','.join(expected)}")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return whole_file("the file starts with a byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raw.issues.append(
+            Issue(label, f"line {line}", "-", repr(data[exc.start : exc.end]), "the file must be UTF-8 encoded")
+        )
+        raw.frame = empty_frame(table)
+        return raw
+    if "\r" in text:
+        return whole_file("line ends must be \\n (LF), not \\r\\n or \\r")
+
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        return whole_file(f"the header cannot be parsed as CSV: {exc}")
+    if header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        detail = []
+        if missing:
+            detail.append(f"missing {missing}")
+        if extra:
+            detail.append(f"unexpected {extra}")
+        if not detail:
+            detail.append("columns out of order")
+        return whole_file(
+            f"the header must be exactly: {','.join(expected)} ({'; '.join(detail)})", _show(",".join(header))
+        )
+
+    columns: dict[str, list[object]] = {c: [] for c in expected}
+    line = 2
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raw.issues.append(Issue(label, f"line {reader.line_num}", "-", "-", f"malformed CSV: {exc}"))
+            break
+        start_line, line = line, reader.line_num + 1
+        where = f"line {start_line}"
+        if len(row) != len(expected):
+            raw.issues.append(
+                Issue(
+                    label,
+                    where,
+                    "-",
+                    _show(",".join(row)),
+                    f"a row has {len(expected)} fields, this one has {len(row)}",
+                )
+            )
+            continue
+        raw.lines.append(start_line)
+        for column, cell in zip(
+            table.columns if not any(c.derived for c in table.columns) else [c for c in table.columns if not c.derived],
+            row,
+            strict=True,
+        ):
+            value, problem = _cell(column, cell)
+            if problem:
+                raw.issues.append(Issue(label, where, column.name, _show(cell), problem))
+            columns[column.name].append(value)
+    if not raw.lines and not raw.issues:
+        raw.issues.append(Issue(label, "-", "-", "-", "the file has a header but no rows"))
+    frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in table.columns if not c.derived})
+    raw.frame = frame
+    return raw
+
+
+def _cell(column: Column, cell: str) -> tuple[object, str | None]:
+    if cell == "":
+        if column.nullable:
+            return None, None
+        return None, "a value is required (an empty field means missing)"
+    if cell != cell.strip():
+        return None, "no leading or trailing whitespace"
+    if "\n" in cell or "\r" in cell:
+        return None, "no line breaks inside a field"
+    return _parse(column, cell)
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    """A frame with the table's raw columns and dtypes and no rows."""
+    return pd.DataFrame({c.name: _array(c, []) for c in table.columns if not c.derived})

@@ -1,0 +1,109 @@
+"""The exception tree of kzdata.
+
+Every error kzdata raises is a :class:`KzdataError`. Each subclass also inherits the
+built-in exception a caller would naturally catch, so ``except LookupError`` or
+``except ValueError`` keeps working for code that does not know kzdata. Every message
+says what failed, the offending value, what is allowed, and what to do next.
+
+=====================  ==================  ============================================
+exception              also a              raised when
+=====================  ==================  ============================================
+UnknownTableError      LookupError         a table name is not one of kzdata.tables()
+UnknownEntityError     LookupError         resolve() finds no person/organization/place
+InvalidArgumentError   ValueError,         an argument has the wrong type or value
+                       TypeError
+RawDataError           ValueError          the build finds bad rows in raw/ (lists all)
+DataValidationError    ValueError          validate() finds rows breaking a rule
+IntegrityError         OSError             a shipped file is missing, altered or corrupt
+StableIdError          ValueError          the build would drop an id a release shipped
+=====================  ==================  ============================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KzdataError(Exception):
+    """Base class of every error kzdata raises."""
+
+
+class UnknownTableError(KzdataError, LookupError):
+    """A table name that kzdata does not have."""
+
+    def __init__(self, name: object, valid: tuple[str, ...]) -> None:
+        self.name = name
+        self.valid = valid
+        super().__init__(
+            f"unknown table {name!r}; kzdata has these tables: {', '.join(valid)}. Call kzdata.tables() for the list."
+        )
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return str(self.args[0])
+
+
+class UnknownEntityError(KzdataError, LookupError):
+    """No person, organization or place answers to a name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidArgumentError(KzdataError, ValueError, TypeError):
+    """An argument of the wrong type or with a value kzdata cannot use."""
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One failed rule: where (file or table, row, column), the value, and the rule."""
+
+    where: str
+    """``raw/events.csv`` in the build, the table name at run time."""
+    row: str
+    """``line 12`` in the build, ``event_id=...`` at run time, or ``-`` for the whole file."""
+    column: str
+    value: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, {self.row}, column {self.column!r}: value {self.value} breaks rule: {self.rule}"
+
+
+class _IssuesError(KzdataError, ValueError):
+    """An error carrying a list of :class:`Issue`, all reported at once."""
+
+    headline = "problems found"
+    advice = ""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = sorted(issues)
+        lines = [f"{len(self.issues)} {self.headline}:"]
+        lines += [f"  - {issue}" for issue in self.issues]
+        if self.advice:
+            lines.append(self.advice)
+        super().__init__("\n".join(lines))
+
+
+class RawDataError(_IssuesError):
+    """The CSV files in ``raw/`` break one or more rules; nothing was written."""
+
+    headline = "problem(s) in raw/ (nothing was written; the previous build is untouched)"
+    advice = "Fix the listed cells in raw/ and run `kzdata build` again."
+
+
+class DataValidationError(_IssuesError):
+    """Loaded tables break one or more schema or cross-table rules."""
+
+    headline = "validation failure(s)"
+    advice = (
+        "If you did not change the data, run `kzdata verify`: a shipped file may be "
+        "damaged; reinstall kzdata to restore it."
+    )
+
+
+class IntegrityError(KzdataError, OSError):
+    """A shipped data file is missing, altered or unreadable."""
+
+
+class StableIdError(KzdataError, ValueError):
+    """The build would drop or reuse an id that a published release shipped."""

@@ -1,0 +1,110 @@
+"""Read the shipped Parquet files into pandas (or Arrow) tables.
+
+The loaders cost no more than the read they wrap: the Parquet files carry the
+pandas dtypes of the schema (nullable ``Int64``, ``boolean``, ``string``,
+``category`` with the declared categories, ``datetime64[ms]`` dates), so
+``pyarrow.parquet.read_table(...).to_pandas()`` already yields the right types and
+no per-column conversion runs. This module imports neither pandera nor frictionless.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from kzdata import _files
+from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
+from kzdata.tables import TABLE_NAMES, TableName
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+    import pyarrow as pa
+
+Backend = Literal["pandas", "pyarrow"]
+
+
+def tables() -> list[str]:
+    """List the names of kzdata's tables.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> "events" in kzdata.tables()
+    True
+    """
+    return list(TABLE_NAMES)
+
+
+def check_name(name: object) -> TableName:
+    """Return ``name`` if it is a table name; raise a helpful error otherwise."""
+    if not isinstance(name, str):
+        raise InvalidArgumentError(
+            f"a table name must be a string, not {type(name).__name__} ({name!r}); use one of: {', '.join(TABLE_NAMES)}"
+        )
+    if name not in TABLE_NAMES:
+        raise UnknownTableError(name, TABLE_NAMES)
+    return name  # type: ignore[return-value]
+
+
+def path(name: TableName) -> Path:
+    """The Parquet file of table ``name``, for DuckDB, Polars, Spark or Dask users.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> kzdata.path("events").name
+    'events.parquet'
+    """
+    return _files.parquet_path(check_name(name))
+
+
+def read_arrow(name: TableName) -> pa.Table:
+    """Read table ``name`` as a :class:`pyarrow.Table`, turning damage into a clear error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = path(name)
+    try:
+        return pq.read_table(file)
+    except FileNotFoundError:
+        raise IntegrityError(
+            f"the data file of table {name!r} is missing: {file}. "
+            "Reinstall kzdata (pip install --force-reinstall kzdata), or from a source "
+            "checkout run `kzdata build`."
+        ) from None
+    except (pa.ArrowException, OSError) as exc:
+        raise IntegrityError(
+            f"the data file of table {name!r} cannot be read ({exc}): {file}. "
+            "Run `kzdata verify` to see which files are damaged, then reinstall kzdata."
+        ) from None
+
+
+def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Table:
+    """Load table ``name``.
+
+    Parameters
+    ----------
+    name
+        One of :func:`tables`.
+    backend
+        ``"pandas"`` (default) for a :class:`pandas.DataFrame` with the schema's
+        dtypes, or ``"pyarrow"`` for a :class:`pyarrow.Table`.
+
+    Every call reads the file anew, so changing one frame never changes the next.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> people = kzdata.load("people")
+    >>> str(people["person_id"].dtype)
+    'string'
+    """
+    if backend not in ("pandas", "pyarrow"):
+        raise InvalidArgumentError(
+            f"unknown backend {backend!r}; use 'pandas' (a DataFrame) or 'pyarrow' (an Arrow table)"
+        )
+    table = read_arrow(name)
+    if backend == "pyarrow":
+        return table
+    return table.to_pandas()

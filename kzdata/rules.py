@@ -1,0 +1,325 @@
+"""Cross-table and cross-column rules, shared by the build and :func:`kzdata.validate`.
+
+Each rule takes the whole dataset (a mapping of table name to DataFrame, rows in any
+order, a default RangeIndex) and yields :class:`Failure` records that name the table,
+the row position, the column, the value and the rule. The build turns the row
+position into a line of ``raw/<table>.csv``; ``validate()`` turns it into a primary
+key. Every rule is set- or hash-based (``isin``, ``groupby``, ``merge``), never a
+loop over pairs of rows, so its cost grows linearly with the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kzdata.tables import REGISTRY, TABLES, UNCITED_TABLES
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One row breaking one rule."""
+
+    table: str
+    row: int
+    column: str
+    value: object
+    rule: str
+
+
+def _rows(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str) -> Iterator[Failure]:
+    for pos in mask.to_numpy().nonzero()[0]:
+        yield Failure(table, int(pos), column, frame[column].iloc[pos], rule)
+
+
+def foreign_keys(frames: Frames) -> Iterator[Failure]:
+    """Every declared foreign key resolves to an existing primary key."""
+    for table in TABLES:
+        frame = frames[table.name]
+        for column, ref_table, ref_column in table.foreign_keys:
+            values = frame[column]
+            known = frames[ref_table][ref_column]
+            bad = values.notna() & ~values.isin(known)
+            yield from _rows(table.name, frame, bad, column, f"must be an existing {ref_table}.{ref_column}")
+
+
+def _polymorphic(frames: Frames, table: str, *, nullable: bool) -> Iterator[Failure]:
+    frame = frames[table]
+    keys = pd.Series(False, index=frame.index)
+    for ref_table, group in frame.groupby("record_table", observed=True):
+        known = frames[str(ref_table)][REGISTRY[str(ref_table)].primary_key]
+        keys.loc[group.index] = group["record_id"].isin(known)
+    # A missing record_table is either allowed (nullable) or already reported by the schema.
+    dangling = frame["record_table"].notna() & frame["record_id"].notna() & ~keys
+    yield from _rows(table, frame, dangling, "record_id", "must be the primary key of an existing row of record_table")
+    if nullable:
+        half = frame["record_id"].isna() != frame["record_table"].isna()
+        yield from _rows(table, frame, half, "record_id", "record_table and record_id are set together or not at all")
+
+
+def record_references(frames: Frames) -> Iterator[Failure]:
+    """``(record_table, record_id)`` pairs in citations and discrepancy claims resolve."""
+    yield from _polymorphic(frames, "citations", nullable=False)
+    yield from _polymorphic(frames, "discrepancy_claims", nullable=True)
+
+
+def every_record_cited(frames: Frames) -> Iterator[Failure]:
+    """Every record of every fact table has at least one citation."""
+    cited = frames["citations"]
+    for table in TABLES:
+        if table.name in UNCITED_TABLES:
+            continue
+        frame = frames[table.name]
+        ids = cited.loc[cited["record_table"] == table.name, "record_id"]
+        bad = ~frame[table.primary_key].isin(ids)
+        yield from _rows(table.name, frame, bad, table.primary_key, "every record needs at least one row in citations")
+
+
+def citation_locators(frames: Frames) -> Iterator[Failure]:
+    """A citation points into a section of its own document, within the paragraph count."""
+    cit = frames["citations"]
+    sections = frames["sections"].set_index("section_id")
+    sources = frames["sources"].set_index("source_id")
+    owner = cit["section_id"].map(sections["source_id"])
+    yield from _rows(
+        "citations",
+        cit,
+        owner.notna() & (owner != cit["source_id"]),
+        "section_id",
+        "the section must belong to the cited source_id",
+    )
+    count = cit["section_id"].map(sections["paragraph_count"]).astype("Int64")
+    too_far = (cit["paragraph"] > count).fillna(False)
+    yield from _rows("citations", cit, too_far, "paragraph", "must not exceed the section's paragraph_count")
+    neither = cit["paragraph"].isna() & cit["footnote"].isna()
+    yield from _rows("citations", cit, neither, "paragraph", "a citation needs a paragraph, a footnote, or both")
+    kind = cit["source_id"].map(sources["kind"].astype("string"))
+    yield from _rows(
+        "citations",
+        cit,
+        kind == "cited_work",
+        "source_id",
+        "citations point into a primary document (cited works are reached through footnotes)",
+    )
+    notes = frames["footnotes"]["footnote"]
+    bad_fn = cit["footnote"].notna() & ~cit["footnote"].isin(notes)
+    yield from _rows("citations", cit, bad_fn, "footnote", "must be a footnote number present in footnotes")
+
+
+def _interval_columns(table: str) -> list[tuple[str, str, str, str | None]]:
+    """``(start, end, precision, inferred)`` column groups of a table."""
+    names = REGISTRY[table].column_names
+    groups = []
+    for name in names:
+        if name.endswith("_precision"):
+            stem = name[: -len("_precision")]
+            start = "date_start" if stem == "date" else f"{stem}_start"
+            end = "date_end" if stem == "date" else f"{stem}_end"
+            if start in names and end in names:
+                inferred = f"{stem}_inferred"
+                groups.append((start, end, name, inferred if inferred in names else None))
+    return groups
+
+
+def _precision_problems(start: pd.Series, end: pd.Series, precision: pd.Series) -> list[tuple[pd.Series, str, str]]:
+    prec = precision.astype("string")
+    month_end = start + pd.offsets.MonthEnd(0)
+    year_end = start + pd.offsets.YearEnd(0)
+    checks = [
+        (end < start, "end", "the end must not be before the start"),
+        ((prec == "day") & (end != start), "end", "day precision: start and end are the same day"),
+        ((prec == "month") & (start.dt.day != 1), "start", "month precision: the start is the first of the month"),
+        (
+            (prec == "month") & (end != month_end),
+            "end",
+            "month precision: the end is the last day of the start's month",
+        ),
+        (
+            (prec == "year") & ((start.dt.month != 1) | (start.dt.day != 1)),
+            "start",
+            "year precision: the start is 1 January",
+        ),
+        ((prec == "year") & (end != year_end), "end", "year precision: the end is 31 December of the start's year"),
+        (
+            (prec == "range") & (end == start),
+            "end",
+            "range precision: the bounds differ (use day precision for one day)",
+        ),
+    ]
+    return [(mask.fillna(False).astype(bool), col, rule) for mask, col, rule in checks]
+
+
+def date_intervals(frames: Frames) -> Iterator[Failure]:
+    """Every date interval is ordered and agrees with its precision."""
+    for table in TABLES:
+        frame = frames[table.name]
+        for start, end, precision, inferred in _interval_columns(table.name):
+            group = [start, end, precision] + ([inferred] if inferred else [])
+            set_count = sum(frame[c].notna().astype(int) for c in group)
+            partial = (set_count > 0) & (set_count < len(group))
+            yield from _rows(table.name, frame, partial, precision, f"{', '.join(group)} are all set or all empty")
+            for mask, which, rule in _precision_problems(frame[start], frame[end], frame[precision]):
+                yield from _rows(table.name, frame, mask, start if which == "start" else end, rule)
+
+
+def position_dates(frames: Frames) -> Iterator[Failure]:
+    """A position's dates come with their precision and end after they start."""
+    pos = frames["positions"]
+    for date, prec in (("start_date", "start_precision"), ("end_date", "end_precision")):
+        yield from _rows(
+            "positions", pos, pos[date].isna() != pos[prec].isna(), prec, f"{prec} is set exactly when {date} is"
+        )
+        p = pos[prec].astype("string")
+        d = pos[date]
+        off_month = ((p == "month") & (d.dt.day != 1)).fillna(False)
+        off_year = ((p == "year") & ((d.dt.month != 1) | (d.dt.day != 1))).fillna(False)
+        yield from _rows(
+            "positions",
+            pos,
+            off_month | off_year,
+            date,
+            "a month or year date is stored as the first day of that month or year",
+        )
+    yield from _rows(
+        "positions",
+        pos,
+        (pos["end_date"] < pos["start_date"]).fillna(False),
+        "end_date",
+        "the end must not be before the start",
+    )
+
+
+def exactly_one(frames: Frames) -> Iterator[Failure]:
+    """Link rows name exactly one entity."""
+    for table, columns in (
+        ("event_actors", ["person_id", "organization_id"]),
+        ("aliases", ["person_id", "organization_id", "place_id", "reform_id"]),
+    ):
+        frame = frames[table]
+        count = sum(frame[c].notna().astype(int) for c in columns)
+        yield from _rows(table, frame, count != 1, columns[0], f"exactly one of {', '.join(columns)} is set")
+
+
+def indicator_value_rules(frames: Frames) -> Iterator[Failure]:
+    """Shares stay within 0-100, counts are not negative, targets come after baselines."""
+    values = frames["indicator_values"]
+    unit = values["indicator_id"].map(frames["indicators"].set_index("indicator_id")["unit"].astype("string"))
+    share = unit.isin(["percent", "percentile"])
+    yield from _rows(
+        "indicator_values",
+        values,
+        (share & (values["value"] > 100)).fillna(False),
+        "value",
+        "a percent or percentile value is at most 100",
+    )
+    yield from _rows(
+        "indicator_values", values, (values["value"] < 0).fillna(False), "value", "values are not negative"
+    )
+    kind = values["value_kind"].astype("string")
+    baseline = values[kind == "observed"].groupby("indicator_id", observed=True)["date_start"].min()
+    first_year = values["indicator_id"].map(baseline).dt.year
+    early = ((kind == "target") & (values["date_start"].dt.year <= first_year)).fillna(False)
+    yield from _rows(
+        "indicator_values",
+        values,
+        early,
+        "date_start",
+        "a target's year is after the indicator's baseline (earliest observed) year",
+    )
+
+
+def source_rules(frames: Frames) -> Iterator[Failure]:
+    """Cited works carry a footnote number, primary documents none; missing texts have no title."""
+    src = frames["sources"]
+    kind = src["kind"].astype("string")
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "cited_work") & src["footnote"].isna(),
+        "footnote",
+        "a cited work names the first footnote that cites it",
+    )
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "primary_document") & src["footnote"].notna(),
+        "footnote",
+        "a primary document has no footnote number",
+    )
+    yield from _rows(
+        "sources",
+        src,
+        src["text_missing"].fillna(False) & src["title"].notna(),
+        "title",
+        "a source whose footnote text is missing has no title",
+    )
+    fn = frames["footnotes"]
+    fn_kind = fn["source_id"].map(src.set_index("source_id")["kind"].astype("string"))
+    yield from _rows(
+        "footnotes",
+        fn,
+        fn_kind == "primary_document",
+        "source_id",
+        "a footnote cites a cited_work, not a primary document",
+    )
+    dup = fn.duplicated(["footnote", "position"], keep=False)
+    yield from _rows("footnotes", fn, dup, "position", "footnote and position together are unique")
+    first = fn.groupby("source_id")["footnote"].min()
+    listed = src["source_id"].map(first).astype("Int64")
+    wrong = ((kind == "cited_work") & listed.notna() & (listed != src["footnote"])).fillna(False)
+    yield from _rows("sources", src, wrong, "footnote", "equals the lowest footnote that cites the work in footnotes")
+
+
+def discrepancy_sides(frames: Frames) -> Iterator[Failure]:
+    """Every discrepancy has claims on at least two sides."""
+    disc = frames["discrepancies"]
+    sides = frames["discrepancy_claims"].groupby("discrepancy_id")["side"].nunique()
+    count = disc["discrepancy_id"].map(sides).fillna(0)
+    yield from _rows(
+        "discrepancies",
+        disc,
+        count < 2,
+        "discrepancy_id",
+        "a discrepancy has claims on at least two sides in discrepancy_claims",
+    )
+
+
+def events_within_sources(frames: Frames) -> Iterator[Failure]:
+    """An event cannot start after the latest publication date of the documents citing it."""
+    events = frames["events"]
+    cit = frames["citations"]
+    cit = cit[cit["record_table"] == "events"]
+    published = frames["sources"].set_index("source_id")["published_end"]
+    latest = cit.assign(pub=cit["source_id"].map(published)).groupby("record_id")["pub"].max()
+    bound = events["event_id"].map(latest)
+    yield from _rows(
+        "events",
+        events,
+        (events["date_start"] > bound).fillna(False),
+        "date_start",
+        "an event cannot start after the publication of every source that reports it",
+    )
+
+
+RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
+    foreign_keys,
+    record_references,
+    every_record_cited,
+    citation_locators,
+    date_intervals,
+    position_dates,
+    exactly_one,
+    indicator_value_rules,
+    source_rules,
+    discrepancy_sides,
+    events_within_sources,
+)
+
+
+def check(frames: Frames) -> list[Failure]:
+    """Run every rule over ``frames`` and return all failures."""
+    return [failure for rule in RULES for failure in rule(frames)]

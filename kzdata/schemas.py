@@ -1,0 +1,81 @@
+"""pandera schemas, generated from the table registry.
+
+One :class:`pandera.pandas.DataFrameSchema` per table, built from
+:data:`kzdata.tables.TABLES`: dtypes, nullability, uniqueness, allowed values,
+bounds, id and URL patterns, and every column's description. Nothing here is
+written by hand per table, so the schemas cannot drift from the registry.
+
+Importing this module imports pandera; :mod:`kzdata` only imports it when
+:func:`schema` or :func:`kzdata.validate` is called.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+
+from kzdata.load import check_name
+from kzdata.tables import REGISTRY, Column, TableName
+
+
+def dtype_of(column: Column) -> object:
+    """The exact pandas dtype of ``column`` (categories in their declared order)."""
+    if column.kind == "category":
+        return pd.CategoricalDtype(categories=list(column.enum), ordered=False)
+    return column.pandas_dtype
+
+
+def _checks(column: Column) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column.minimum is not None:
+        checks.append(pa.Check.ge(column.minimum))
+    if column.maximum is not None:
+        checks.append(pa.Check.le(column.maximum))
+    if column.pattern is not None:
+        checks.append(pa.Check.str_matches(column.pattern))
+    if column.kind in ("text", "id", "url"):
+        checks.append(
+            pa.Check(
+                lambda s: s.str.strip() == s,
+                element_wise=False,
+                error="no leading or trailing whitespace",
+            )
+        )
+        checks.append(pa.Check.str_length(min_value=1))
+    if column.kind == "category":
+        checks.append(pa.Check.isin(list(column.enum)))
+    return checks
+
+
+@cache
+def schema(name: TableName) -> pa.DataFrameSchema:
+    """The pandera schema of table ``name``.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> s = kzdata.schema("sentences")
+    >>> s.columns["prison_years"].nullable
+    True
+    """
+    table = REGISTRY[check_name(name)]
+    return pa.DataFrameSchema(
+        {
+            col.name: pa.Column(
+                dtype_of(col),
+                checks=_checks(col),
+                nullable=col.nullable,
+                unique=col.unique,
+                description=col.description,
+                title=col.name,
+            )
+            for col in table.columns
+        },
+        strict=True,
+        ordered=True,
+        name=table.name,
+        title=table.title,
+        description=table.row,
+    )
