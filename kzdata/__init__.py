@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kzdata.chronology import timeline
+from kzdata.citing import cite
+from kzdata.dictionary import describe
+from kzdata.entities import resolve
 from kzdata.errors import (
     DataValidationError,
     IntegrityError,
@@ -24,7 +28,11 @@ from kzdata.errors import (
     UnknownEntityError,
     UnknownTableError,
 )
+from kzdata.exporting import export
+from kzdata.integrity import VerifyReport, verify
 from kzdata.load import load, path, tables
+from kzdata.progress import targets
+from kzdata.releases import changes
 from kzdata.shortcuts import (
     aliases,
     authorships,
@@ -45,6 +53,7 @@ from kzdata.shortcuts import (
     sentences,
     sources,
 )
+from kzdata.sql import connect
 from kzdata.tables import TableName
 
 if TYPE_CHECKING:
@@ -69,14 +78,20 @@ __all__ = [
     "UnknownEntityError",
     "UnknownTableError",
     "ValidationReport",
+    "VerifyReport",
     "__version__",
     "aliases",
     "authorships",
+    "changes",
     "citations",
+    "cite",
+    "connect",
+    "describe",
     "discrepancies",
     "discrepancy_claims",
     "event_actors",
     "events",
+    "export",
     "footnotes",
     "indicator_values",
     "indicators",
@@ -87,12 +102,16 @@ __all__ = [
     "places",
     "positions",
     "reforms",
+    "resolve",
     "schema",
     "sections",
     "sentences",
     "sources",
     "tables",
+    "targets",
+    "timeline",
     "validate",
+    "verify",
 ]
 
 

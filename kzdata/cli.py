@@ -53,7 +53,8 @@ def _optional(module: str, name: str) -> Callable[..., str] | None:
     import importlib
 
     try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        found: Callable[..., str] = getattr(importlib.import_module(module), name)
+        return found
     except ImportError:
         return None
 
@@ -92,6 +93,72 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _describe(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kzdata.dictionary import describe
+    from kzdata.tables import REGISTRY
+
+    table = REGISTRY[args.table]
+    print(f"{table.name}: {table.title}. One row: {table.row}")
+    for note in table.notes:
+        print(f"note: {note}")
+    frame = describe(args.table)[["column", "dtype", "nullable", "allowed_values", "description"]]
+    with pd.option_context("display.max_colwidth", args.max_colwidth, "display.width", 200):
+        print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from kzdata.integrity import verify
+
+    report = verify(raise_on_error=False)
+    print(report, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from kzdata.citing import cite
+    from kzdata.load import load
+
+    frame = None if args.table is None else load(args.table)
+    print(cite(frame, style=args.style))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kzdata.exporting import export
+
+    written = export(args.out, args.format)
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from kzdata.releases import changes
+
+    log = changes(since=args.since)
+    counts = log.groupby(["version", "change"], observed=True).size()
+    print(counts.to_string() if len(log) else "no changes")
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from kzdata.build.run import project_version, read_all
+    from kzdata.errors import RawDataError
+    from kzdata.releases import freeze
+
+    root = Path(args.root).resolve()
+    version = project_version(root)
+    tables, issues = read_all(root / "raw")
+    if issues:
+        raise RawDataError(issues)
+    lines = freeze(root, version, {n: t.frame for n, t in tables.items()}, args.reason)
+    print(f"froze the ids of release {version}; logged {len(lines)} added records in raw/changes.csv")
+    print("now run `kzdata build` and commit raw/ and the generated files")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     top = argparse.ArgumentParser(
@@ -114,6 +181,45 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check every table against its schema and the cross-table rules")
     p.set_defaults(run=_validate)
+
+    p = sub.add_parser("describe", help="the data dictionary of a table: one line per column")
+    p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
+    p.add_argument("--max-colwidth", type=int, default=90, help="characters per description (default 90)")
+    p.set_defaults(run=_describe)
+
+    p = sub.add_parser("verify", help="check every shipped file against the hashes in datapackage.json")
+    p.set_defaults(run=_verify)
+
+    p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
+    p.add_argument(
+        "table",
+        nargs="?",
+        choices=TABLE_NAMES,
+        metavar="TABLE",
+        help="list the sources behind this table instead of citing the dataset",
+    )
+    p.add_argument("--style", choices=("text", "bibtex"), default="text", help="text (APA-like) or bibtex")
+    p.set_defaults(run=_cite)
+
+    p = sub.add_parser("export", help="write the data for use outside Python")
+    p.add_argument("--out", type=Path, required=True, help="a new or empty directory")
+    p.add_argument(
+        "--format",
+        choices=("bundle", "csv", "parquet", "xlsx"),
+        default="bundle",
+        help="bundle (CSV + Parquet + datapackage.json + CITATION.cff + card + licence; default), "
+        "csv, parquet, or xlsx (needs the excel extra)",
+    )
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("changes", help="records added, corrected, retracted or merged, per release")
+    p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")
+    p.set_defaults(run=_changes)
+
+    p = sub.add_parser("release", help="freeze the ids of the current version (maintainers; source checkout)")
+    p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")
+    p.add_argument("--reason", default="first published in this release", help="reason logged for added records")
+    p.set_defaults(run=_release)
 
     p = sub.add_parser("build", help="build Parquet, CSV and datapackage.json from raw/ (source checkout)")
     p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")

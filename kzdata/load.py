@@ -44,7 +44,7 @@ def check_name(name: object) -> TableName:
         )
     if name not in TABLE_NAMES:
         raise UnknownTableError(name, TABLE_NAMES)
-    return name  # type: ignore[return-value]
+    return name
 
 
 def path(name: TableName) -> Path:

@@ -11,17 +11,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kzdata.load import load
-from kzdata.tables import REGISTRY
+from kzdata.tables import REGISTRY, TableName
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def _loader(name: str) -> Callable[[], pd.DataFrame]:
+def _loader(name: TableName) -> Callable[[], pd.DataFrame]:
     table = REGISTRY[name]
 
     def loader() -> pd.DataFrame:
-        return load(name)  # type: ignore[arg-type,return-value]
+        return load(name)
 
     loader.__name__ = loader.__qualname__ = name
     loader.__doc__ = (

@@ -125,7 +125,7 @@ class Column:
 class Table:
     """A table: its name, what one row is, and its columns (the first is the primary key)."""
 
-    name: str
+    name: TableName
     title: str
     row: str
     """What one row of the table is, in a sentence."""
@@ -819,4 +819,4 @@ def _with_table_enums(tables: tuple[Table, ...]) -> tuple[Table, ...]:
 
 TABLES = _with_table_enums(TABLES)
 REGISTRY: dict[str, Table] = {t.name: t for t in TABLES}
-TABLE_NAMES: tuple[str, ...] = get_args(TableName)
+TABLE_NAMES: tuple[TableName, ...] = get_args(TableName)

@@ -9,6 +9,7 @@ primary key of the row, the column, the value and the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -38,11 +39,11 @@ class ValidationReport:
         return head + f"{len(self.issues)} failure(s)\n" + "\n".join(f"  - {i}" for i in self.issues)
 
 
-def _row_label(table: str, frame: pd.DataFrame, position: object) -> str:
+def _row_label(table: str, frame: pd.DataFrame, position: Any) -> str:
     pk = REGISTRY[table].primary_key
-    if position is None or pd.isna(position):  # type: ignore[arg-type]
+    if position is None or pd.isna(position):
         return "-"
-    return f"{pk}={frame[pk].iloc[int(position)]!s}"  # type: ignore[call-overload]
+    return f"{pk}={frame[pk].iloc[int(position)]!s}"
 
 
 def validate(*, raise_on_error: bool = True) -> ValidationReport:
@@ -64,11 +65,11 @@ def validate(*, raise_on_error: bool = True) -> ValidationReport:
 
     from kzdata.schemas import schema
 
-    frames: dict[str, pd.DataFrame] = {t.name: load(t.name) for t in TABLES}  # type: ignore[misc]
+    frames: dict[str, pd.DataFrame] = {t.name: load(t.name) for t in TABLES}
     issues: list[Issue] = []
     for name, frame in frames.items():
         try:
-            schema(name).validate(frame, lazy=True)  # type: ignore[arg-type]
+            schema(name).validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as err:
             for case in err.failure_cases.itertuples(index=False):
                 issues.append(

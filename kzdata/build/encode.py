@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -64,18 +65,18 @@ def format_number(value: float) -> str:
     return repr(float(value))
 
 
-def format_cell(column: Column, value: object) -> str:
+def format_cell(column: Column, value: Any) -> str:
     """Canonical CSV text of one cell; missing becomes the empty field."""
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if column.kind == "boolean":
         return "true" if value else "false"
     if column.kind == "date":
-        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+        return str(pd.Timestamp(value).strftime("%Y-%m-%d"))
     if column.kind == "number":
-        return format_number(float(value))  # type: ignore[arg-type]
+        return format_number(float(value))
     if column.kind == "integer":
-        return str(int(value))  # type: ignore[call-overload]
+        return str(int(value))
     return str(value)
 
 

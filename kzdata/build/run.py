@@ -8,7 +8,8 @@ Three steps, each with one job:
    raises :class:`~kzdata.errors.RawDataError` listing every failing cell with
    file, line, column, value and rule, before anything is written;
 3. **write** all outputs into a staging directory, then swap it in for
-   ``kzdata/data/`` with two renames and replace ``datapackage.json`` atomically,
+   ``kzdata/data/`` with two renames and replace the generated top-level files
+   (``datapackage.json``, ``CITATION.cff``, ``docs/data-dictionary.md``) atomically,
    so a failed or interrupted build leaves the last good output in place.
 
 The same ``raw/`` always builds to the same bytes (see :mod:`kzdata.build.encode`).
@@ -25,8 +26,10 @@ import pandas as pd
 import tomllib
 
 from kzdata.build import describe, encode
+from kzdata.build.citation import citation_cff
 from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
+from kzdata.dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError
 from kzdata.tables import REGISTRY, TABLES
 
@@ -64,7 +67,7 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
         if col.derived and col.name not in frame:
             frame[col.name] = pd.array(["-"] * len(frame), dtype="string")
     try:
-        schema(raw.table.name).validate(frame, lazy=True)  # type: ignore[arg-type]
+        schema(raw.table.name).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as err:
         issues = []
         for case in err.failure_cases.itertuples(index=False):
@@ -77,7 +80,7 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
 
 def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     """Read and check every raw table; return the parsed tables and every issue found."""
-    tables = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
+    tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
     issues = [issue for raw in tables.values() for issue in raw.issues]
     reported = {(i.where, i.row, i.column) for i in issues}
     for raw in tables.values():
@@ -95,6 +98,9 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
         if (raw.file, row, failure.column) in reported:
             continue
         issues.append(Issue(raw.file, row, failure.column, repr(_plain(failure.value)), failure.rule))
+    from kzdata.releases import stable_id_issues
+
+    issues += stable_id_issues(raw_dir, frames, {name: raw.lines for name, raw in tables.items()})
     for name, raw in tables.items():
         raw.frame = frames[name]
     return tables, issues
@@ -146,6 +152,15 @@ def build(root: Path | str = ".") -> BuildResult:
         (stage / f"{name}.parquet").write_bytes(parquet_data)
     (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files)))
     top = describe.to_bytes(describe.descriptor(version, files, prefix="kzdata/data/"))
+    cff = citation_cff(version).encode("utf-8")
+    # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
+    (stage / "CITATION.cff").write_bytes(cff)
+    for name, source in (
+        ("dataset-card.md", root / "docs" / "dataset-card.md"),
+        ("LICENSE-DATA", root / "LICENSE-DATA"),
+    ):
+        if source.exists():
+            shutil.copyfile(source, stage / name)
 
     old = data_dir.with_name(f".data-old-{os.getpid()}")
     if data_dir.exists():
@@ -153,6 +168,9 @@ def build(root: Path | str = ".") -> BuildResult:
     stage.rename(data_dir)
     shutil.rmtree(old, ignore_errors=True)
     _atomic_write(root / "datapackage.json", top)
+    _atomic_write(root / "CITATION.cff", cff)
+    (root / "docs").mkdir(exist_ok=True)
+    _atomic_write(root / "docs" / "data-dictionary.md", render_markdown().encode("utf-8"))
     return BuildResult(version, rows, data_dir, root / "datapackage.json")
 
 

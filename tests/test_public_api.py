@@ -1,0 +1,63 @@
+"""The public API is small, sorted, documented and cheap to import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+
+import kzdata
+from tests.conftest import REPO
+
+EXPECTED_ALL = sorted(kzdata.__all__)
+
+
+def test_all_is_sorted_and_pinned() -> None:
+    assert kzdata.__all__ == sorted(kzdata.__all__)
+    assert {
+        "load",
+        "tables",
+        "validate",
+        "events",
+        "people",
+        "sentences",
+        "reforms",
+        "indicators",
+        "path",
+        "schema",
+        "KzdataError",
+        "__version__",
+    } <= set(kzdata.__all__)
+
+
+def test_every_public_name_resolves_and_is_documented() -> None:
+    for name in kzdata.__all__:
+        obj = getattr(kzdata, name)
+        if callable(obj):
+            assert obj.__doc__, f"kzdata.{name} has no docstring"
+
+
+def test_version_is_stated_once() -> None:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert kzdata.__version__ == pyproject["project"]["version"]
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, kzdata\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'frictionless', 'pyarrow') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+        "kzdata.events()\n"
+        "print('pandera' in sys.modules, 'frictionless' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["", "False False"]
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    try:
+        kzdata.no_such_thing  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_thing" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")

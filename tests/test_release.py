@@ -1,0 +1,120 @@
+"""Versioning, citation, integrity, stable ids and the release bundle."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from frictionless import Package
+
+import kzdata
+from kzdata import _files
+from kzdata.build.run import build
+from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError
+from kzdata.releases import parse_version
+from tests.conftest import REPO
+
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def test_one_version_everywhere() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION)
+    assert kzdata.__version__ == VERSION
+    assert json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["version"] == VERSION
+    assert f'version: "{VERSION}"' in (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"version {VERSION}" in (REPO / "docs" / "dataset-card.md").read_text(encoding="utf-8").lower()
+    assert f"## [{VERSION}]" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_dataset_citation_names_the_version() -> None:
+    text = kzdata.cite()
+    assert f"(Version {VERSION})" in text
+    bib = kzdata.cite(style="bibtex")
+    assert bib.startswith(f"@misc{{kzdata_{VERSION.replace('.', '_')},")
+    assert f"version = {{{VERSION}}}" in bib
+
+
+def test_bibliography_of_a_filtered_frame() -> None:
+    sentences = kzdata.sentences()
+    massimov = sentences[sentences["person_id"] == "massimov-karim"]
+    text = kzdata.cite(massimov)
+    assert "Svante E. Cornell (2 January 2024). Two years later: Kazakhstan's January events." in text
+    assert "Congressional Research Service" not in text, "the CRS brief does not report the sentences"
+
+
+def test_cite_rejects_frames_without_ids_and_bad_styles() -> None:
+    with pytest.raises(InvalidArgumentError, match="keep the id column"):
+        kzdata.cite(kzdata.events()[["title"]])
+    with pytest.raises(InvalidArgumentError, match="use 'text' or 'bibtex'"):
+        kzdata.cite(style="apa")  # type: ignore[arg-type]
+
+
+def test_verify_passes_on_the_installed_files() -> None:
+    report = kzdata.verify()
+    assert report.ok
+    assert report.checked == 2 * len(kzdata.tables())
+
+
+def test_verify_names_an_altered_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(_files.data_dir(), copy)
+    events = copy / "csv" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"2022", b"2021", 1))
+    (copy / "people.parquet").unlink()
+    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    report = kzdata.verify(raise_on_error=False)
+    assert not report.ok
+    assert "csv/events.csv: sha256 differs" in str(report)
+    assert "people.parquet: missing" in str(report)
+    with pytest.raises(IntegrityError, match="Reinstall kzdata"):
+        kzdata.verify()
+
+
+def test_changes_since() -> None:
+    log = kzdata.changes()
+    assert len(log) > 0
+    assert set(log["version"]) <= {VERSION} | {v for v in log["version"]}
+    assert len(kzdata.changes(since=VERSION)) == 0
+    with pytest.raises(InvalidArgumentError, match="MAJOR.MINOR.PATCH"):
+        kzdata.changes(since="latest")
+    assert parse_version("1.10.0") > parse_version("1.9.3")
+
+
+def test_every_current_record_is_logged_as_added() -> None:
+    log = kzdata.changes()
+    added = set(zip(log.loc[log["change"] == "added", "record_table"].astype(str), log.loc[log["change"] == "added", "record_id"], strict=True))
+    for name in ("events", "people", "sentences"):
+        table = kzdata.load(name)
+        ids = set(table.iloc[:, 0])
+        assert {(name, i) for i in ids} <= added
+
+
+def test_dropping_a_released_id_fails_the_build(project_copy: Path) -> None:
+    people = project_copy / "raw" / "people.csv"
+    lines = people.read_text(encoding="utf-8").splitlines(keepends=True)
+    victim = next(line for line in lines[1:] if line.startswith("osipov-marat,"))
+    people.write_text("".join(line for line in lines if line != victim), encoding="utf-8")
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    assert "release 0.1.0 shipped this id" in str(info.value)
+    assert "'osipov-marat'" in str(info.value)
+
+
+def test_export_bundle_is_a_valid_package_on_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "bundle"
+    written = kzdata.export(out)
+    names = {p.relative_to(out).as_posix() for p in written}
+    assert {"datapackage.json", "CITATION.cff", "README.md", "LICENSE-DATA", "csv/events.csv", "events.parquet"} <= names
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
+
+
+def test_export_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="not an empty directory"):
+        kzdata.export(tmp_path)
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"

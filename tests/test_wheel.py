@@ -1,0 +1,57 @@
+"""The wheel ships the data, and an installed wheel loads it outside the source tree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kzdata.tables import TABLE_NAMES
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("kzdata-*.whl")
+    return found
+
+
+def test_wheel_contains_every_data_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in TABLE_NAMES:
+        assert f"kzdata/data/{table}.parquet" in names
+        assert f"kzdata/data/csv/{table}.csv" in names
+    assert "kzdata/data/datapackage.json" in names
+    assert "kzdata/py.typed" in names
+
+
+def test_installed_wheel_loads_every_table_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
+    """Unpack the wheel as an installer would and import it from there, not from the checkout.
+
+    The dependencies come from the running environment; CI also installs the wheel
+    with its dependencies into a fresh virtual environment (see .ci/run).
+    """
+    site = tmp_path / "site-packages"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import kzdata\n"
+        "assert kzdata.__file__.startswith(sys.argv[1]), kzdata.__file__\n"
+        "assert str(kzdata.path('events')).startswith(sys.argv[1])\n"
+        "print(sum(len(kzdata.load(n)) for n in kzdata.tables()))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 100
