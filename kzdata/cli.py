@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from kzdata.errors import (
@@ -42,21 +42,9 @@ def _info(args: argparse.Namespace) -> int:
     if args.validate:
         print()
         print(kzdata.validate())
-    cite = _optional("kzdata.citing", "cite")
-    if cite is not None:
-        print()
-        print("Cite as:", cite(style="text"))
+    print()
+    print("Cite as:", kzdata.cite())
     return EXIT_OK
-
-
-def _optional(module: str, name: str) -> Callable[..., str] | None:
-    import importlib
-
-    try:
-        found: Callable[..., str] = getattr(importlib.import_module(module), name)
-        return found
-    except ImportError:
-        return None
 
 
 def _show(args: argparse.Namespace) -> int:

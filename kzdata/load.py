@@ -9,7 +9,7 @@ no per-column conversion runs. This module imports neither pandera nor frictionl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 from kzdata import _files
 from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
@@ -80,6 +80,10 @@ def read_arrow(name: TableName) -> pa.Table:
         ) from None
 
 
+@overload
+def load(name: TableName, backend: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
+@overload
+def load(name: TableName, backend: Literal["pyarrow"]) -> pa.Table: ...
 def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Table:
     """Load table ``name``.
 

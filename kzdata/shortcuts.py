@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kzdata.load import load
-from kzdata.tables import REGISTRY, TableName
+from kzdata.tables import REGISTRY, TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,26 +50,5 @@ sections = _loader("sections")
 sentences = _loader("sentences")
 sources = _loader("sources")
 
-SHORTCUTS: dict[str, Callable[[], pd.DataFrame]] = {
-    f.__name__: f
-    for f in (
-        aliases,
-        authorships,
-        citations,
-        discrepancies,
-        discrepancy_claims,
-        event_actors,
-        events,
-        footnotes,
-        indicator_values,
-        indicators,
-        organizations,
-        people,
-        places,
-        positions,
-        reforms,
-        sections,
-        sentences,
-        sources,
-    )
-}
+SHORTCUTS: dict[str, Callable[[], pd.DataFrame]] = {name: globals()[name] for name in TABLE_NAMES if name != "changes"}
+"""Every shortcut by table name (the tests check that each table but ``changes`` has one)."""

@@ -50,3 +50,30 @@ def test_python_dash_m_works() -> None:
 
 def test_exit_code_constants() -> None:
     assert (EXIT_OK, EXIT_DATA, EXIT_USAGE) == (0, 1, 2)
+
+
+def test_describe_prints_the_dictionary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", "sentences"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("sentences: Court sentences. One row: One conviction")
+    assert "prison_years" in out and "Int64" in out
+
+
+def test_verify_and_cite(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify"]) == EXIT_OK
+    assert "data files match datapackage.json" in capsys.readouterr().out
+    assert main(["cite", "--style", "bibtex"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("@misc{kzdata_")
+    assert main(["cite", "sentences"]) == EXIT_OK
+    assert "Cornell" in capsys.readouterr().out
+
+
+def test_export_into_a_used_directory_is_a_usage_error(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "x").write_text("keep", encoding="utf-8")
+    assert main(["export", "--out", str(tmp_path)]) == EXIT_USAGE
+    assert "not an empty directory" in capsys.readouterr().err
+
+
+def test_changes_counts_per_release(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["changes"]) == EXIT_OK
+    assert "added" in capsys.readouterr().out

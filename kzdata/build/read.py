@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kzdata.build.encode import format_number
 from kzdata.errors import Issue
 from kzdata.tables import Column, Table
 
@@ -61,12 +62,14 @@ def _parse(column: Column, text: str) -> tuple[object, str | None]:
             return None, "a URL starts with http:// or https:// and has no spaces"
         return text, None
     if kind == "integer":
-        if not _INTEGER.match(text):
-            return None, "an integer is written as plain digits, e.g. 18"
+        if not _INTEGER.match(text) or str(int(text)) != text:
+            return None, "an integer is written as plain digits without leading zeros, e.g. 18"
         return int(text), None
     if kind == "number":
         if not _NUMBER.match(text) or not math.isfinite(float(text)):
             return None, "a number is written as plain decimal digits, e.g. 2500 or 0.5"
+        if format_number(float(text)) != text:
+            return None, f"write the number in canonical form, {format_number(float(text))}, so it round-trips"
         return float(text), None
     if kind == "boolean":
         if text not in ("true", "false"):
@@ -98,7 +101,8 @@ def _array(column: Column, values: list[object]) -> object:
 def read_raw(table: Table, file: Path, label: str) -> RawTable:
     """Parse ``file`` (shown as ``label`` in messages) against ``table``'s raw columns."""
     raw = RawTable(table, label, pd.DataFrame())
-    expected = list(table.raw_column_names)
+    raw_columns = [c for c in table.columns if not c.derived]
+    expected = [c.name for c in raw_columns]
 
     def whole_file(rule: str, value: str = "-") -> RawTable:
         raw.issues.append(Issue(label, "-", "-", value, rule))
@@ -167,18 +171,14 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
             )
             continue
         raw.lines.append(start_line)
-        for column, cell in zip(
-            table.columns if not any(c.derived for c in table.columns) else [c for c in table.columns if not c.derived],
-            row,
-            strict=True,
-        ):
+        for column, cell in zip(raw_columns, row, strict=True):
             value, problem = _cell(column, cell)
             if problem:
                 raw.issues.append(Issue(label, where, column.name, _show(cell), problem))
             columns[column.name].append(value)
     if not raw.lines and not raw.issues:
         raw.issues.append(Issue(label, "-", "-", "-", "the file has a header but no rows"))
-    frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in table.columns if not c.derived})
+    frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in raw_columns})
     raw.frame = frame
     return raw
 
