@@ -7,6 +7,7 @@ then by precision (day, month, year, range), kind and id: a total, stable order.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from kzdata.errors import InvalidArgumentError
@@ -94,7 +95,7 @@ def timeline(start: str | None = None, end: str | None = None) -> pd.DataFrame:
     bounds = []
     for label, value in (("start", start), ("end", end)):
         try:
-            bounds.append(None if value is None else pd.Timestamp(value))
+            bounds.append(None if value is None else pd.Timestamp(date.fromisoformat(value)))
         except (ValueError, TypeError):
             raise InvalidArgumentError(f"{label} must be an ISO date such as '2022-01-05', got {value!r}") from None
     frame = pd.concat(_parts(), ignore_index=True)

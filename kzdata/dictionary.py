@@ -55,8 +55,9 @@ def describe(name: TableName) -> pd.DataFrame:
     --------
     >>> import kzdata
     >>> d = kzdata.describe("sentences")
-    >>> d.set_index("column").loc["prison_years", ["dtype", "nullable"]].tolist()
-    ['Int64', True]
+    >>> row = d.set_index("column").loc["prison_years"]
+    >>> row["dtype"], bool(row["nullable"])
+    ('Int64', True)
     """
     import pandas as pd
 

@@ -36,8 +36,9 @@ def targets() -> pd.DataFrame:
     --------
     >>> import kzdata
     >>> t = kzdata.targets().set_index("indicator_id")
-    >>> int(t.loc["cpi-score", "target_value"]), int(t.loc["cpi-score", "target_year"])
-    (47, 2026)
+    >>> cpi = t.loc["corruption-perceptions-index"]
+    >>> int(cpi["baseline_value"]), int(cpi["target_value"]), int(cpi["target_year"])
+    (36, 47, 2026)
     """
     import pandas as pd
 

@@ -17,7 +17,7 @@ def connect() -> Any:
     --------
     >>> import kzdata
     >>> con = kzdata.connect()  # doctest: +SKIP
-    >>> con.sql("select count(*) from sentences").fetchone()  # doctest: +SKIP
+    >>> con.sql("select count(*) from sentences").fetchall()  # doctest: +SKIP
     """
     try:
         import duckdb

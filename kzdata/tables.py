@@ -131,6 +131,8 @@ class Table:
     """What one row of the table is, in a sentence."""
     columns: tuple[Column, ...]
     notes: tuple[str, ...] = field(default=())
+    may_be_empty: bool = False
+    """True for a table that can legitimately have no rows (the change log before a release)."""
 
     @property
     def primary_key(self) -> str:
@@ -300,7 +302,7 @@ TABLES: tuple[Table, ...] = (
                 "Order of the work within the footnote, from 1.",
                 minimum=1,
             ),
-            _fk("source_id", "sources.source_id", "The cited work."),
+            _fk("source_id", "sources.source_id", "The cited work this entry of the footnote refers to."),
             Column("pages", "text", "Page range the footnote gives, if any.", nullable=True),
             Column("note", "text", "Editorial remarks on the entry.", nullable=True),
         ),
@@ -311,9 +313,9 @@ TABLES: tuple[Table, ...] = (
         "One person's authorship or editorship of one source.",
         (
             _pk("authorship_id", "authorship"),
-            _fk("source_id", "sources.source_id", "The source."),
-            _fk("person_id", "people.person_id", "The author or editor."),
-            Column("role", "category", "author or editor.", enum=("author", "editor")),
+            _fk("source_id", "sources.source_id", "The source that the person wrote or edited."),
+            _fk("person_id", "people.person_id", "The person who wrote or edited the source."),
+            Column("role", "category", "Whether the person is an author or an editor of the source.", enum=("author", "editor")),
             Column("position", "integer", "Order among the source's authors, from 1.", minimum=1),
         ),
     ),
@@ -387,7 +389,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "kind",
                 "category",
-                "What kind of place it is.",
+                "What kind of place it is: country, region, city, town, port, building, sea or other.",
                 enum=("country", "region", "city", "town", "port", "building", "sea", "other"),
             ),
             _fk("parent_id", "places.place_id", "The place it lies within, if recorded.", nullable=True),
@@ -418,7 +420,7 @@ TABLES: tuple[Table, ...] = (
         "One office or role held by one person, from when to when as far as the sources say.",
         (
             _pk("position_id", "position"),
-            _fk("person_id", "people.person_id", "The holder."),
+            _fk("person_id", "people.person_id", "The person who held the office."),
             _fk(
                 "organization_id",
                 "organizations.organization_id",
@@ -430,7 +432,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "start_precision",
                 "category",
-                "Precision of start_date.",
+                "How precisely the source dates the start: day, month, year or range.",
                 nullable=True,
                 enum=DATE_PRECISIONS,
             ),
@@ -438,7 +440,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "end_precision",
                 "category",
-                "Precision of end_date.",
+                "How precisely the source dates the end: day, month, year or range.",
                 nullable=True,
                 enum=DATE_PRECISIONS,
             ),
@@ -468,7 +470,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "category",
                 "category",
-                "Kind of event.",
+                "Kind of event, from a controlled vocabulary (an editorial classification).",
                 enum=(
                     "background",
                     "protest",
@@ -498,7 +500,7 @@ TABLES: tuple[Table, ...] = (
         "One person or organization taking part in one event, in a stated role.",
         (
             _pk("event_actor_id", "participation"),
-            _fk("event_id", "events.event_id", "The event."),
+            _fk("event_id", "events.event_id", "The event the person or organization took part in."),
             _fk("person_id", "people.person_id", "The person, if the actor is a person.", nullable=True),
             _fk(
                 "organization_id",
@@ -530,7 +532,7 @@ TABLES: tuple[Table, ...] = (
         "One conviction of one person, with the term and trial conditions as stated.",
         (
             _pk("sentence_id", "conviction"),
-            _fk("person_id", "people.person_id", "The convicted person."),
+            _fk("person_id", "people.person_id", "The person who was convicted."),
             Column(
                 "prison_years",
                 "integer",
@@ -562,11 +564,11 @@ TABLES: tuple[Table, ...] = (
         "One reform or policy measure, with its date and status as the sources state them.",
         (
             _pk("reform_id", "reform"),
-            Column("name", "text", "Short name in our words."),
+            Column("name", "text", "Short name of the reform, in our words."),
             Column(
                 "kind",
                 "category",
-                "Area of the reform.",
+                "Area of the reform (an editorial classification).",
                 enum=(
                     "constitutional",
                     "electoral",
@@ -582,7 +584,9 @@ TABLES: tuple[Table, ...] = (
                     "other",
                 ),
             ),
-            *_interval("", "the reform's adoption or announcement"),
+            *_interval(
+                "", "the reform's adoption or announcement (empty when the sources give no date)", nullable=True
+            ),
             Column(
                 "status",
                 "category",
@@ -609,7 +613,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "unit",
                 "category",
-                "Unit of the values.",
+                "Unit of the values: points, percentile, percent, people, troops, years, usd or count.",
                 enum=("points", "percentile", "percent", "people", "troops", "years", "usd", "count"),
             ),
             Column(
@@ -621,7 +625,7 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "topic",
                 "category",
-                "Subject area.",
+                "Subject area of the indicator (an editorial classification).",
                 enum=(
                     "governance",
                     "casualties",
@@ -645,7 +649,7 @@ TABLES: tuple[Table, ...] = (
         "One figure stated by one source: an observed value, a target or a legal parameter.",
         (
             _pk("value_id", "figure"),
-            _fk("indicator_id", "indicators.indicator_id", "The indicator measured."),
+            _fk("indicator_id", "indicators.indicator_id", "The indicator this figure is a value of."),
             *_interval("", "the period or moment the value refers to"),
             Column("value", "number", "The number as stated, before any qualifier."),
             Column(
@@ -676,20 +680,20 @@ TABLES: tuple[Table, ...] = (
         "One name variant for a person, organization, place or reform programme.",
         (
             _pk("alias_id", "alias"),
-            _fk("person_id", "people.person_id", "The person named.", nullable=True),
+            _fk("person_id", "people.person_id", "The person the alias names.", nullable=True),
             _fk(
                 "organization_id",
                 "organizations.organization_id",
-                "The organization named.",
+                "The organization the alias names.",
                 nullable=True,
             ),
-            _fk("place_id", "places.place_id", "The place named.", nullable=True),
+            _fk("place_id", "places.place_id", "The place the alias names.", nullable=True),
             _fk("reform_id", "reforms.reform_id", "The reform or programme named.", nullable=True),
             Column("alias", "text", "The variant exactly as spelled."),
             Column(
                 "kind",
                 "category",
-                "Kind of variant.",
+                "Kind of variant: spelling or transliteration, abbreviation, former or later name, short name, translation, misspelling.",
                 enum=(
                     "spelling_variant",
                     "transliteration",
@@ -718,7 +722,7 @@ TABLES: tuple[Table, ...] = (
                 enum=(),  # filled in below with every cited table name
             ),
             Column("record_id", "id", "Primary key of the supported record in record_table."),
-            _fk("source_id", "sources.source_id", "The primary document."),
+            _fk("source_id", "sources.source_id", "The primary document that supports the record."),
             _fk("section_id", "sections.section_id", "The section of that document."),
             Column(
                 "paragraph",
@@ -771,9 +775,9 @@ TABLES: tuple[Table, ...] = (
         "One side of a discrepancy: a claim, the source that makes it and the record that carries it.",
         (
             _pk("claim_id", "claim"),
-            _fk("discrepancy_id", "discrepancies.discrepancy_id", "The discrepancy."),
-            Column("side", "integer", "Which side (1, 2, ...).", minimum=1),
-            Column("claim", "text", "The claim in our words."),
+            _fk("discrepancy_id", "discrepancies.discrepancy_id", "The discrepancy this claim is one side of."),
+            Column("side", "integer", "Which side of the discrepancy the claim is on (1, 2, ...).", minimum=1),
+            Column("claim", "text", "What this side claims, in our words."),
             _fk("source_id", "sources.source_id", "The source making the claim (a primary document or a cited work)."),
             Column(
                 "record_table",
@@ -798,11 +802,12 @@ TABLES: tuple[Table, ...] = (
                 "added, corrected, retracted or merged.",
                 enum=("added", "corrected", "retracted", "merged"),
             ),
-            Column("record_table", "category", "Table of the record.", enum=()),
+            Column("record_table", "category", "Table of the record that changed.", enum=()),
             Column("record_id", "id", "Primary key of the record concerned."),
             Column("merged_into", "id", "For merged records, the id that replaces it.", nullable=True),
-            Column("reason", "text", "Why the change was made."),
+            Column("reason", "text", "Why the change was made, in a sentence."),
         ),
+        may_be_empty=True,
     ),
 )
 
@@ -813,7 +818,7 @@ def _with_table_enums(tables: tuple[Table, ...]) -> tuple[Table, ...]:
     out = []
     for table in tables:
         cols = tuple(Column(**{**c.__dict__, "enum": names}) if c.name == "record_table" else c for c in table.columns)
-        out.append(Table(table.name, table.title, table.row, cols, table.notes))
+        out.append(Table(table.name, table.title, table.row, cols, table.notes, table.may_be_empty))
     return tuple(out)
 
 

@@ -18,7 +18,9 @@ def repo() -> Path:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A throwaway copy of the project's raw/ and pyproject.toml to build in."""
+    """A throwaway copy of the build's inputs (raw/, pyproject.toml, the card, the licence)."""
     shutil.copytree(REPO / "raw", tmp_path / "raw")
-    shutil.copy2(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "docs").mkdir()
+    for name in ("pyproject.toml", "LICENSE-DATA", "docs/dataset-card.md"):
+        shutil.copy2(REPO / name, tmp_path / name)
     return tmp_path

@@ -13,7 +13,8 @@ from tests.conftest import REPO
 
 
 def digests(root: Path) -> dict[str, str]:
-    files = sorted((root / "kzdata" / "data").rglob("*")) + [root / "datapackage.json"]
+    generated = ("datapackage.json", "CITATION.cff", "docs/data-dictionary.md")
+    files = sorted((root / "kzdata" / "data").rglob("*")) + [root / name for name in generated]
     return {
         str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()
         for f in files

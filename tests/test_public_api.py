@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 import tomllib
@@ -33,7 +34,7 @@ def test_all_is_sorted_and_pinned() -> None:
 def test_every_public_name_resolves_and_is_documented() -> None:
     for name in kzdata.__all__:
         obj = getattr(kzdata, name)
-        if callable(obj):
+        if inspect.isfunction(obj) or inspect.isclass(obj):
             assert obj.__doc__, f"kzdata.{name} has no docstring"
 
 

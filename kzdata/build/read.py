@@ -176,7 +176,7 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
             if problem:
                 raw.issues.append(Issue(label, where, column.name, _show(cell), problem))
             columns[column.name].append(value)
-    if not raw.lines and not raw.issues:
+    if not raw.lines and not raw.issues and not table.may_be_empty:
         raw.issues.append(Issue(label, "-", "-", "-", "the file has a header but no rows"))
     frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in raw_columns})
     raw.frame = frame
