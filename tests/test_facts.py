@@ -1,0 +1,280 @@
+"""Facts checked against what the sources say, written out by hand.
+
+Each expected value below was read off the two documents (cited in the comment), not
+computed from kzdata. If a test here fails, either the data or the extraction is wrong.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kzdata
+
+DAY = pd.Timestamp
+
+
+def one(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
+    rows = frame[frame[key] == value]
+    assert len(rows) == 1, f"expected one row with {key}={value!r}, found {len(rows)}"
+    return rows.iloc[0]
+
+
+def cited_by(table: str, record_id: str) -> set[str]:
+    cit = kzdata.citations()
+    return set(cit[(cit["record_table"] == table) & (cit["record_id"] == record_id)]["source_id"])
+
+
+# --- sentences (Cornell, Aftermath, para. 3; Satybaldy: para. 8) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("person_id", "years"),
+    [("massimov-karim", 18), ("sadykulov-anuar", 16), ("yergozhin-daulet", 15), ("osipov-marat", 3)],
+)
+def test_prison_terms(person_id: str, years: int) -> None:
+    row = one(kzdata.sentences(), "person_id", person_id)
+    assert row["prison_years"] == years
+
+
+def test_massimov_charges_and_closed_trial() -> None:
+    row = one(kzdata.sentences(), "person_id", "massimov-karim")
+    charges = row["charges"].split("; ")
+    assert "high treason" in charges
+    assert "abuse of power" in charges
+    assert any("seizing power" in c for c in charges)
+    assert row["closed_trial"] is True or row["closed_trial"] == True  # noqa: E712
+    assert row["verdict_precision"] == "range", "the article does not date the verdict"
+
+
+def test_satybaldy_conviction_has_no_stated_term() -> None:
+    row = one(kzdata.sentences(), "person_id", "satybaldy-kairat")
+    assert pd.isna(row["prison_years"])
+    assert "embezzlement" in row["charges"]
+    assert "Kazakhtelecom" in row["charges"]
+
+
+def test_five_convictions_in_all() -> None:
+    assert sorted(kzdata.sentences()["person_id"]) == [
+        "massimov-karim",
+        "osipov-marat",
+        "sadykulov-anuar",
+        "satybaldy-kairat",
+        "yergozhin-daulet",
+    ]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event_id", "start", "precision", "inferred"),
+    [
+        # Cornell, January Events para. 1: the price rise took effect on 1 January, protests from 2 January.
+        ("2022-01-01-gas-price-hike", "2022-01-01", "day", False),
+        ("2022-01-02-protests-begin-in-western-kazakhstan", "2022-01-02", "day", False),
+        # Cornell, January Events para. 5: the CSTO contingent deployed in the morning of 6 January.
+        ("2022-01-06-csto-contingent-deployed", "2022-01-06", "day", False),
+        # Cornell, Aftermath para. 8: 18 January video and Abish relieved; 19 January Bektanov and CSTO exit.
+        ("2022-01-18-nazarbayev-video-backs-tokayev", "2022-01-18", "day", False),
+        ("2022-01-18-abish-formally-relieved", "2022-01-18", "day", False),
+        ("2022-01-19-bektanov-relieved", "2022-01-19", "day", False),
+        ("2022-01-19-last-csto-troops-leave", "2022-01-19", "day", False),
+        # Cornell, January Events para. 6: dismissal made official on 17 January.
+        ("2022-01-17-abish-dismissal-made-official", "2022-01-17", "day", False),
+        # CRS, De-Nazarbayevification para. 2: referendum on June 5, 2022.
+        ("2022-06-05-constitutional-referendum", "2022-06-05", "day", False),
+        # CRS intro and para. 2: "November 20" with no year next to it.
+        ("2022-11-20-presidential-election", "2022-11-20", "day", True),
+        # CRS, De-Nazarbayevification para. 1: "In September" -> September 2022, year inferred.
+        ("2022-09-capital-renamed-astana", "2022-09-01", "month", True),
+        # Cornell, Aftermath para. 8: Satybaldy detained in March 2023.
+        ("2023-03-satybaldy-detained", "2023-03-01", "month", False),
+        # Cornell, Reforms para. 6: March 2023 parliamentary elections.
+        ("2023-03-parliamentary-elections", "2023-03-01", "month", False),
+    ],
+)
+def test_event_dates(event_id: str, start: str, precision: str, inferred: bool) -> None:
+    row = one(kzdata.events(), "event_id", event_id)
+    assert row["date_start"] == DAY(start)
+    assert row["date_precision"] == precision
+    assert bool(row["date_inferred"]) is inferred
+
+
+def test_state_of_emergency_from_one_thirty() -> None:
+    # Cornell, January Events para. 3: nationwide state of emergency from 01:30 "the same night".
+    row = one(kzdata.events(), "event_id", "2022-01-05-nationwide-state-of-emergency")
+    assert row["time_of_day"] == "01:30"
+    assert row["date_start"] == DAY("2022-01-05")
+
+
+def test_month_dates_span_their_month() -> None:
+    row = one(kzdata.events(), "event_id", "2023-03-satybaldy-detained")
+    assert row["date_end"] == DAY("2023-03-31")
+
+
+def test_referendum_and_protests_cite_both_documents() -> None:
+    assert cited_by("events", "2022-06-05-constitutional-referendum") == {"cornell-2024", "crs-2022"}
+    assert cited_by("events", "2022-01-02-protests-begin-in-western-kazakhstan") == {"cornell-2024", "crs-2022"}
+
+
+def test_no_event_outside_the_sources_time() -> None:
+    events = kzdata.events()
+    assert events["date_end"].max() <= DAY("2024-01-02"), "nothing after the article's publication"
+
+
+# --- indicator values -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "source_id", "value", "kind", "qualifier"),
+    [
+        # Cornell, Reforms para. 7: CPI 36 in 2022, target 47; GE 58 in 2022, target 74; V&A 19, target 57.
+        ("corruption-perceptions-index", "cornell-2024", 36, "observed", "exact"),
+        ("corruption-perceptions-index", "cornell-2024", 47, "target", "exact"),
+        ("government-effectiveness", "cornell-2024", 58, "observed", "exact"),
+        ("government-effectiveness", "cornell-2024", 74, "target", "exact"),
+        ("voice-and-accountability", "cornell-2024", 19, "observed", "exact"),
+        ("voice-and-accountability", "cornell-2024", 57, "target", "exact"),
+        # CRS intro: 81% of the vote. CRS January Unrest: over 200 dead; approximately 2,500 CSTO troops.
+        ("tokayev-vote-share", "crs-2022", 81, "observed", "exact"),
+        ("unrest-deaths", "crs-2022", 200, "observed", "more_than"),
+        ("csto-troops", "crs-2022", 2500, "observed", "approximately"),
+        # Cornell, January Events para. 5: a contingent of 2000.
+        ("csto-troops", "cornell-2024", 2000, "observed", "exact"),
+        # Cornell, January Events para. 3: up to 18 law enforcement officers killed.
+        ("officers-killed", "cornell-2024", 18, "observed", "up_to"),
+        # CRS, war section para. 2: more than 200,000 entered, about 50,000 remain.
+        ("russian-citizens-entering", "crs-2022", 200000, "observed", "more_than"),
+        ("russian-citizens-remaining", "crs-2022", 50000, "observed", "approximately"),
+        # Cornell, Reforms para. 4: 1,668 akims elected by August 2023, 57 percent new, average age 45.
+        ("elected-rural-akims", "cornell-2024", 1668, "observed", "exact"),
+        ("elected-akims-new-share", "cornell-2024", 57, "observed", "exact"),
+        ("elected-akims-average-age", "cornell-2024", 45, "observed", "exact"),
+        # Cornell, Reforms para. 6: 70 percent party lists, threshold 7 -> 5 percent, Amanat 54 percent.
+        ("party-list-seat-share", "cornell-2024", 70, "rule", "exact"),
+        ("parliamentary-threshold", "cornell-2024", 5, "rule", "exact"),
+        ("parliamentary-threshold", "cornell-2024", 7, "rule", "exact"),
+        ("amanat-vote-share", "cornell-2024", 54, "observed", "exact"),
+        # Cornell, Foreign Policy para. 3: 38 percent ethnic Russians in 1989, 15 percent today.
+        ("ethnic-russian-population-share", "cornell-2024", 38, "observed", "exact"),
+        ("ethnic-russian-population-share", "cornell-2024", 15, "observed", "exact"),
+        # Cornell, Foreign Policy para. 5: May 2023 poll.
+        ("poll-views-of-russia-improved", "cornell-2024", 5, "observed", "less_than"),
+        ("poll-support-for-russia", "cornell-2024", 13, "observed", "exact"),
+        ("poll-support-for-ukraine", "cornell-2024", 21, "observed", "more_than"),
+        # CRS, De-Nazarbayevification para. 2: term from five years to seven.
+        ("presidential-term-length", "crs-2022", 5, "rule", "exact"),
+        ("presidential-term-length", "crs-2022", 7, "rule", "exact"),
+        # Cornell, Reforms para. 8: assets over approximately $100 million.
+        ("asset-recovery-threshold", "cornell-2024", 100_000_000, "rule", "approximately"),
+        # Cornell, January Events para. 5: 20 attackers at Taldykorgan.
+        ("taldykorgan-attackers", "cornell-2024", 20, "observed", "exact"),
+    ],
+)
+def test_figures(indicator_id: str, source_id: str, value: float, kind: str, qualifier: str) -> None:
+    values = kzdata.indicator_values()
+    match = values[
+        (values["indicator_id"] == indicator_id)
+        & (values["source_id"] == source_id)
+        & (values["value"] == value)
+        & (values["value_kind"] == kind)
+    ]
+    assert len(match) == 1, f"{indicator_id} {value} ({kind}) from {source_id}"
+    assert match.iloc[0]["qualifier"] == qualifier
+
+
+def test_governance_targets_are_for_2026_from_a_2022_baseline() -> None:
+    t = kzdata.targets().set_index("indicator_id")
+    assert set(t.index) == {"corruption-perceptions-index", "government-effectiveness", "voice-and-accountability"}
+    assert (t["target_year"] == 2026).all()
+    assert t.loc["corruption-perceptions-index", "baseline_year"] == 2022
+    assert t.loc["government-effectiveness", "baseline_year"] == 2022
+    assert bool(kzdata.indicators().set_index("indicator_id").loc["corruption-perceptions-index", "higher_is_better"])
+
+
+# --- people, positions, aliases -------------------------------------------------------------
+
+
+def test_key_people_and_spellings() -> None:
+    people = kzdata.people().set_index("person_id")
+    assert people.loc["massimov-karim", "name"] == "Karim Massimov"
+    assert people.loc["tokayev-kassym-jomart", "name"] == "Kassym-Jomart Tokayev"
+    assert people.loc["nazarbayev-nursultan", "name"] == "Nursultan Nazarbayev"
+    assert people.loc["cornell-svante", "role_in_dataset"] == "author"
+    aliases = kzdata.aliases()
+    assert "Nazarbaev" in set(aliases[aliases["person_id"] == "nazarbayev-nursultan"]["alias"])
+    assert "Nur-Sultan" in set(aliases[aliases["place_id"] == "astana"]["alias"])
+
+
+def test_nazarbayev_lost_the_security_council_chair_on_5_january() -> None:
+    # Cornell, January Events para. 4.
+    positions = kzdata.positions()
+    chair = positions[(positions["person_id"] == "nazarbayev-nursultan") & positions["end_date"].notna()]
+    assert DAY("2022-01-05") in set(chair["end_date"])
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def test_primary_documents() -> None:
+    sources = kzdata.sources().set_index("source_id")
+    cornell = sources.loc["cornell-2024"]
+    assert cornell["published_start"] == DAY("2024-01-02")
+    assert cornell["published_precision"] == "day"
+    crs = sources.loc["crs-2022"]
+    assert crs["published_precision"] == "range"
+    assert crs["published_start"] == DAY("2022-11-20")
+    assert bool(crs["published_inferred"])
+
+
+def test_missing_footnotes_are_sources_marked_missing() -> None:
+    sources = kzdata.sources().set_index("source_id")
+    for n in (16, 17):
+        row = sources[sources["footnote"] == n]
+        assert len(row) == 1
+        assert bool(row.iloc[0]["text_missing"])
+        assert pd.isna(row.iloc[0]["title"])
+
+
+def test_every_footnote_is_present() -> None:
+    assert set(kzdata.footnotes()["footnote"]) == set(range(1, 39))
+
+
+# --- discrepancies: both sides are present -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("discrepancy_id", "sources"),
+    [
+        ("csto-troop-numbers", {"crs-2022", "cornell-2024"}),
+        ("csto-departure", {"crs-2022", "cornell-2024"}),
+        ("abish-dismissal-date", {"cornell-2024"}),
+        ("abish-detained-or-at-large", {"cornell-2024"}),
+        ("satybaldy-detention-year", {"cornell-2024", "lillis-2022"}),
+        ("governance-scores-vs-footnote-date", {"cornell-2024", "astana-times-2022-10-19"}),
+        ("government-effectiveness-score-vs-percentile", {"cornell-2024"}),
+        ("referendum-article-predates-amendments", {"cornell-2024"}),
+        ("constitutional-court-first-year", {"cornell-2024"}),
+        ("shoot-order-date", {"cornell-2024", "ilyushina-2022"}),
+        ("scale-of-the-unrest", {"crs-2022", "cornell-2024"}),
+        ("price-hike-fuel-vs-gas", {"crs-2022", "cornell-2024"}),
+        ("rickleton-url-year", {"cornell-2024"}),
+    ],
+)
+def test_discrepancy_keeps_both_sides(discrepancy_id: str, sources: set[str]) -> None:
+    claims = kzdata.discrepancy_claims()
+    mine = claims[claims["discrepancy_id"] == discrepancy_id]
+    assert mine["side"].nunique() >= 2
+    assert sources <= set(mine["source_id"])
+
+
+def test_satybaldy_claims_carry_the_two_years() -> None:
+    claims = kzdata.discrepancy_claims()
+    text = " ".join(claims[claims["discrepancy_id"] == "satybaldy-detention-year"]["claim"])
+    assert "2023" in text and "2022" in text
+
+
+def test_csto_numbers_are_two_rows_not_one() -> None:
+    values = kzdata.indicator_values()
+    assert sorted(values[values["indicator_id"] == "csto-troops"]["value"].tolist()) == [2000, 2500]
