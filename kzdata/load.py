@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from kzdata import _files
 from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
-from kzdata.tables import TABLE_NAMES, TableName
+from kzdata.tables import REGISTRY, TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -111,4 +111,12 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
     table = read_arrow(name)
     if backend == "pyarrow":
         return table
-    return table.to_pandas()
+    frame = table.to_pandas()
+    if table.num_rows == 0:
+        # An empty dictionary column has no values to carry its categories; restore them.
+        import pandas as pd
+
+        for col in REGISTRY[name].columns:
+            if col.kind == "category":
+                frame[col.name] = pd.Categorical([], categories=list(col.enum))
+    return frame

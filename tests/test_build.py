@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
+from kzdata import _files
 from kzdata.build.run import build
 from kzdata.errors import RawDataError
+from kzdata.load import load
 from tests.conftest import REPO
 
 
@@ -81,3 +84,16 @@ def test_a_failed_build_leaves_the_last_good_output(project_copy: Path) -> None:
         build(project_copy)
     assert digests(project_copy) == before
     assert not list(project_copy.glob("kzdata/.data-*")), "no staging directory is left behind"
+
+
+def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change log may be empty before a first release; its categories must survive."""
+    (project_copy / "raw" / "changes.csv").write_text(
+        "change_id,version,change,record_table,record_id,merged_into,reason\n", encoding="utf-8"
+    )
+    shutil.rmtree(project_copy / "raw" / "releases", ignore_errors=True)
+    build(project_copy)
+    monkeypatch.setattr(_files, "data_dir", lambda: project_copy / "kzdata" / "data")
+    changes = load("changes")
+    assert len(changes) == 0
+    assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]

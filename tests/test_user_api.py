@@ -109,3 +109,13 @@ def test_export_csv_and_xlsx(tmp_path: Path) -> None:
     (xlsx,) = kzdata.export(tmp_path / "x", "xlsx")
     sheets = pd.read_excel(xlsx, sheet_name=None)
     assert set(sheets) == set(kzdata.tables())
+
+
+def test_resolve_returns_every_candidate_for_ambiguous_text() -> None:
+    found = kzdata.resolve("Marat")
+    assert {"osipov-marat", "kolkobayev-marat"} <= set(found["entity_id"])
+    assert (found["entity_type"] == "person").all()
+
+
+def test_resolve_ignores_case_and_diacritics() -> None:
+    assert kzdata.resolve("türkiye")["entity_id"].tolist() == kzdata.resolve("Turkiye")["entity_id"].tolist()
