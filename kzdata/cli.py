@@ -220,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except (RawDataError, DataValidationError, IntegrityError) as exc:
         print(f"kzdata {args.command}: {exc}", file=sys.stderr)
         return EXIT_DATA

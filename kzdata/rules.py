@@ -170,9 +170,10 @@ def position_dates(frames: Frames) -> Iterator[Failure]:
     """A position's dates come with their precision and end after they start."""
     pos = frames["positions"]
     for date, prec in (("start_date", "start_precision"), ("end_date", "end_precision")):
-        yield from _rows(
-            "positions", pos, pos[date].isna() != pos[prec].isna(), prec, f"{prec} is set exactly when {date} is"
-        )
+        for col in (prec, prec.replace("precision", "inferred")):
+            yield from _rows(
+                "positions", pos, pos[date].isna() != pos[col].isna(), col, f"{col} is set exactly when {date} is"
+            )
         p = pos[prec].astype("string")
         d = pos[date]
         off_month = ((p == "month") & (d.dt.day != 1)).fillna(False)

@@ -315,7 +315,12 @@ TABLES: tuple[Table, ...] = (
             _pk("authorship_id", "authorship"),
             _fk("source_id", "sources.source_id", "The source that the person wrote or edited."),
             _fk("person_id", "people.person_id", "The person who wrote or edited the source."),
-            Column("role", "category", "Whether the person is an author or an editor of the source.", enum=("author", "editor")),
+            Column(
+                "role",
+                "category",
+                "Whether the person is an author or an editor of the source.",
+                enum=("author", "editor"),
+            ),
             Column("position", "integer", "Order among the source's authors, from 1.", minimum=1),
         ),
     ),
@@ -436,6 +441,13 @@ TABLES: tuple[Table, ...] = (
                 nullable=True,
                 enum=DATE_PRECISIONS,
             ),
+            Column(
+                "start_inferred",
+                "boolean",
+                "True when the year or day of start_date comes from context rather than the sentence; "
+                "set exactly when start_date is.",
+                nullable=True,
+            ),
             Column("end_date", "date", "When the holder left the office, if stated.", nullable=True),
             Column(
                 "end_precision",
@@ -443,6 +455,13 @@ TABLES: tuple[Table, ...] = (
                 "How precisely the source dates the end: day, month, year or range.",
                 nullable=True,
                 enum=DATE_PRECISIONS,
+            ),
+            Column(
+                "end_inferred",
+                "boolean",
+                "True when the year or day of end_date comes from context rather than the sentence; "
+                "set exactly when end_date is.",
+                nullable=True,
             ),
             Column(
                 "note",
@@ -693,7 +712,8 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "kind",
                 "category",
-                "Kind of variant: spelling or transliteration, abbreviation, former or later name, short name, translation, misspelling.",
+                "Kind of variant: spelling or transliteration, abbreviation, former or later name, "
+                "short name, translation, misspelling.",
                 enum=(
                     "spelling_variant",
                     "transliteration",
