@@ -25,8 +25,18 @@ def test_registry_and_literal_agree() -> None:
 
 def test_required_tables_exist() -> None:
     required = {
-        "sources", "events", "people", "organizations", "places", "sentences", "reforms",
-        "indicators", "indicator_values", "aliases", "citations", "discrepancies",
+        "sources",
+        "events",
+        "people",
+        "organizations",
+        "places",
+        "sentences",
+        "reforms",
+        "indicators",
+        "indicator_values",
+        "aliases",
+        "citations",
+        "discrepancies",
     }
     assert required <= set(NAMES)
 
