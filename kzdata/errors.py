@@ -15,7 +15,8 @@ InvalidArgumentError   ValueError,         an argument has the wrong type or val
 RawDataError           ValueError          the build finds bad rows in raw/ (lists all)
 DataValidationError    ValueError          validate() finds rows breaking a rule
 IntegrityError         OSError             a shipped file is missing, altered or corrupt
-StableIdError          ValueError          the build would drop an id a release shipped
+StableIdError          ValueError          a RawDataError: the build would drop or reuse a
+                                           released id (and nothing else is wrong)
 =====================  ==================  ============================================
 """
 
@@ -69,6 +70,13 @@ class Issue:
         return f"{self.where}, {self.row}, column {self.column!r}: value {self.value} breaks rule: {self.rule}"
 
 
+def issue_order(issue: Issue) -> tuple[str, int, str, str, str]:
+    """Sort key: file or table, then line number as a number (line 2 before line 10), column, rule."""
+    line = issue.row.removeprefix("line ")
+    number = int(line) if line.isdigit() else -1
+    return (issue.where, number, issue.row if number < 0 else "", issue.column, issue.rule)
+
+
 class _IssuesError(KzdataError, ValueError):
     """An error carrying a list of :class:`Issue`, all reported at once."""
 
@@ -76,7 +84,7 @@ class _IssuesError(KzdataError, ValueError):
     advice = ""
 
     def __init__(self, issues: list[Issue]) -> None:
-        self.issues = sorted(issues)
+        self.issues = sorted(issues, key=issue_order)
         lines = [f"{len(self.issues)} {self.headline}:"]
         lines += [f"  - {issue}" for issue in self.issues]
         if self.advice:
@@ -105,5 +113,11 @@ class IntegrityError(KzdataError, OSError):
     """A shipped data file is missing, altered or unreadable."""
 
 
-class StableIdError(KzdataError, ValueError):
-    """The build would drop or reuse an id that a published release shipped."""
+class StableIdError(RawDataError):
+    """The build would drop or reuse an id that a published release shipped (and nothing else is wrong)."""
+
+    headline = "stable-id problem(s) (nothing was written; the previous build is untouched)"
+    advice = (
+        "Keep the id, or record its retraction or merge in raw/changes.csv with a reason "
+        "(see docs/versioning.md), then run `kzdata build` again."
+    )

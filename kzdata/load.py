@@ -9,6 +9,9 @@ no per-column conversion runs. This module imports neither pandera nor frictionl
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
 from kzdata import _files
@@ -16,8 +19,6 @@ from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableErro
 from kzdata.tables import REGISTRY, TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import pandas as pd
     import pyarrow as pa
 
@@ -59,25 +60,64 @@ def path(name: TableName) -> Path:
     return _files.parquet_path(check_name(name))
 
 
+@lru_cache(maxsize=4)
+def _release_hashes(descriptor: str, _stamp: tuple[int, int]) -> dict[str, str]:
+    """The sha256 of every Parquet file as the release recorded it (cached per descriptor version)."""
+    import json
+
+    try:
+        resources = json.loads(Path(descriptor).read_text(encoding="utf-8"))["resources"]
+        return {r["name"]: r["kzdata:parquet"]["hash"] for r in resources}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IntegrityError(
+            f"cannot read the data package descriptor {descriptor} ({exc}); reinstall kzdata to restore it"
+        ) from None
+
+
 def read_arrow(name: TableName) -> pa.Table:
-    """Read table ``name`` as a :class:`pyarrow.Table`, turning damage into a clear error."""
+    """Read table ``name`` as a :class:`pyarrow.Table`, refusing files that differ from the release.
+
+    The file's sha256 is compared with the one ``datapackage.json`` records before it is
+    parsed (hashing a file this size costs far less than decoding it), so an altered byte
+    can never load silently as different values.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     file = path(name)
     try:
-        return pq.read_table(file)
+        data = file.read_bytes()
     except FileNotFoundError:
         raise IntegrityError(
             f"the data file of table {name!r} is missing: {file}. "
             "Reinstall kzdata (pip install --force-reinstall kzdata), or from a source "
             "checkout run `kzdata build`."
         ) from None
-    except (pa.ArrowException, OSError) as exc:
+    descriptor = _files.descriptor_path()
+    try:
+        stat = descriptor.stat()
+    except OSError:
+        raise IntegrityError(f"the data package descriptor is missing: {descriptor}; reinstall kzdata") from None
+    expected = _release_hashes(str(descriptor), (stat.st_mtime_ns, stat.st_size)).get(name)
+    if "sha256:" + hashlib.sha256(data).hexdigest() != expected:
         raise IntegrityError(
-            f"the data file of table {name!r} cannot be read ({exc}): {file}. "
+            f"the data file of table {name!r} differs from the released one: {file}. "
+            "Run `kzdata verify` to see which files are damaged, then reinstall kzdata "
+            "(from a source checkout: `kzdata build`)."
+        )
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except Exception as exc:  # any decoding failure means a damaged file
+        raise IntegrityError(
+            f"the data file of table {name!r} cannot be read ({type(exc).__name__}: {exc}): {file}. "
             "Run `kzdata verify` to see which files are damaged, then reinstall kzdata."
         ) from None
+    if tuple(table.column_names) != REGISTRY[name].column_names:
+        raise IntegrityError(
+            f"the data file of table {name!r} has columns {table.column_names}, expected "
+            f"{list(REGISTRY[name].column_names)}: {file}. Run `kzdata verify`, then reinstall kzdata."
+        )
+    return table
 
 
 @overload
@@ -111,7 +151,13 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
     table = read_arrow(name)
     if backend == "pyarrow":
         return table
-    frame = table.to_pandas()
+    try:
+        frame = table.to_pandas()
+    except Exception as exc:  # metadata that pandas cannot apply means a damaged file
+        raise IntegrityError(
+            f"the data file of table {name!r} cannot be converted to pandas ({type(exc).__name__}: {exc}). "
+            "Run `kzdata verify`, then reinstall kzdata."
+        ) from None
     if table.num_rows == 0:
         # An empty dictionary column has no values to carry its categories; restore them.
         import pandas as pd

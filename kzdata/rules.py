@@ -31,7 +31,24 @@ class Failure:
     rule: str
 
 
+def plain_value(value: object) -> object:
+    """A cell value as an editor wrote it, without numpy or pandas wrappers (for messages).
+
+    >>> import numpy as np
+    >>> plain_value(np.int64(500)), plain_value(pd.Timestamp("0999-01-05"))
+    (500, '0999-01-05')
+    """
+    if isinstance(value, pd.Timestamp):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if value is pd.NA or value is None:
+        return None
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
 def _rows(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str) -> Iterator[Failure]:
+    # A comparison with a missing value is unknown, not a failure: the schema reports missing cells.
+    mask = mask.fillna(False).astype(bool)
     for pos in mask.to_numpy().nonzero()[0]:
         yield Failure(table, int(pos), column, frame[column].iloc[pos], rule)
 

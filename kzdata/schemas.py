@@ -11,6 +11,7 @@ Importing this module imports pandera; :mod:`kzdata` only imports it when
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pandas as pd
@@ -49,7 +50,6 @@ def _checks(column: Column) -> list[pa.Check]:
     return checks
 
 
-@cache
 def schema(name: TableName) -> pa.DataFrameSchema:
     """The pandera schema of table ``name``.
 
@@ -60,7 +60,12 @@ def schema(name: TableName) -> pa.DataFrameSchema:
     >>> s.columns["prison_years"].nullable
     True
     """
-    table = REGISTRY[check_name(name)]
+    return _schema(check_name(name))
+
+
+@cache
+def _schema(name: TableName) -> pa.DataFrameSchema:
+    table = REGISTRY[name]
     return pa.DataFrameSchema(
         {
             col.name: pa.Column(
@@ -79,3 +84,32 @@ def schema(name: TableName) -> pa.DataFrameSchema:
         title=table.title,
         description=table.row,
     )
+
+
+_RULES = (
+    (re.compile(r"^greater_than_or_equal_to\((.*)\)$"), "must be at least {0}"),
+    (re.compile(r"^less_than_or_equal_to\((.*)\)$"), "must be at most {0}"),
+    (re.compile(r"^str_matches\('?\^?(.*?)\$?'?\)$"), "must match the pattern {0}"),
+    (re.compile(r"^isin\((.*)\)$"), "must be one of {0}"),
+    (re.compile(r"^str_length\(1, None\)$"), "must not be empty"),
+    (re.compile(r"^field_uniqueness$"), "must be unique: this value appears more than once"),
+    (re.compile(r"^not_nullable$"), "a value is required"),
+    (re.compile(r"^dtype\((.*)\)$"), "must have the dtype {0}"),
+    (re.compile(r"^column_in_dataframe$"), "the column is missing"),
+    (re.compile(r"^column_in_schema$"), "the column is not part of the table"),
+)
+
+
+def rule_text(check: str) -> str:
+    """pandera's name of a failed check, in words a data editor understands.
+
+    >>> rule_text("less_than_or_equal_to(100)")
+    'must be at most 100'
+    >>> rule_text("field_uniqueness")
+    'must be unique: this value appears more than once'
+    """
+    for pattern, text in _RULES:
+        match = pattern.match(check)
+        if match:
+            return text.format(*match.groups())
+    return check

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from kzdata.errors import DataValidationError, Issue
+from kzdata.errors import DataValidationError, Issue, issue_order
 from kzdata.load import load
-from kzdata.rules import check
+from kzdata.rules import check, plain_value
 from kzdata.tables import REGISTRY, TABLES
 
 
@@ -63,11 +63,12 @@ def validate(*, raise_on_error: bool = True) -> ValidationReport:
     """
     import pandera.errors
 
-    from kzdata.schemas import schema
+    from kzdata.schemas import rule_text, schema
 
     frames: dict[str, pd.DataFrame] = {t.name: load(t.name) for t in TABLES}
     issues: list[Issue] = []
-    for name, frame in frames.items():
+    for table in TABLES:
+        name, frame = table.name, frames[table.name]
         try:
             schema(name).validate(frame, lazy=True)
         except pandera.errors.SchemaErrors as err:
@@ -77,8 +78,8 @@ def validate(*, raise_on_error: bool = True) -> ValidationReport:
                         name,
                         _row_label(name, frame, case.index),
                         str(case.column),
-                        repr(case.failure_case),
-                        str(case.check),
+                        repr(plain_value(case.failure_case)),
+                        rule_text(str(case.check)),
                     )
                 )
     for failure in check(frames):
@@ -88,11 +89,11 @@ def validate(*, raise_on_error: bool = True) -> ValidationReport:
                 failure.table,
                 _row_label(failure.table, frame, failure.row),
                 failure.column,
-                repr(failure.value),
+                repr(plain_value(failure.value)),
                 failure.rule,
             )
         )
-    report = ValidationReport({name: len(frame) for name, frame in frames.items()}, sorted(issues))
+    report = ValidationReport({name: len(frame) for name, frame in frames.items()}, sorted(issues, key=issue_order))
     if issues and raise_on_error:
         raise DataValidationError(issues)
     return report

@@ -78,20 +78,13 @@ NON_STRINGS: dict[str, object] = {
     "bytes": b"events",
     "dict": {"events": 1},
 }
-NEEDS_SCHEMA_CHECK_FIRST = (
-    "needs: kzdata/schemas.py schema to check the name before functools.cache sees it (a cached "
-    "_schema(name) behind `def schema(name): return _schema(check_name(name))`): an unhashable name "
-    "now raises a bare TypeError 'unhashable type' instead of InvalidArgumentError"
-)
 
 
 def _non_string_cases() -> list[object]:
     cases = []
     for label, name in NON_STRINGS.items():
         for accessor in sorted(ACCESSORS):
-            unhashable = accessor == "schema" and label in ("list", "dict")
-            marks = [pytest.mark.xfail(strict=True, reason=NEEDS_SCHEMA_CHECK_FIRST)] if unhashable else []
-            cases.append(pytest.param(name, accessor, id=f"{label}-{accessor}", marks=marks))
+            cases.append(pytest.param(name, accessor, id=f"{label}-{accessor}"))
     return cases
 
 
@@ -225,15 +218,6 @@ def test_a_missing_parquet_file_is_an_integrity_error(data_copy: Path) -> None:
     assert "kzdata build" in message
 
 
-NEEDS_LOAD_WRAPS_ALL = (
-    "needs: kzdata/load.py read_arrow/load to check the loaded table's column names against the registry and "
-    "to turn any exception of pq.read_table and Table.to_pandas (also UnicodeDecodeError, IndexError) into "
-    "IntegrityError; an undecodable column name in the Parquet footer now loads (pyarrow backend) or raises a "
-    "bare UnicodeDecodeError (pandas backend)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=NEEDS_LOAD_WRAPS_ALL)
 @pytest.mark.parametrize("backend", ["pandas", "pyarrow"])
 def test_an_altered_column_name_is_an_integrity_error(data_copy: Path, backend: str) -> None:
     file = data_copy / "events.parquet"
@@ -244,14 +228,6 @@ def test_an_altered_column_name_is_an_integrity_error(data_copy: Path, backend: 
         kzdata.load("events", backend=backend)  # type: ignore[call-overload]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: kzdata/load.py read_arrow to compare the file's sha256 with the hash recorded in "
-    "datapackage.json (kzdata:parquet, parsed once per process) before parsing it, and raise IntegrityError "
-    "on a mismatch; today about one single-byte change in five inside the data pages loads silently "
-    "with different values (Parquet pages carry no checksum as written)",
-    raises=AssertionError,
-)
 def test_an_altered_byte_never_loads_silently(data_copy: Path) -> None:
     file = data_copy / "events.parquet"
     original = file.read_bytes()

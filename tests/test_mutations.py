@@ -571,23 +571,6 @@ def integer_with_leading_zero(root: Path) -> Expected:
     return _cell("sections", "position", lambda v: "0" + v, r"leading zero")(root)
 
 
-NEEDS_NA_SAFE_RULES = (
-    "needs: kzdata/rules.py _rows to treat a missing mask entry as False (mask.fillna(False).astype(bool)): "
-    "a key that does not resolve (dangling source_id, a dropped row, an invalid category) makes comparisons "
-    "like `kind == 'cited_work'` NA, and the build crashes with TypeError instead of raising RawDataError"
-)
-NEEDS_NO_CASCADE = (
-    "needs: kzdata/build/run.py read_all to skip the cross-table rules when a file could not be read "
-    "completely (not UTF-8, malformed CSV, a row with the wrong number of fields), as it already does for "
-    "row '-' issues (e.g. a RawTable.complete flag set by read_raw): the rows left out make every reference "
-    "to them dangle, so one bad byte in raw/people.csv is now reported with some 200 bogus problems in other files"
-)
-NEEDS_RECORD_START_LINE = (
-    "needs: kzdata/build/read.py read_raw to report a csv.Error at the line where the broken "
-    "record starts (the `line` variable), not reader.line_num (the end of file for an unclosed quote)"
-)
-
-
 def case(mutation: Mutation, id: str, *marks: pytest.MarkDecorator) -> object:
     return pytest.param(mutation, id=id, marks=marks)
 
@@ -605,7 +588,6 @@ CASES = [
     case(
         dangling("footnotes", "source_id"),
         "dangling-footnotes.source_id",
-        pytest.mark.xfail(strict=True, reason=NEEDS_NA_SAFE_RULES, raises=TypeError),
     ),
     case(dangling_alias_organization, "dangling-aliases.organization_id"),
     case(dangling("positions", "person_id"), "dangling-positions.person_id"),
@@ -680,13 +662,11 @@ CASES = [
     case(
         too_few_fields,
         "row-with-too-few-fields",
-        pytest.mark.xfail(strict=True, reason=f"{NEEDS_NA_SAFE_RULES}; or {NEEDS_NO_CASCADE}", raises=TypeError),
     ),
     case(unterminated_quote_last_row, "unterminated-quote-at-end"),
     case(
         unterminated_quote_first_row,
         "unterminated-quote-in-first-row",
-        pytest.mark.xfail(strict=True, reason=f"{NEEDS_RECORD_START_LINE}; and {NEEDS_NO_CASCADE}"),
     ),
 ]
 
@@ -751,12 +731,10 @@ def test_every_text_url_number_boolean_and_date_column_is_parsed_strictly(projec
     _sweep_kinds(project, {"text", "url", "integer", "number", "boolean", "date"})
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_NA_SAFE_RULES, raises=TypeError)
 def test_every_id_and_category_column_is_parsed_strictly(project: Path) -> None:
     _sweep_kinds(project, {"id", "category"})
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_NA_SAFE_RULES, raises=TypeError)
 def test_every_required_column_is_enforced(project: Path) -> None:
     def pick(table: str, column: str) -> str | None:
         return None if REGISTRY[table].column(column).nullable else ""
@@ -765,7 +743,6 @@ def test_every_required_column_is_enforced(project: Path) -> None:
     refuse(project, *expected)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_NA_SAFE_RULES, raises=TypeError)
 def test_every_foreign_key_is_enforced(project: Path) -> None:
     def pick(table: str, column: str) -> str | None:
         return "zz-no-such-record" if REGISTRY[table].column(column).references else None
@@ -800,11 +777,6 @@ def test_every_problem_is_listed_with_a_count(plain_project: Path) -> None:
     assert isinstance(error, ValueError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: kzdata/build/run.py _schema_issues and read_all to show numpy scalars as plain "
-    "Python values (value.item()) before repr(), so the message says `value 500`, not `value np.int64(500)`",
-)
 def test_values_are_shown_as_written(project: Path) -> None:
     expected = _cell("sentences", "prison_years", "500", r"100")(project)
     message = str(refuse(project, expected))
@@ -812,11 +784,6 @@ def test_values_are_shown_as_written(project: Path) -> None:
     assert "np." not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: kzdata/errors.py _IssuesError to sort issues by (where, line number as int, "
-    "column), not by text (which lists line 10 before line 2)",
-)
 def test_issues_are_listed_in_file_order(project: Path) -> None:
     raw = RawCsv.open(project, "citations")
     if len(raw.rows) < 9:
@@ -829,18 +796,11 @@ def test_issues_are_listed_in_file_order(project: Path) -> None:
     assert message.index(f"line {raw.lines[0]},") < message.index(f"line {raw.lines[8]},")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs: kzdata/build/read.py read_raw to name the column of a non-UTF-8 cell "
-    "(decode the offending line with errors='surrogateescape', parse it with csv, and report "
-    "the header name of the field that holds the bad byte)",
-)
 def test_encoding_error_names_the_column(project: Path) -> None:
     expected = latin1_cell(project)
     refuse(project, Expected(expected.file, expected.line, "description", expected.rule))
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_NO_CASCADE)
 @pytest.mark.parametrize(
     "mutation",
     [

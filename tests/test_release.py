@@ -14,7 +14,7 @@ from frictionless import Package
 import kzdata
 from kzdata import _files
 from kzdata.build.run import build
-from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError
+from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError, StableIdError
 from kzdata.releases import parse_version
 from tests.conftest import REPO
 
@@ -126,3 +126,37 @@ def test_export_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidArgumentError, match="not an empty directory"):
         kzdata.export(tmp_path)
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_dropping_only_a_released_id_is_a_stable_id_error(project_copy: Path) -> None:
+    aliases = project_copy / "raw" / "aliases.csv"
+    aliases.write_text(
+        "".join(
+            line for line in aliases.read_text(encoding="utf-8").splitlines(True) if not line.startswith("abish-short,")
+        ),
+        encoding="utf-8",
+    )
+    citations = project_copy / "raw" / "citations.csv"
+    citations.write_text(
+        "".join(
+            line
+            for line in citations.read_text(encoding="utf-8").splitlines(True)
+            if ",aliases,abish-short," not in line
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(StableIdError) as info:
+        build(project_copy)
+    assert isinstance(info.value, RawDataError)
+    assert (
+        "raw/aliases.csv, -, column 'alias_id': value 'abish-short' breaks rule: release 0.1.0 shipped this id"
+        in str(info.value)
+    )
+
+
+def test_a_retraction_lets_an_id_go_but_never_come_back(project_copy: Path) -> None:
+    changes = project_copy / "raw" / "changes.csv"
+    with changes.open("a", encoding="utf-8") as fh:
+        fh.write("0-1-1-retracted-abish-short,0.1.1,retracted,aliases,abish-short,,test retraction\n")
+    with pytest.raises(StableIdError, match="a retracted or merged id may not be used again"):
+        build(project_copy)

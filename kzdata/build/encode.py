@@ -72,7 +72,8 @@ def format_cell(column: Column, value: Any) -> str:
     if column.kind == "boolean":
         return "true" if value else "false"
     if column.kind == "date":
-        return str(pd.Timestamp(value).strftime("%Y-%m-%d"))
+        stamp = pd.Timestamp(value)
+        return f"{stamp.year:04d}-{stamp.month:02d}-{stamp.day:02d}"  # strftime does not pad years < 1000
     if column.kind == "number":
         return format_number(float(value))
     if column.kind == "integer":

@@ -46,6 +46,8 @@ class RawTable:
     frame: pd.DataFrame
     lines: list[int] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    complete: bool = True
+    """False when some rows could not be read at all: cross-table rules would then only cascade."""
 
 
 def _show(value: str) -> str:
@@ -107,6 +109,7 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
     def whole_file(rule: str, value: str = "-") -> RawTable:
         raw.issues.append(Issue(label, "-", "-", value, rule))
         raw.frame = empty_frame(table)
+        raw.complete = False
         return raw
 
     if not file.exists():
@@ -120,10 +123,11 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raw.issues.append(
-            Issue(label, f"line {line}", "-", repr(data[exc.start : exc.end]), "the file must be UTF-8 encoded")
-        )
+        where = _column_at(data, exc.start, expected)
+        bad = repr(data[exc.start : exc.end])
+        raw.issues.append(Issue(label, f"line {line}", where, bad, "the file must be UTF-8 encoded"))
         raw.frame = empty_frame(table)
+        raw.complete = False
         return raw
     if "\r" in text:
         return whole_file("line ends must be \\n (LF), not \\r\\n or \\r")
@@ -155,7 +159,8 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         except StopIteration:
             break
         except csv.Error as exc:
-            raw.issues.append(Issue(label, f"line {reader.line_num}", "-", "-", f"malformed CSV: {exc}"))
+            raw.issues.append(Issue(label, f"line {line}", "-", "-", f"malformed CSV: {exc}"))
+            raw.complete = False
             break
         start_line, line = line, reader.line_num + 1
         where = f"line {start_line}"
@@ -169,6 +174,7 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
                     f"a row has {len(expected)} fields, this one has {len(row)}",
                 )
             )
+            raw.complete = False
             continue
         raw.lines.append(start_line)
         for column, cell in zip(raw_columns, row, strict=True):
@@ -178,9 +184,24 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
             columns[column.name].append(value)
     if not raw.lines and not raw.issues and not table.may_be_empty:
         raw.issues.append(Issue(label, "-", "-", "-", "the file has a header but no rows"))
+        raw.complete = False
     frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in raw_columns})
     raw.frame = frame
     return raw
+
+
+def _column_at(data: bytes, offset: int, header: list[str]) -> str:
+    """The header name of the field holding byte ``offset`` (for encoding errors)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    line = data[start : end if end >= 0 else len(data)].decode("utf-8", "surrogateescape")
+    position = len(data[start:offset].decode("utf-8", "surrogateescape"))
+    consumed = 0
+    for index, cell in enumerate(next(csv.reader([line]), [])):
+        consumed += len(cell) + 1
+        if position < consumed and index < len(header):
+            return header[index]
+    return "-"
 
 
 def _cell(column: Column, cell: str) -> tuple[object, str | None]:

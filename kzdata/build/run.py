@@ -30,7 +30,8 @@ from kzdata.build.citation import citation_cff
 from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
 from kzdata.dictionary import render_markdown
-from kzdata.errors import InvalidArgumentError, Issue, RawDataError
+from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
+from kzdata.releases import stable_id_issues
 from kzdata.tables import REGISTRY, TABLES
 
 
@@ -60,7 +61,8 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
     import pandera.errors
     import pandera.pandas
 
-    from kzdata.schemas import schema
+    from kzdata.rules import plain_value
+    from kzdata.schemas import rule_text, schema
 
     frame = raw.frame.copy()
     for col in raw.table.columns:
@@ -73,7 +75,8 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
         for case in err.failure_cases.itertuples(index=False):
             index = case.index
             row = f"line {raw.lines[int(index)]}" if index is not None and not pd.isna(index) else "-"
-            issues.append(Issue(raw.file, row, str(case.column), repr(case.failure_case), str(case.check)))
+            rule = rule_text(str(case.check))
+            issues.append(Issue(raw.file, row, str(case.column), repr(plain_value(case.failure_case)), rule))
         return issues
     return []
 
@@ -84,34 +87,23 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     issues = [issue for raw in tables.values() for issue in raw.issues]
     reported = {(i.where, i.row, i.column) for i in issues}
     for raw in tables.values():
-        if any(i.row == "-" for i in raw.issues):
+        if not raw.complete and not raw.lines:
             continue  # the file as a whole is unusable; its cells were not checked
         issues += [i for i in _schema_issues(raw) if (i.where, i.row, i.column) not in reported]
-    if any(i.row == "-" for i in issues):
-        return tables, issues  # cross-table rules need every table
+    if not all(raw.complete for raw in tables.values()):
+        return tables, issues  # rows are missing: cross-table rules would only report their absence
     frames = derive({name: raw.frame for name, raw in tables.items()})
-    from kzdata.rules import check
+    from kzdata.rules import check, plain_value
 
     for failure in check(frames):
         raw = tables[failure.table]
         row = f"line {raw.lines[failure.row]}"
         if (raw.file, row, failure.column) in reported:
             continue
-        issues.append(Issue(raw.file, row, failure.column, repr(_plain(failure.value)), failure.rule))
-    from kzdata.releases import stable_id_issues
-
-    issues += stable_id_issues(raw_dir, frames, {name: raw.lines for name, raw in tables.items()})
+        issues.append(Issue(raw.file, row, failure.column, repr(plain_value(failure.value)), failure.rule))
     for name, raw in tables.items():
         raw.frame = frames[name]
     return tables, issues
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if value is pd.NA or value is None:
-        return None
-    return value
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -132,8 +124,16 @@ def build(root: Path | str = ".") -> BuildResult:
     if not raw_dir.is_dir():
         raise InvalidArgumentError(f"no raw/ directory in {root}; run `kzdata build` from a kzdata source checkout")
     tables, issues = read_all(raw_dir)
+    complete = not issues or all(raw.complete for raw in tables.values())
+    stable = (
+        stable_id_issues(raw_dir, {n: t.frame for n, t in tables.items()}, {n: t.lines for n, t in tables.items()})
+        if complete
+        else []
+    )
     if issues:
-        raise RawDataError(issues)
+        raise RawDataError(issues + stable)
+    if stable:
+        raise StableIdError(stable)
 
     files: dict[str, tuple[bytes, bytes]] = {}
     rows: dict[str, int] = {}
