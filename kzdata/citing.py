@@ -73,9 +73,9 @@ def _format_source(row: pd.Series, style: Style) -> str:
     when = "n.d." if pd.isna(date) else date.strftime(formats.get(precision or "", "%Y"))
     if style == "bibtex":
         fields = {
-            "author": get("authors"),
+            "author": (get("authors") or "").replace("; ", " and ") or None,
             "title": get("title"),
-            "journal" if get("container") is None else "booktitle": get("publisher") or get("container"),
+            "howpublished": "; ".join(x for x in (get("container"), get("publisher")) if x) or None,
             "year": None if pd.isna(date) else str(date.year),
             "url": get("url"),
             "note": "text of this footnote is missing in the copy used" if row["text_missing"] else None,
@@ -85,8 +85,10 @@ def _format_source(row: pd.Series, style: Style) -> str:
     if row["text_missing"]:
         return f"[Footnote {row['footnote']} of the article: its text is missing in the copy used.]"
     head = f"{get('authors') or get('publisher') or 'Anonymous'} ({when})."
-    parts = [get("title"), get("container"), get("publisher"), get("url")]
-    return " ".join([head] + [p if p.endswith((".", "?", "!")) else p + "." for p in parts if p])
+    parts = [get("title"), get("container"), get("publisher")]
+    text = " ".join([head] + [p if p.endswith((".", "?", "!")) else p + "." for p in parts if p])
+    url = get("url")
+    return f"{text} {url}" if url else text  # no full stop after a URL (APA)
 
 
 def bibliography(frame: pd.DataFrame, style: Style = "text") -> list[str]:

@@ -160,3 +160,18 @@ def test_a_retraction_lets_an_id_go_but_never_come_back(project_copy: Path) -> N
         fh.write("0-1-1-retracted-abish-short,0.1.1,retracted,aliases,abish-short,,test retraction\n")
     with pytest.raises(StableIdError, match="a retracted or merged id may not be used again"):
         build(project_copy)
+
+
+def test_bibtex_lists_authors_with_and() -> None:
+    sources = kzdata.sources()
+    barro = sources[
+        sources["source_id"]
+        == sources.loc[sources["authors"] == "Svante E. Cornell; Albert Barro", "source_id"].iloc[0]
+    ]
+    bib = kzdata.cite(barro, style="bibtex")
+    assert "author = {Svante E. Cornell and Albert Barro}" in bib
+
+
+def test_text_bibliography_does_not_end_urls_with_a_full_stop() -> None:
+    for line in kzdata.cite(kzdata.events()).splitlines():
+        assert not line.endswith((".html.", "/.")), line
