@@ -56,7 +56,7 @@ def _show(args: argparse.Namespace) -> int:
     with pd.option_context(
         "display.max_columns", None, "display.width", args.width, "display.max_colwidth", args.max_colwidth
     ):
-        print(frame.head(args.limit).to_string(index=False))
+        print(frame.head(args.limit).to_string(index=False, max_colwidth=args.max_colwidth))
     if len(frame) > args.limit:
         print(f"... {len(frame) - args.limit} more rows (use --limit N to see more)")
     return EXIT_OK
@@ -93,7 +93,7 @@ def _describe(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     frame = describe(args.table)[["column", "dtype", "nullable", "allowed_values", "description"]]
     with pd.option_context("display.max_colwidth", args.max_colwidth, "display.width", 200):
-        print(frame.to_string(index=False))
+        print(frame.to_string(index=False, max_colwidth=args.max_colwidth))
     return EXIT_OK
 
 
@@ -172,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("describe", help="the data dictionary of a table: one line per column")
     p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
-    p.add_argument("--max-colwidth", type=int, default=90, help="characters per description (default 90)")
+    p.add_argument("--max-colwidth", type=int, default=110, help="characters per cell (default 110)")
     p.set_defaults(run=_describe)
 
     p = sub.add_parser("verify", help="check every shipped file against the hashes in datapackage.json")
