@@ -4,7 +4,11 @@ The loaders cost no more than the read they wrap: the Parquet files carry the
 pandas dtypes of the schema (nullable ``Int64``, ``boolean``, ``string``,
 ``category`` with the declared categories, ``datetime64[ms]`` dates), so
 ``pyarrow.parquet.read_table(...).to_pandas()`` already yields the right types and
-no per-column conversion runs. This module imports neither pandera nor frictionless.
+no per-column conversion runs. The one extra step is a sha256 of the file's bytes,
+compared with the hash the release recorded in ``datapackage.json``, so that a damaged
+or edited file raises :class:`~kzdata.errors.IntegrityError` instead of loading
+different values (see ``docs/benchmarks.md`` for what it costs). This module imports
+neither pandera nor frictionless.
 """
 
 from __future__ import annotations
