@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -55,3 +56,19 @@ def test_installed_wheel_loads_every_table_outside_the_tree(wheel: Path, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) > 100
+
+
+def test_sdist_ships_the_data_and_what_rebuilds_it(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    (sdist,) = tmp_path.glob("kzdata-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    for table in TABLE_NAMES:
+        assert f"kzdata/data/{table}.parquet" in names
+        assert f"raw/{table}.csv" in names
+    assert {"kzdata/data/datapackage.json", "datapackage.json", "CITATION.cff", "LICENSE-DATA"} <= names
+    assert "tests/test_facts.py" in names
