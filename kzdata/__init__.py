@@ -14,10 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kzdata.chronology import timeline
-from kzdata.citing import cite
-from kzdata.dictionary import describe
-from kzdata.entities import resolve
 from kzdata.errors import (
     DataValidationError,
     IntegrityError,
@@ -28,11 +24,7 @@ from kzdata.errors import (
     UnknownEntityError,
     UnknownTableError,
 )
-from kzdata.exporting import export
-from kzdata.integrity import VerifyReport, verify
 from kzdata.load import load, path, tables
-from kzdata.progress import targets
-from kzdata.releases import changes
 from kzdata.shortcuts import (
     aliases,
     authorships,
@@ -53,18 +45,37 @@ from kzdata.shortcuts import (
     sentences,
     sources,
 )
-from kzdata.sql import connect
 from kzdata.tables import TableName
 
 if TYPE_CHECKING:
+    from kzdata.chronology import timeline
+    from kzdata.citing import cite
+    from kzdata.dictionary import describe
+    from kzdata.entities import resolve
+    from kzdata.exporting import export
+    from kzdata.integrity import VerifyReport, verify
+    from kzdata.progress import targets
+    from kzdata.releases import changes
     from kzdata.schemas import schema
+    from kzdata.sql import connect
     from kzdata.validation import ValidationReport, validate
 
-#: Public names imported on first use, each from the module that defines it.
+#: Public names imported on first use, each from the module that defines it, so that
+#: ``import kzdata`` only pays for the loaders (and never for pandera).
 _LAZY = {
-    "schema": "kzdata.schemas",
-    "validate": "kzdata.validation",
+    "VerifyReport": "kzdata.integrity",
     "ValidationReport": "kzdata.validation",
+    "changes": "kzdata.releases",
+    "cite": "kzdata.citing",
+    "connect": "kzdata.sql",
+    "describe": "kzdata.dictionary",
+    "export": "kzdata.exporting",
+    "resolve": "kzdata.entities",
+    "schema": "kzdata.schemas",
+    "targets": "kzdata.progress",
+    "timeline": "kzdata.chronology",
+    "validate": "kzdata.validation",
+    "verify": "kzdata.integrity",
 }
 
 __all__ = [

@@ -110,7 +110,8 @@ def read_arrow(name: TableName) -> pa.Table:
             "(from a source checkout: `kzdata build`)."
         )
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        # ParquetFile reads one file without importing and setting up pyarrow.dataset.
+        table = pq.ParquetFile(pa.BufferReader(data)).read()
     except Exception as exc:  # any decoding failure means a damaged file
         raise IntegrityError(
             f"the data file of table {name!r} cannot be read ({type(exc).__name__}: {exc}): {file}. "

@@ -46,6 +46,25 @@ def plain_value(value: object) -> object:
     return item() if callable(item) else value
 
 
+def isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` for id columns, hashed by Arrow.
+
+    pandas 3.1's ``isin`` on Arrow-backed strings falls back to a Python loop; Arrow's
+    ``is_in`` keeps the rules linear and fast at any size (see docs/benchmarks.md).
+    Missing values are never "in".
+
+    >>> isin(pd.Series(["a", "b", None], dtype="string"), pd.Series(["a"], dtype="string")).tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    needles = pa.array(values.astype(object), type=pa.large_string(), from_pandas=True)
+    haystack = pa.array(known.dropna().astype(object), type=pa.large_string(), from_pandas=True)
+    found = pc.is_in(needles, value_set=haystack).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def _rows(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str) -> Iterator[Failure]:
     # A comparison with a missing value is unknown, not a failure: the schema reports missing cells.
     mask = mask.fillna(False).astype(bool)
@@ -60,7 +79,7 @@ def foreign_keys(frames: Frames) -> Iterator[Failure]:
         for column, ref_table, ref_column in table.foreign_keys:
             values = frame[column]
             known = frames[ref_table][ref_column]
-            bad = values.notna() & ~values.isin(known)
+            bad = values.notna() & ~isin(values, known)
             yield from _rows(table.name, frame, bad, column, f"must be an existing {ref_table}.{ref_column}")
 
 
@@ -69,7 +88,7 @@ def _polymorphic(frames: Frames, table: str, *, nullable: bool) -> Iterator[Fail
     keys = pd.Series(False, index=frame.index)
     for ref_table, group in frame.groupby("record_table", observed=True):
         known = frames[str(ref_table)][REGISTRY[str(ref_table)].primary_key]
-        keys.loc[group.index] = group["record_id"].isin(known)
+        keys.loc[group.index] = isin(group["record_id"], known)
     # A missing record_table is either allowed (nullable) or already reported by the schema.
     dangling = frame["record_table"].notna() & frame["record_id"].notna() & ~keys
     yield from _rows(table, frame, dangling, "record_id", "must be the primary key of an existing row of record_table")
@@ -92,7 +111,7 @@ def every_record_cited(frames: Frames) -> Iterator[Failure]:
             continue
         frame = frames[table.name]
         ids = cited.loc[cited["record_table"] == table.name, "record_id"]
-        bad = ~frame[table.primary_key].isin(ids)
+        bad = ~isin(frame[table.primary_key], ids)
         yield from _rows(table.name, frame, bad, table.primary_key, "every record needs at least one row in citations")
 
 
