@@ -280,3 +280,11 @@ def test_satybaldy_claims_carry_the_two_years() -> None:
 def test_csto_numbers_are_two_rows_not_one() -> None:
     values = kzdata.indicator_values()
     assert sorted(values[values["indicator_id"] == "csto-troops"]["value"].tolist()) == [2000, 2500]
+
+
+def test_thirty_seven_cited_works_and_two_missing_footnotes() -> None:
+    # Cornell's 38 footnotes cite 37 distinct identifiable works; 16 and 17 have no text in our copy.
+    sources = kzdata.sources()
+    cited = sources[sources["kind"] == "cited_work"]
+    assert len(cited[~cited["text_missing"].astype(bool)]) == 37
+    assert len(cited[cited["text_missing"].astype(bool)]) == 2
