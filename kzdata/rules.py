@@ -342,6 +342,50 @@ def events_within_sources(frames: Frames) -> Iterator[Failure]:
     )
 
 
+#: Which bound each qualifier sets from the stated number (docs/figures.md, "Bounds").
+_LOW_FROM_VALUE = ("exact", "more_than", "at_least")
+_HIGH_FROM_VALUE = ("exact", "up_to", "less_than", "almost")
+
+
+def figure_bounds(frames: Frames) -> Iterator[Failure]:
+    """A figure's bounds enclose its best value and agree with its qualifier (docs/figures.md).
+
+    ``value_low <= value <= value_high`` where the bounds are set; an exact figure has
+    both bounds equal to the value; a lower-bounded figure (more_than, at_least) has
+    ``value_low == value``, an upper-bounded one (up_to, less_than, almost) has
+    ``value_high == value`` and no lower bound; an approximate figure has no bounds
+    (none is invented); a stated range (between) has both.
+    """
+    values = frames["indicator_values"]
+    value, low, high = values["value"], values["value_low"], values["value_high"]
+    qual = values["qualifier"].astype("string")
+    checks = [
+        (low > value, "value_low", "value_low is at most value"),
+        (high < value, "value_high", "value_high is at least value"),
+        (qual.isin(_LOW_FROM_VALUE) & (low != value), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(_LOW_FROM_VALUE) & low.isna(), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(_HIGH_FROM_VALUE) & (high != value), "value_high", "for this qualifier value_high equals value"),
+        (qual.isin(_HIGH_FROM_VALUE) & high.isna(), "value_high", "for this qualifier value_high equals value"),
+        (
+            qual.isin(("up_to", "less_than", "almost")) & low.notna(),
+            "value_low",
+            "an upper-bounded figure (up_to, less_than, almost) has no value_low",
+        ),
+        (
+            (qual == "approximately") & (low.notna() | high.notna()),
+            "value_low",
+            "an approximate figure has no bounds (none is invented)",
+        ),
+        (
+            (qual == "between") & (low.isna() | high.isna() | (low == high)),
+            "value_low",
+            "a range (between) has two different bounds",
+        ),
+    ]
+    for mask, column, rule in checks:
+        yield from _rows("indicator_values", values, mask.fillna(False).astype(bool), column, rule)
+
+
 RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     foreign_keys,
     record_references,
@@ -354,6 +398,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     source_rules,
     discrepancy_sides,
     events_within_sources,
+    figure_bounds,
 )
 
 

@@ -670,7 +670,34 @@ TABLES: tuple[Table, ...] = (
             _pk("value_id", "figure"),
             _fk("indicator_id", "indicators.indicator_id", "The indicator this figure is a value of."),
             *_interval("", "the period or moment the value refers to"),
-            Column("value", "number", "The number as stated, before any qualifier."),
+            Column(
+                "value",
+                "number",
+                "The best single figure: the number the text gives, or for a figure stated in "
+                "words or vaguely, the best value fixed by the conversion rules of docs/figures.md "
+                "(for a range, its midpoint). Read it together with qualifier and the bounds.",
+            ),
+            Column(
+                "value_low",
+                "number",
+                "The lowest value the text allows (equal to value for an exact figure); null when "
+                "the text sets no lower bound (see docs/figures.md).",
+                nullable=True,
+            ),
+            Column(
+                "value_high",
+                "number",
+                "The highest value the text allows (equal to value for an exact figure); null when "
+                "the text sets no upper bound (see docs/figures.md).",
+                nullable=True,
+            ),
+            Column(
+                "stated_as",
+                "text",
+                "The short wording of the figure as the text gives it (e.g. 'hundreds'), set only "
+                "when the figure is written in words or stated vaguely; null for figures in digits.",
+                nullable=True,
+            ),
             Column(
                 "value_kind",
                 "category",
@@ -681,8 +708,9 @@ TABLES: tuple[Table, ...] = (
                 "qualifier",
                 "category",
                 "How the source bounds the number: exact, approximately, more_than, "
-                "at_least, up_to, less_than or almost.",
-                enum=("exact", "approximately", "more_than", "at_least", "up_to", "less_than", "almost"),
+                "at_least, up_to, less_than, almost, or between (a range stated as a range; "
+                "value_low and value_high are its ends).",
+                enum=("exact", "approximately", "more_than", "at_least", "up_to", "less_than", "almost", "between"),
             ),
             _fk("source_id", "sources.source_id", "The primary document stating the figure."),
             _fk(

@@ -186,6 +186,47 @@ def test_figures(indicator_id: str, source_id: str, value: float, kind: str, qua
     assert match.iloc[0]["qualifier"] == qualifier
 
 
+@pytest.mark.parametrize(
+    ("value_id", "value", "low", "high", "qualifier", "stated_as"),
+    [
+        # Cornell, January Events para. 3: "hundreds" of officers wounded (docs/figures.md: 200, 200-999).
+        ("officers-wounded-cornell", 200, 200, 999, "at_least", "hundreds"),
+        # Cornell, January Events para. 2: an eyewitness speaks of hundreds of aggressive men.
+        ("violent-newcomers-cornell", 200, 200, 999, "at_least", "hundreds"),
+        # Cornell, introduction: tens of thousands of Russian troops (20,000-99,999).
+        ("russian-troops-near-ukraine-2021", 20000, 20000, 99999, "at_least", "tens of thousands"),
+        # Cornell, Reforms para. 6: five parties won between five and eleven percent: one row, both ends.
+        ("smaller-parties-vote-share-2023", 8, 5, 11, "between", "between five and eleven"),
+        # Cornell, Foreign Policy para. 5: most Kazakhs neutral (more than 50, no ceiling stated).
+        ("poll-neutral-2023-05", 50, 50, None, "more_than", "most"),
+        # Cornell, January Events para. 3: up to 18 killed, in digits (no wording kept).
+        ("officers-killed-cornell", 18, None, 18, "up_to", None),
+        # CRS intro: 81% of the vote, exact: low = high = value.
+        ("tokayev-vote-share-2022", 81, 81, 81, "exact", None),
+        # CRS January Unrest: approximately 2,500 troops: no margin invented.
+        ("csto-troops-crs", 2500, None, None, "approximately", None),
+    ],
+)
+def test_figure_bounds_and_wording(
+    value_id: str, value: float, low: float | None, high: float | None, qualifier: str, stated_as: str | None
+) -> None:
+    row = kzdata.indicator_values().set_index("value_id").loc[value_id]
+    assert row["value"] == value
+    assert (None if pd.isna(row["value_low"]) else row["value_low"]) == low
+    assert (None if pd.isna(row["value_high"]) else row["value_high"]) == high
+    assert row["qualifier"] == qualifier
+    assert (None if pd.isna(row["stated_as"]) else row["stated_as"]) == stated_as
+
+
+def test_a_stated_range_is_one_row() -> None:
+    values = kzdata.indicator_values()
+    assert (values["indicator_id"] == "smaller-parties-vote-share").sum() == 1
+    log = kzdata.changes()
+    log = log[log["change"] == "merged"].set_index("record_id")
+    for end in ("min", "max"):
+        assert log.loc[f"smaller-parties-vote-share-{end}-2023", "merged_into"] == "smaller-parties-vote-share-2023"
+
+
 def test_governance_targets_are_for_2026_from_a_2022_baseline() -> None:
     t = kzdata.targets().set_index("indicator_id")
     assert set(t.index) == {"corruption-perceptions-index", "government-effectiveness", "voice-and-accountability"}
