@@ -386,6 +386,65 @@ def figure_bounds(frames: Frames) -> Iterator[Failure]:
         yield from _rows("indicator_values", values, mask.fillna(False).astype(bool), column, rule)
 
 
+def rule_validity(frames: Frames) -> Iterator[Failure]:
+    """Rules carry a validity period, are dated within it, and never overlap a successor.
+
+    So that "the rule in force on date X" is the filter
+    ``(valid_from <= X or valid_from missing) and (valid_to >= X or valid_to missing)``
+    and returns at most one value per indicator and place, and a superseded value is
+    never dated to a time after its validity ended (docs/figures.md, "Rules").
+    """
+    values = frames["indicator_values"]
+    rule = values["value_kind"].astype("string") == "rule"
+    start, end = values["valid_from"], values["valid_to"]
+    yield from _rows(
+        "indicator_values", values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis"
+    )
+    for column in ("valid_from", "valid_to", "valid_basis"):
+        yield from _rows(
+            "indicator_values",
+            values,
+            ~rule & values[column].notna(),
+            column,
+            "only rules (value_kind rule) have a validity period",
+        )
+    yield from _rows("indicator_values", values, end < start, "valid_to", "valid_to is not before valid_from")
+    yield from _rows(
+        "indicator_values",
+        values,
+        rule & (values["date_start"] < start),
+        "date_start",
+        "a rule is not dated before its valid_from",
+    )
+    yield from _rows(
+        "indicator_values",
+        values,
+        rule & (values["date_end"] > end),
+        "date_end",
+        "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
+    )
+    rules = values[rule].assign(
+        _from=start[rule].fillna(pd.Timestamp.min),
+        _to=end[rule].fillna(pd.Timestamp.max),
+        _place=values.loc[rule, "place_id"].astype("string").fillna(""),
+    )
+    pairs = rules.reset_index().merge(rules.reset_index(), on=["indicator_id", "_place"], suffixes=("", "_other"))
+    overlap = (
+        (pairs["index"] != pairs["index_other"])
+        & (pairs["_from"] <= pairs["_to_other"])
+        & (pairs["_from_other"] <= pairs["_to"])
+    )
+    mask = pd.Series(False, index=values.index)
+    mask.loc[pairs.loc[overlap, "index"].unique()] = True
+    yield from _rows(
+        "indicator_values",
+        values,
+        mask,
+        "valid_from",
+        "two rules of the same indicator and place are not in force on the same day",
+    )
+
+
 RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     foreign_keys,
     record_references,
@@ -399,6 +458,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     discrepancy_sides,
     events_within_sources,
     figure_bounds,
+    rule_validity,
 )
 
 

@@ -81,6 +81,18 @@ URL_PATTERN = r"^https?://\S+$"
 DatePrecision = Literal["day", "month", "year", "range"]
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 
+DateBasis = Literal[
+    "stated",
+    "year_from_context",
+    "from_context",
+    "bounded_by_narrative",
+    "cited_work_date",
+    "other_document",
+    "publication_date",
+]
+#: Where a date comes from, from the most to the least direct (documented in docs/dates.md).
+DATE_BASES: tuple[str, ...] = get_args(DateBasis)
+
 #: The tables whose every record must be supported by at least one citation.
 #: ``citations`` itself, the editorial ``discrepancies`` headers (their claims are
 #: cited) and the release log ``changes`` are exempt.
@@ -703,6 +715,30 @@ TABLES: tuple[Table, ...] = (
                 "category",
                 "observed (a measurement), target (an aim) or rule (a parameter set by law).",
                 enum=("observed", "target", "rule"),
+            ),
+            Column(
+                "valid_from",
+                "date",
+                "For a rule: the first day it is known to be in force (a change known only to the "
+                "month counts from the first of that month); null when the sources do not say "
+                "when it began, and for observed values and targets (docs/figures.md, 'Rules').",
+                nullable=True,
+            ),
+            Column(
+                "valid_to",
+                "date",
+                "For a rule that was replaced: the last day it can have been in force, the day "
+                "before its successor's valid_from; null while it is still in force at the latest "
+                "source, and for observed values and targets.",
+                nullable=True,
+            ),
+            Column(
+                "valid_basis",
+                "category",
+                "For a rule: where its validity bounds come from (the vocabulary of the date "
+                "bases, docs/dates.md); null for observed values and targets.",
+                nullable=True,
+                enum=DATE_BASES,
             ),
             Column(
                 "qualifier",

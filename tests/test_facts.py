@@ -227,6 +227,48 @@ def test_a_stated_range_is_one_row() -> None:
         assert log.loc[f"smaller-parties-vote-share-{end}-2023", "merged_into"] == "smaller-parties-vote-share-2023"
 
 
+def _rules_in_force(day: str) -> dict[str, list[float]]:
+    """The filter docs/figures.md promises: the rules in force on ``day``, by indicator."""
+    values = kzdata.indicator_values()
+    when = pd.Timestamp(day)
+    rules = values[values["value_kind"] == "rule"]
+    rules = rules[
+        (rules["valid_from"].isna() | (rules["valid_from"] <= when))
+        & (rules["valid_to"].isna() | (rules["valid_to"] >= when))
+    ]
+    return {str(k): sorted(g["value"].tolist()) for k, g in rules.groupby("indicator_id", observed=True)}
+
+
+@pytest.mark.parametrize(
+    ("day", "indicator_id", "expected"),
+    [
+        # Cornell, Reforms para. 6: the March 2023 elections were held with a 5 percent threshold, not 7.
+        ("2023-03-19", "parliamentary-threshold", [5]),
+        ("2023-03-01", "parliamentary-threshold", [5]),
+        # Before those elections only the old 7 percent can have held.
+        ("2023-02-28", "parliamentary-threshold", [7]),
+        ("2022-06-01", "parliamentary-threshold", [7]),
+        # CRS, De-Nazarbayevification para. 2: legislation of September 2022, five years to seven.
+        ("2022-08-31", "presidential-term-length", [5]),
+        ("2022-11-20", "presidential-term-length", [7]),
+        ("2022-11-20", "presidential-term-limit", [1]),
+    ],
+)
+def test_rule_in_force_on_a_date(day: str, indicator_id: str, expected: list[float]) -> None:
+    assert _rules_in_force(day).get(indicator_id) == expected
+
+
+def test_superseded_threshold_ends_before_the_elections_held_under_its_successor() -> None:
+    values = kzdata.indicator_values().set_index("value_id")
+    old = values.loc["parliamentary-threshold-old"]
+    elections = kzdata.events().set_index("event_id").loc["2023-03-parliamentary-elections"]
+    assert old["valid_to"] == pd.Timestamp("2023-02-28")
+    assert old["valid_to"] < elections["date_start"]
+    assert old["date_end"] <= old["valid_to"]
+    assert values.loc["parliamentary-threshold-new", "valid_from"] == pd.Timestamp("2023-03-01")
+    assert values[values["value_kind"] != "rule"]["valid_basis"].isna().all()
+
+
 def test_governance_targets_are_for_2026_from_a_2022_baseline() -> None:
     t = kzdata.targets().set_index("indicator_id")
     assert set(t.index) == {"corruption-perceptions-index", "government-effectiveness", "voice-and-accountability"}
