@@ -3,7 +3,10 @@
 For every indicator with a target: the baseline (earliest observed value), the
 latest observed value, the target, the gap between target and latest value, and
 the change per year needed to close it by the target year. Years are those of the
-values' date intervals (the start year for a year-precision value).
+values' date intervals (the start year for a year-precision value), and ``*_basis`` says
+where that date comes from (docs/dates.md): a "presently" figure is dated by the evidence
+the text cites for it, not by the publication day, so the year and the pace are the
+evidence's.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ COLUMNS = [
     "higher_is_better",
     "baseline_value",
     "baseline_year",
+    "baseline_basis",
     "latest_value",
     "latest_year",
+    "latest_basis",
     "target_value",
     "target_year",
     "gap",
@@ -68,8 +73,10 @@ def targets() -> pd.DataFrame:
                 "higher_is_better": info["higher_is_better"],
                 "baseline_value": None if base is None else float(base["value"]),
                 "baseline_year": None if base is None else int(base["date_start"].year),
+                "baseline_basis": None if base is None else str(base["date_basis"]),
                 "latest_value": None if last is None else float(last["value"]),
                 "latest_year": latest_year,
+                "latest_basis": None if last is None else str(last["date_basis"]),
                 "target_value": float(target["value"]),
                 "target_year": target_year,
                 "gap": gap,
@@ -85,8 +92,10 @@ def targets() -> pd.DataFrame:
             "higher_is_better": "boolean",
             "baseline_value": "Float64",
             "baseline_year": "Int64",
+            "baseline_basis": "string",
             "latest_value": "Float64",
             "latest_year": "Int64",
+            "latest_basis": "string",
             "target_value": "Float64",
             "target_year": "Int64",
             "gap": "Float64",

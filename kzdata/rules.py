@@ -445,6 +445,46 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
     )
 
 
+def _basis_groups(table: str) -> list[tuple[str, str, str]]:
+    """``(date, inferred, basis)`` column triples of a table: one per dated interval or date."""
+    names = REGISTRY[table].column_names
+    out = []
+    for name in names:
+        if name.endswith("_basis") and name != "valid_basis":
+            stem = name[: -len("_basis")]
+            date = "date_start" if stem == "date" else f"{stem}_start" if f"{stem}_start" in names else f"{stem}_date"
+            out.append((date, f"{stem}_inferred", name))
+    return out
+
+
+def date_bases(frames: Frames) -> Iterator[Failure]:
+    """Every date has a basis, and its inferred flag agrees: true exactly when the basis is not ``stated``.
+
+    The flag is kept for users of 0.1.0; the basis says which kind of inference it is
+    (docs/dates.md), and this rule keeps the two from drifting apart.
+    """
+    for table in TABLES:
+        frame = frames[table.name]
+        for date, inferred, basis in _basis_groups(table.name):
+            values = frame[basis].astype("string")
+            yield from _rows(
+                table.name,
+                frame,
+                frame[date].notna() != values.notna(),
+                basis,
+                f"{basis} is set exactly when {date} is",
+            )
+            flag = frame[inferred].astype("boolean")
+            disagree = values.notna() & flag.notna() & (flag != (values != "stated"))
+            yield from _rows(
+                table.name,
+                frame,
+                disagree,
+                basis,
+                f"{inferred} is true exactly when {basis} is not 'stated'",
+            )
+
+
 RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     foreign_keys,
     record_references,
@@ -459,6 +499,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     events_within_sources,
     figure_bounds,
     rule_validity,
+    date_bases,
 )
 
 

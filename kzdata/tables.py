@@ -188,8 +188,15 @@ def _fk(name: str, target: str, description: str, *, nullable: bool = False) -> 
     return Column(name, "id", description, nullable=nullable, references=f"{table}.{column}")
 
 
+BASIS_DESCRIPTION = (
+    "Where the date comes from: stated (next to the fact), year_from_context, from_context, "
+    "bounded_by_narrative, cited_work_date, other_document or publication_date (defined in "
+    "docs/dates.md); the inferred flag is true exactly when this is not stated."
+)
+
+
 def _interval(prefix: str, what: str, *, nullable: bool = False) -> tuple[Column, ...]:
-    """The four columns of a date known to some precision: start, end, precision, inferred."""
+    """The five columns of a date known to some precision: start, end, precision, inferred, basis."""
     return (
         Column(
             f"{prefix}_start" if prefix else "date_start",
@@ -218,6 +225,13 @@ def _interval(prefix: str, what: str, *, nullable: bool = False) -> tuple[Column
             "True when part of the date (usually the year or the day) is not stated "
             "next to the fact but taken from the context of the source.",
             nullable=nullable,
+        ),
+        Column(
+            f"{prefix}_basis" if prefix else "date_basis",
+            "category",
+            BASIS_DESCRIPTION,
+            nullable=nullable,
+            enum=DATE_BASES,
         ),
     )
 
@@ -460,6 +474,13 @@ TABLES: tuple[Table, ...] = (
                 "set exactly when start_date is.",
                 nullable=True,
             ),
+            Column(
+                "start_basis",
+                "category",
+                BASIS_DESCRIPTION + " Set exactly when start_date is.",
+                nullable=True,
+                enum=DATE_BASES,
+            ),
             Column("end_date", "date", "When the holder left the office, if stated.", nullable=True),
             Column(
                 "end_precision",
@@ -474,6 +495,13 @@ TABLES: tuple[Table, ...] = (
                 "True when the year or day of end_date comes from context rather than the sentence; "
                 "set exactly when end_date is.",
                 nullable=True,
+            ),
+            Column(
+                "end_basis",
+                "category",
+                BASIS_DESCRIPTION + " Set exactly when end_date is.",
+                nullable=True,
+                enum=DATE_BASES,
             ),
             Column(
                 "note",

@@ -269,12 +269,56 @@ def test_superseded_threshold_ends_before_the_elections_held_under_its_successor
     assert values[values["value_kind"] != "rule"]["valid_basis"].isna().all()
 
 
+@pytest.mark.parametrize(
+    ("table", "record_id", "column", "basis"),
+    [
+        # Cornell, January Events: the contingent deployed "in the morning of January 6", no year.
+        ("events", "2022-01-06-csto-contingent-deployed", "date_basis", "year_from_context"),
+        # CRS, January Unrest: "On January 2, 2022" stated in full.
+        ("events", "2022-01-02-protests-begin-in-western-kazakhstan", "date_basis", "stated"),
+        # Cornell, Reforms para. 6: "March 2023 parliamentary elections" stated in full.
+        ("events", "2023-03-parliamentary-elections", "date_basis", "stated"),
+        # CRS: reactions to the election, undated, between the election and the brief.
+        ("events", "2022-11-osce-finds-election-uncompetitive", "date_basis", "bounded_by_narrative"),
+        # Cornell, Foreign Policy: KGB archives, bounded above by the 12 November 2023 report (footnote 36).
+        ("events", "2023-11-kgb-archives-opened", "date_basis", "cited_work_date"),
+        # Cornell, Reforms para. 7: "presently" 19th percentile, dated by the October 2022 report cited.
+        ("indicator_values", "voice-and-accountability-present", "date_basis", "cited_work_date"),
+        # Cornell, Foreign Policy para. 3: ethnic Russians "today", nothing cited for it.
+        ("indicator_values", "ethnic-russian-share-today", "date_basis", "publication_date"),
+        # CRS intro: "nearly three decades"; the end year 2019 comes from the Cornell article.
+        ("indicator_values", "nazarbayev-years-in-office-crs", "date_basis", "other_document"),
+        # Cornell footnote: the article's own date, 2 January 2024, is printed.
+        ("sources", "cornell-2024", "published_basis", "stated"),
+        # Cornell, Aftermath: Abish formally relieved "on January 18", year from context.
+        ("positions", "abish-samat-national-security-committee-first-deputy", "end_basis", "year_from_context"),
+    ],
+)
+def test_date_basis(table: str, record_id: str, column: str, basis: str) -> None:
+    frame = kzdata.load(table)
+    row = frame.set_index(frame.columns[0]).loc[record_id]
+    assert row[column] == basis
+    assert bool(row[column.replace("_basis", "_inferred")]) is (basis != "stated")
+
+
+def test_presently_is_not_dated_to_the_publication_day() -> None:
+    row = kzdata.indicator_values().set_index("value_id").loc["voice-and-accountability-present"]
+    assert row["date_precision"] == "year"
+    assert row["date_start"] == DAY("2022-01-01")
+    assert row["date_end"] == DAY("2022-12-31")
+
+
 def test_governance_targets_are_for_2026_from_a_2022_baseline() -> None:
     t = kzdata.targets().set_index("indicator_id")
     assert set(t.index) == {"corruption-perceptions-index", "government-effectiveness", "voice-and-accountability"}
     assert (t["target_year"] == 2026).all()
     assert t.loc["corruption-perceptions-index", "baseline_year"] == 2022
     assert t.loc["government-effectiveness", "baseline_year"] == 2022
+    # Cornell, Reforms para. 7: V&A "presently" 19th percentile; footnote 32 cites an October 2022
+    # report beside the 2022 scores: the baseline is 2022 by that evidence, not the 2024 publication.
+    assert t.loc["voice-and-accountability", "baseline_year"] == 2022
+    assert t.loc["voice-and-accountability", "baseline_basis"] == "cited_work_date"
+    assert t.loc["voice-and-accountability", "needed_per_year"] == pytest.approx((57 - 19) / (2026 - 2022))
     assert bool(kzdata.indicators().set_index("indicator_id").loc["corruption-perceptions-index", "higher_is_better"])
 
 
