@@ -423,16 +423,19 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
         "date_end",
         "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
     )
-    rules = values[rule].assign(
-        _from=start[rule].fillna(pd.Timestamp.min),
-        _to=end[rule].fillna(pd.Timestamp.max),
-        _place=values.loc[rule, "place_id"].astype("string").fillna(""),
+    rules = values.loc[rule, ["indicator_id", "place_id", "valid_from", "valid_to"]].assign(
+        place=values.loc[rule, "place_id"].astype("string").fillna("")
     )
-    pairs = rules.reset_index().merge(rules.reset_index(), on=["indicator_id", "_place"], suffixes=("", "_other"))
+    pairs = rules.reset_index().merge(rules.reset_index(), on=["indicator_id", "place"], suffixes=("", "_other"))
+
+    def before_or_open(first: pd.Series, last: pd.Series) -> pd.Series:
+        # A missing bound is open: it never separates two periods.
+        return (first.isna() | last.isna() | (first <= last)).fillna(True).astype(bool)
+
     overlap = (
         (pairs["index"] != pairs["index_other"])
-        & (pairs["_from"] <= pairs["_to_other"])
-        & (pairs["_from_other"] <= pairs["_to"])
+        & before_or_open(pairs["valid_from"], pairs["valid_to_other"])
+        & before_or_open(pairs["valid_from_other"], pairs["valid_to"])
     )
     mask = pd.Series(False, index=values.index)
     mask.loc[pairs.loc[overlap, "index"].unique()] = True
@@ -440,8 +443,8 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
         "indicator_values",
         values,
         mask,
-        "valid_from",
-        "two rules of the same indicator and place are not in force on the same day",
+        "indicator_id",
+        "two rules of the same indicator and place are not in force on the same day (see valid_from, valid_to)",
     )
 
 
