@@ -47,6 +47,13 @@ def test_massimov_charges_and_closed_trial() -> None:
     assert row["verdict_precision"] == "range", "the article does not date the verdict"
 
 
+def test_deputies_closed_trial_is_not_stated_as_fact() -> None:
+    # Cornell, Aftermath para. 3 says Massimov's trial was classified; para. 4 reports activists
+    # pointing to the classified trials of his deputies too: attributed, so left empty (audit 0.2).
+    for person in ("sadykulov-anuar", "yergozhin-daulet"):
+        assert pd.isna(one(kzdata.sentences(), "person_id", person)["closed_trial"])
+
+
 def test_satybaldy_conviction_has_no_stated_term() -> None:
     row = one(kzdata.sentences(), "person_id", "satybaldy-kairat")
     assert pd.isna(row["prison_years"])
