@@ -7,8 +7,10 @@ Rules (also in ``docs/versioning.md``):
 * The build refuses to drop a frozen id unless ``raw/changes.csv`` records its
   retraction, or its merge into another id, with a reason; a retracted or merged
   id may not come back.
-* ``changes`` lists, per version, the records added, corrected, retracted and
-  merged; :func:`changes` filters it by release.
+* The first release is recorded by its manifest alone: ``changes`` lists only what
+  changed after it (records added, corrected, retracted and merged in later releases),
+  so the log stays proportional to the edits, not to the dataset (docs/versioning.md).
+  :func:`changes` filters it by release.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ def stable_id_issues(raw_dir: Path, frames: Mapping[str, pd.DataFrame], lines: M
 def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason: str) -> list[str]:
     """Write ``raw/releases/<version>.csv`` and log every id new since the last release as added.
 
+    The first release logs nothing: its manifest is the record of what it shipped.
     Returns the lines appended to ``raw/changes.csv``. Rebuild afterwards.
     """
     parse_version(version)
@@ -123,14 +126,16 @@ def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason:
     manifest = raw_dir / MANIFEST_DIR / f"{version}.csv"
     if manifest.exists():
         raise InvalidArgumentError(f"release {version} is already frozen in {manifest}; bump the version first")
-    earlier: set[tuple[str, str]] = set().union(*read_manifests(raw_dir).values())
+    manifests = read_manifests(raw_dir)
+    earlier: set[tuple[str, str]] = set().union(*manifests.values())
     now = sorted(current_ids(frames))
     manifest.parent.mkdir(exist_ok=True)
     manifest.write_text(_csv(["record_table", "record_id"], now), encoding="utf-8", newline="")
     logged = {
         (str(t), str(i)) for t, i in zip(frames["changes"]["record_table"], frames["changes"]["record_id"], strict=True)
     }
-    added = [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
+    first_release = not manifests
+    added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
     rows = [
         [f"{version.replace('.', '-')}-added-{t.replace('_', '-')}-{i}", version, "added", t, i, "", reason]
         for t, i in added
