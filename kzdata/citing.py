@@ -100,7 +100,9 @@ def bibliography(frame: pd.DataFrame, style: Style = "text") -> list[str]:
     citations = load("citations")
     used = citations[(citations["record_table"] == table) & citations["record_id"].isin(ids)]
     footnotes = load("footnotes")
-    cited_works = footnotes[footnotes["footnote"].isin(used["footnote"].dropna())]["source_id"]
+    # A footnote number means something only within its document: join on both.
+    notes = used.loc[used["footnote"].notna(), ["source_id", "footnote"]].rename(columns={"source_id": "document_id"})
+    cited_works = footnotes.merge(notes.drop_duplicates(), on=["document_id", "footnote"])["source_id"]
     wanted = set(used["source_id"]) | set(cited_works)
     sources = load("sources")
     chosen = sources[sources["source_id"].isin(wanted)]

@@ -303,8 +303,8 @@ def source_rules(frames: Frames) -> Iterator[Failure]:
         "source_id",
         "a footnote cites a cited_work, not a primary document",
     )
-    dup = fn.duplicated(["footnote", "position"], keep=False)
-    yield from _rows("footnotes", fn, dup, "position", "footnote and position together are unique")
+    dup = fn.duplicated(["document_id", "footnote", "position"], keep=False)
+    yield from _rows("footnotes", fn, dup, "position", "document_id, footnote and position together are unique")
     first = fn.groupby("source_id")["footnote"].min()
     listed = src["source_id"].map(first).astype("Int64")
     wrong = ((kind == "cited_work") & listed.notna() & (listed != src["footnote"])).fillna(False)
@@ -488,6 +488,61 @@ def date_bases(frames: Frames) -> Iterator[Failure]:
             )
 
 
+def footnote_documents(frames: Frames) -> Iterator[Failure]:
+    """Footnotes belong to a primary document and stay within its footnote count.
+
+    No bound in code depends on the current documents: each primary document states its
+    ``footnote_count`` in ``sources``, and a footnote number, in ``footnotes`` or in a
+    citation, is checked against the count of its own document. A citation's footnote must
+    be one of the footnotes of the document it cites, not merely a number some document uses.
+    """
+    src = frames["sources"]
+    kind = src["kind"].astype("string")
+    count = src["footnote_count"]
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "primary_document") & count.isna(),
+        "footnote_count",
+        "a primary document states its footnote_count (0 when it has none)",
+    )
+    yield from _rows(
+        "sources", src, (kind == "cited_work") & count.notna(), "footnote_count", "a cited work has no footnote_count"
+    )
+    counts = src.set_index("source_id")["footnote_count"]
+    kinds = src.set_index("source_id")["kind"].astype("string")
+    fn = frames["footnotes"]
+    yield from _rows(
+        "footnotes",
+        fn,
+        fn["document_id"].map(kinds) == "cited_work",
+        "document_id",
+        "a footnote belongs to a primary document",
+    )
+    limit = fn["document_id"].map(counts).astype("Int64")
+    yield from _rows(
+        "footnotes", fn, fn["footnote"] > limit, "footnote", "must not exceed the document's footnote_count in sources"
+    )
+    cit = frames["citations"]
+    cited_limit = cit["source_id"].map(counts).astype("Int64")
+    yield from _rows(
+        "citations",
+        cit,
+        cit["footnote"] > cited_limit,
+        "footnote",
+        "must not exceed the cited document's footnote_count in sources",
+    )
+    keys = fn["document_id"].astype("string") + "#" + fn["footnote"].astype("string")
+    wanted = cit["source_id"].astype("string") + "#" + cit["footnote"].astype("string")
+    yield from _rows(
+        "citations",
+        cit,
+        cit["footnote"].notna() & ~isin(wanted, keys),
+        "footnote",
+        "must be a footnote of the cited document (source_id) in footnotes",
+    )
+
+
 RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     foreign_keys,
     record_references,
@@ -503,6 +558,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     figure_bounds,
     rule_validity,
     date_bases,
+    footnote_documents,
 )
 
 

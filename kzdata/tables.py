@@ -281,7 +281,14 @@ TABLES: tuple[Table, ...] = (
                 "(all citing footnotes are in the footnotes table).",
                 nullable=True,
                 minimum=1,
-                maximum=38,
+            ),
+            Column(
+                "footnote_count",
+                "integer",
+                "For a primary document, how many numbered footnotes it has (0 for none): the "
+                "bound for every footnote number that points into it. Null for cited works.",
+                nullable=True,
+                minimum=0,
             ),
             Column(
                 "text_missing",
@@ -318,10 +325,16 @@ TABLES: tuple[Table, ...] = (
     Table(
         "footnotes",
         "Footnote entries",
-        "One work cited in one footnote of the article (a footnote citing two works has two rows).",
+        "One work cited in one footnote of a primary document (a footnote citing two works has two rows).",
         (
             _pk("footnote_entry_id", "footnote entry"),
-            Column("footnote", "integer", "The footnote number in the article.", minimum=1, maximum=38),
+            _fk("document_id", "sources.source_id", "The primary document whose footnote this is."),
+            Column(
+                "footnote",
+                "integer",
+                "The footnote number in that document (at most its sources.footnote_count).",
+                minimum=1,
+            ),
             Column(
                 "position",
                 "integer",
@@ -846,10 +859,10 @@ TABLES: tuple[Table, ...] = (
             Column(
                 "footnote",
                 "integer",
-                "The article's footnote number attached to the supporting passage, if any.",
+                "The footnote number of the cited document attached to the supporting passage, if any "
+                "(at most the document's sources.footnote_count).",
                 nullable=True,
                 minimum=1,
-                maximum=38,
             ),
             Column(
                 "locator",
