@@ -378,7 +378,7 @@ def figure_bounds(frames: Frames) -> Iterator[Failure]:
         ),
         (
             (qual == "between") & (low.isna() | high.isna() | (low == high)),
-            "value_low",
+            "qualifier",
             "a range (between) has two different bounds",
         ),
     ]

@@ -363,6 +363,15 @@ def percent_above_100(root: Path) -> Expected:
     return Expected(values.label, values.lines[i], "value", r"at most 100")
 
 
+def document_without_footnote_count(root: Path) -> Expected:
+    """A primary document whose footnote_count is left empty."""
+    sources = RawCsv.open(root, "sources")
+    i = sources.find("kind", "primary_document")
+    sources.set(i, "footnote_count", "")
+    sources = sources.save()
+    return Expected(sources.label, sources.lines[i], "footnote_count", r"states its footnote_count")
+
+
 def target_before_baseline(root: Path) -> Expected:
     """An observed figure for 1901 and a target for 1900 of the same indicator (both cited)."""
     values = RawCsv.open(root, "indicator_values")
@@ -621,9 +630,22 @@ CASES = [
     case(
         _cell("sections", "paragraph_count", "0", r"(greater_than_or_equal_to\(|>= ?|at least )1\b"), "zero-paragraphs"
     ),
-    case(_cell("footnotes", "footnote", "39", r"(less_than_or_equal_to\(|<= ?|at most )38\b"), "footnote-beyond-38"),
+    # The bound is the document's footnote_count in sources (0.2.0), no longer a schema maximum of 38.
+    case(_cell("footnotes", "footnote", "39", r"must not exceed the document's footnote_count"), "footnote-beyond-38"),
     case(percent_above_100, "percent-above-100"),
     case(target_before_baseline, "target-before-baseline"),
+    # 0.2.0: figure bounds, date bases, footnotes per document (docs/figures.md, docs/dates.md)
+    case(_cell("indicator_values", "value_low", "999999", r"value_low is at most value"), "figure-low-above-value"),
+    case(
+        _cell("indicator_values", "qualifier", "between", r"a range \(between\) has two different bounds"),
+        "range-without-two-bounds",
+    ),
+    case(
+        _cell("events", "date_basis", "cited_work_date", r"true exactly when date_basis is not 'stated'"),
+        "basis-disagrees-with-flag",
+    ),
+    case(_cell("events", "date_basis", "", r"required"), "date-without-basis"),
+    case(document_without_footnote_count, "document-without-footnote-count"),
     case(_cell("indicator_values", "value", "1e3", r"number"), "number-in-exponent-form"),
     case(_cell("sentences", "prison_years", "18.5", r"integer"), "fractional-integer"),
     case(non_canonical_number, "non-canonical-number"),
