@@ -166,22 +166,11 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _validation_summary(report: ValidationReport, width: int) -> str:
-    from kzdata.terminal import cut
+    """The report's per-table summary, each line wrapped to ``width``."""
+    from kzdata.terminal import wrap
 
-    failures: dict[str, int] = {}
-    for issue in report.issues:
-        failures[issue.where] = failures.get(issue.where, 0) + 1
-    name_width = max(len("table"), *(len(n) for n in report.rows))
-    lines = [f"{'table':<{name_width}}  {'rows':>5}  failures"]
-    for name, rows in report.rows.items():
-        lines.append(f"{name:<{name_width}}  {rows:>5}  {failures.get(name, 0):>8}")
-    total = sum(report.rows.values())
-    if report.ok:
-        lines.append(f"{len(report.rows)} tables, {total} rows: all schema and cross-table checks passed")
-    else:
-        lines.append(f"{len(report.rows)} tables, {total} rows: {len(report.issues)} failure(s):")
-        lines += [cut(f"  - {issue}", width) for issue in report.issues]
-    return "\n".join(lines)
+    lines = str(report).splitlines()
+    return "\n".join(out for line in lines for out in wrap(line, width, indent=" " * (len(line) - len(line.lstrip()))))
 
 
 def _validate(args: argparse.Namespace) -> int:
