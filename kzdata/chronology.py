@@ -92,8 +92,8 @@ def _parts() -> list[pd.DataFrame]:
     ]
 
 
-def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
-    """The date of a record as precisely as its source gives it (ISO 8601 forms).
+def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | None:
+    """The date of a record as precisely as its source gives it (ISO 8601 forms); None when undated.
 
     >>> import pandas as pd
     >>> date_label(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-01-31"), "month")
@@ -101,6 +101,10 @@ def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
     >>> date_label(pd.Timestamp("2021-12-20"), pd.Timestamp("2022-01-03"), "range")
     '2021-12-20/2022-01-03'
     """
+    import pandas as pd
+
+    if pd.isna(start) or pd.isna(end):
+        return None
     if precision == "day":
         return str(start.strftime("%Y-%m-%d"))
     if precision == "month":
@@ -127,6 +131,8 @@ def timeline(start: str | None = None, end: str | None = None, *, overlapping: b
     One row per dated record: ``date`` (as precise as the source), ``kind``
     (event, reform, sentence), ``title``, then ``date_start``, ``date_end``,
     ``date_precision``, ``date_inferred``, ``record_id`` and ``category``.
+    Without a window, undated records (a reform with no date) come last, with
+    ``date`` null; any window leaves them out.
 
     Examples
     --------
