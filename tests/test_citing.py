@@ -64,9 +64,7 @@ def test_a_merged_frame_gets_the_sources_of_both_tables() -> None:
     sentences = set(merged["sentence_id"])
     expected = oracle.sources_behind("sentences", sentences) | oracle.sources_behind("people", people)
     assert keys(kzdata.cite(merged, style="bibtex")) == expected
-    assert keys(kzdata.cite(merged, style="bibtex", table="sentences")) == oracle.sources_behind(
-        "sentences", sentences
-    )
+    assert keys(kzdata.cite(merged, style="bibtex", table="sentences")) == oracle.sources_behind("sentences", sentences)
 
 
 def test_the_table_survives_filtering_and_column_choice() -> None:
