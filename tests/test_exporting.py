@@ -104,7 +104,8 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     header = [c.value for c in people[1]]
     descriptions = [people.cell(row=r, column=header.index("description") + 1).value for r in range(2, 6)]
     assert descriptions == risky
-    dictionary = pd.DataFrame(list(book["dictionary"].values)[1:], columns=list(book["dictionary"].values)[0])
+    header_row, *body = list(book["dictionary"].values)
+    dictionary = pd.DataFrame(body, columns=header_row)
     expected_columns = [(t, c) for t in oracle.TABLE_ORDER for c in _shipped_header(t)]
     assert list(zip(dictionary["table"], dictionary["column"], strict=True)) == expected_columns
     rows = {t: len(oracle.rows(t)) for t in oracle.TABLE_ORDER}
@@ -123,7 +124,7 @@ def test_export_refuses_damaged_data_and_writes_nothing(tmp_path: Path, monkeypa
     people.write_bytes(people.read_bytes().replace(b"a", b"o", 1))
     monkeypatch.setattr(_files, "data_dir", lambda: copy)
     for fmt in ("bundle", "csv", "parquet"):
-        with pytest.raises(IntegrityError, match="people.csv"):
+        with pytest.raises(IntegrityError, match=r"people\.csv"):
             kzdata.export(tmp_path / f"out-{fmt}", fmt)  # type: ignore[arg-type]
         assert not (tmp_path / f"out-{fmt}").exists()
 

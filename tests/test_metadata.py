@@ -82,4 +82,4 @@ def test_generators_state_no_fact_of_their_own(generator: str) -> None:
 
 def test_release_date_is_an_iso_date_in_the_release_year() -> None:
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.RELEASE_DATE)
-    assert meta.RELEASE_YEAR == int(meta.RELEASE_DATE[:4])
+    assert int(meta.RELEASE_DATE[:4]) == meta.RELEASE_YEAR

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from frictionless import Package
 
 import kzdata
 from kzdata import _files
