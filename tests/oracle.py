@@ -76,3 +76,28 @@ def csv_fingerprint(csv_dir: Path) -> str:
         for name in TABLE_ORDER
     )
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+RANK = {"day": 0, "month": 1, "year": 2, "range": 3}
+
+
+def dated_records() -> list[tuple[str, str, str, str, str, str]]:
+    """(start, end, precision, kind, id, title) of every dated record, from raw/ (the oracle)."""
+    people = {r["person_id"]: r["name"] for r in rows("people")}
+    out = [
+        (r["date_start"], r["date_end"], r["date_precision"], "event", r["event_id"], r["title"])
+        for r in rows("events")
+    ]
+    out += [
+        (r["date_start"], r["date_end"], r["date_precision"], "reform", r["reform_id"], r["name"])
+        for r in rows("reforms")
+        if r["date_start"]
+    ]
+    for r in rows("sentences"):
+        if r["verdict_start"]:
+            term = f"{r['prison_years']} years" if r["prison_years"] else "term not stated"
+            title = f"Sentence: {people[r['person_id']]}, {term}"
+            out.append(
+                (r["verdict_start"], r["verdict_end"], r["verdict_precision"], "sentence", r["sentence_id"], title)
+            )
+    return sorted(out, key=lambda x: (x[0], x[1], RANK[x[2]], x[3], x[4]))

@@ -57,38 +57,13 @@ def test_resolve_says_when_nothing_matches() -> None:
         kzdata.resolve("  ")
 
 
-RANK = {"day": 0, "month": 1, "year": 2, "range": 3}
-
-
-def _dated_records() -> list[tuple[str, str, str, str, str, str]]:
-    """(start, end, precision, kind, id, title) of every dated record, from raw/ (the oracle)."""
-    people = {r["person_id"]: r["name"] for r in oracle.rows("people")}
-    out = [
-        (r["date_start"], r["date_end"], r["date_precision"], "event", r["event_id"], r["title"])
-        for r in oracle.rows("events")
-    ]
-    out += [
-        (r["date_start"], r["date_end"], r["date_precision"], "reform", r["reform_id"], r["name"])
-        for r in oracle.rows("reforms")
-        if r["date_start"]
-    ]
-    for r in oracle.rows("sentences"):
-        if r["verdict_start"]:
-            term = f"{r['prison_years']} years" if r["prison_years"] else "term not stated"
-            title = f"Sentence: {people[r['person_id']]}, {term}"
-            out.append(
-                (r["verdict_start"], r["verdict_end"], r["verdict_precision"], "sentence", r["sentence_id"], title)
-            )
-    return sorted(out, key=lambda x: (x[0], x[1], RANK[x[2]], x[3], x[4]))
-
-
 def _label(start: str, end: str, precision: str) -> str:
     return {"day": start, "month": start[:7], "year": start[:4]}.get(precision, f"{start}/{end}")
 
 
 def test_timeline_holds_exactly_the_records_inside_the_window() -> None:
     got = kzdata.timeline("2022-01-01", "2022-01-19")
-    expected = [r for r in _dated_records() if r[0] >= "2022-01-01" and r[1] <= "2022-01-19"]
+    expected = [r for r in oracle.dated_records() if r[0] >= "2022-01-01" and r[1] <= "2022-01-19"]
     assert len(expected) > 20
     assert list(got.columns[:3]) == ["date", "kind", "title"]
     assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
@@ -99,7 +74,7 @@ def test_timeline_holds_exactly_the_records_inside_the_window() -> None:
 
 def test_timeline_overlapping_adds_records_that_only_meet_the_window() -> None:
     got = kzdata.timeline("2022-01-01", "2022-01-19", overlapping=True)
-    expected = [r for r in _dated_records() if r[1] >= "2022-01-01" and r[0] <= "2022-01-19"]
+    expected = [r for r in oracle.dated_records() if r[1] >= "2022-01-01" and r[0] <= "2022-01-19"]
     assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
     inside = kzdata.timeline("2022-01-01", "2022-01-19")
     assert len(got) > len(inside)
@@ -108,7 +83,7 @@ def test_timeline_overlapping_adds_records_that_only_meet_the_window() -> None:
 def test_timeline_without_a_window_holds_every_dated_record_of_each_kind() -> None:
     got = kzdata.timeline()
     dated = got[got["date"].notna()]
-    expected = _dated_records()
+    expected = oracle.dated_records()
     assert list(zip(dated["kind"].astype(str), dated["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
     undated = [r["reform_id"] for r in oracle.rows("reforms") if not r["date_start"]]
     assert got[got["date"].isna()]["record_id"].tolist() == undated
