@@ -406,6 +406,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's conventional code
+        print(f"kzdata {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
         with suppress(OSError):
             sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - absorbs the final flush at exit

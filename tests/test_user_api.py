@@ -61,10 +61,15 @@ def _label(start: str, end: str, precision: str) -> str:
     return {"day": start, "month": start[:7], "year": start[:4]}.get(precision, f"{start}/{end}")
 
 
-def test_timeline_holds_exactly_the_records_inside_the_window() -> None:
-    got = kzdata.timeline("2022-01-01", "2022-01-19")
-    expected = [r for r in oracle.dated_records() if r[0] >= "2022-01-01" and r[1] <= "2022-01-19"]
+@pytest.mark.parametrize(
+    ("start", "end", "kinds"),
+    [("2022-01-01", "2022-01-19", {"event"}), ("2022-01-01", "2023-12-31", {"event", "reform", "sentence"})],
+)
+def test_timeline_holds_exactly_the_records_inside_the_window(start: str, end: str, kinds: set[str]) -> None:
+    got = kzdata.timeline(start, end)
+    expected = [r for r in oracle.dated_records() if r[0] >= start and r[1] <= end]
     assert len(expected) > 20
+    assert {r[3] for r in expected} == kinds, "the oracle's window holds these kinds of record"
     assert list(got.columns[:3]) == ["date", "kind", "title"]
     assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
     assert got["title"].tolist() == [r[5] for r in expected]
