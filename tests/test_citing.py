@@ -64,6 +64,9 @@ def test_a_merged_frame_gets_the_sources_of_both_tables() -> None:
     sentences = set(merged["sentence_id"])
     expected = oracle.sources_behind("sentences", sentences) | oracle.sources_behind("people", people)
     assert keys(kzdata.cite(merged, style="bibtex")) == expected
+    merged.attrs["kzdata_table"] = "sentences"  # as if pandas kept the left frame's mark
+    assert keys(kzdata.cite(merged, style="bibtex")) == expected
+    assert keys(kzdata.cite(merged, style="bibtex", table=["people", "sentences"])) == expected
     assert keys(kzdata.cite(merged, style="bibtex", table="sentences")) == oracle.sources_behind("sentences", sentences)
 
 
