@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from kzdata.schemas import schema
     from kzdata.sql import connect
     from kzdata.validation import ValidationReport, validate
+    from kzdata.views import events_view, indicator_values_view, sentences_view
 
 #: Public names imported on first use, each from the module that defines it, so that
 #: ``import kzdata`` only pays for the loaders (and never for pandera).
@@ -69,9 +70,12 @@ _LAZY = {
     "cite": "kzdata.citing",
     "connect": "kzdata.sql",
     "describe": "kzdata.dictionary",
+    "events_view": "kzdata.views",
     "export": "kzdata.exporting",
+    "indicator_values_view": "kzdata.views",
     "resolve": "kzdata.entities",
     "schema": "kzdata.schemas",
+    "sentences_view": "kzdata.views",
     "targets": "kzdata.progress",
     "timeline": "kzdata.chronology",
     "validate": "kzdata.validation",
@@ -102,9 +106,11 @@ __all__ = [
     "discrepancy_claims",
     "event_actors",
     "events",
+    "events_view",
     "export",
     "footnotes",
     "indicator_values",
+    "indicator_values_view",
     "indicators",
     "load",
     "organizations",
@@ -117,6 +123,7 @@ __all__ = [
     "schema",
     "sections",
     "sentences",
+    "sentences_view",
     "sources",
     "tables",
     "targets",

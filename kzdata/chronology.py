@@ -3,6 +3,14 @@
 Records of different precision are ordered by the start of their interval, then
 by its end (so "5 January" comes before "January 2022", which spans the month),
 then by precision (day, month, year, range), kind and id: a total, stable order.
+
+A window ``[start, end]`` keeps, by default, only the records whose whole date
+interval falls inside it: "January 2022" (1 to 31 January) is not inside 1 to 19
+January, and a 2021-2023 range is not inside January 2022. ``overlapping=True``
+keeps every record whose interval meets the window instead. The first columns are
+``date`` (the date as precisely as the source gives it: ``2022-01-05``, ``2022-01``,
+``2022``, or ``2021-12-20/2022-01-03`` for a range), ``kind`` and ``title``, so the
+precision of every row is visible where the eye starts reading.
 """
 
 from __future__ import annotations
@@ -16,7 +24,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2, "range": 3}
-COLUMNS = ["date_start", "date_end", "date_precision", "date_inferred", "kind", "record_id", "title", "category"]
+COLUMNS = [
+    "date",
+    "kind",
+    "title",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_inferred",
+    "record_id",
+    "category",
+]
 
 
 def _parts() -> list[pd.DataFrame]:
@@ -74,14 +92,47 @@ def _parts() -> list[pd.DataFrame]:
     ]
 
 
-def timeline(start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | None:
+    """The date of a record as precisely as its source gives it (ISO 8601 forms); None when undated.
+
+    >>> import pandas as pd
+    >>> date_label(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-01-31"), "month")
+    '2022-01'
+    >>> date_label(pd.Timestamp("2021-12-20"), pd.Timestamp("2022-01-03"), "range")
+    '2021-12-20/2022-01-03'
+    """
+    import pandas as pd
+
+    if pd.isna(start) or pd.isna(end):
+        return None
+    if precision == "day":
+        return str(start.strftime("%Y-%m-%d"))
+    if precision == "month":
+        return str(start.strftime("%Y-%m"))
+    if precision == "year":
+        return str(start.strftime("%Y"))
+    return f"{start.strftime('%Y-%m-%d')}/{end.strftime('%Y-%m-%d')}"
+
+
+def timeline(start: str | None = None, end: str | None = None, *, overlapping: bool = False) -> pd.DataFrame:
     """Events, reforms and sentences in one chronological frame.
 
     Parameters
     ----------
     start, end
-        ISO dates (``"2022-01-01"``); a record is kept when its interval overlaps
-        ``[start, end]``. Either may be omitted.
+        ISO dates (``"2022-01-01"``), both inclusive; either may be omitted.
+    overlapping
+        ``False`` (default): keep only records whose whole date interval lies in
+        ``[start, end]``. ``True``: keep every record whose interval overlaps it
+        (e.g. "January 2022" or a multi-year range in a one-week window).
+
+    Returns
+    -------
+    One row per dated record: ``date`` (as precise as the source), ``kind``
+    (event, reform, sentence), ``title``, then ``date_start``, ``date_end``,
+    ``date_precision``, ``date_inferred``, ``record_id`` and ``category``.
+    Without a window, undated records (a reform with no date) come last, with
+    ``date`` null; any window leaves them out.
 
     Examples
     --------
@@ -102,11 +153,20 @@ def timeline(start: str | None = None, end: str | None = None) -> pd.DataFrame:
     frame["date_precision"] = pd.Categorical(frame["date_precision"].astype("string"), categories=list(PRECISION_ORDER))
     frame["kind"] = pd.Categorical(frame["kind"], categories=["event", "reform", "sentence"])
     frame = frame.astype({"record_id": "string", "title": "string", "category": "string", "date_inferred": "boolean"})
+    if not isinstance(overlapping, bool):
+        raise InvalidArgumentError(f"overlapping must be True or False, got {overlapping!r}")
     lo, hi = bounds
+    if lo is not None and hi is not None and lo > hi:
+        raise InvalidArgumentError(f"start {start!r} is after end {end!r}; give start <= end")
     if lo is not None:
-        frame = frame[frame["date_end"] >= lo]
+        frame = frame[frame["date_end" if overlapping else "date_start"] >= lo]
     if hi is not None:
-        frame = frame[frame["date_start"] <= hi]
+        frame = frame[frame["date_start" if overlapping else "date_end"] <= hi]
     frame = frame.assign(_rank=frame["date_precision"].cat.codes)
     frame = frame.sort_values(["date_start", "date_end", "_rank", "kind", "record_id"], kind="stable")
+    labels = [
+        date_label(a, b, str(p))
+        for a, b, p in zip(frame["date_start"], frame["date_end"], frame["date_precision"], strict=True)
+    ]
+    frame = frame.assign(date=pd.array(labels, dtype="string"))
     return frame[COLUMNS].reset_index(drop=True)

@@ -5,16 +5,29 @@ errors to stderr. Exit codes scripts can rely on:
 
 * 0: success;
 * 1: the data failed a check (``validate``, ``verify``, ``build`` with bad ``raw/``);
-* 2: wrong usage (unknown table, bad option), as argparse does.
+* 2: wrong usage (unknown table, bad option, an argument out of range), as argparse
+  does, and files or a terminal that cannot be read or written (an export path below
+  a file or through a dangling link, a full disk): a message, never a traceback.
+
+Output fits the terminal: tables and paragraphs keep to ``--width`` or the
+terminal's width (``COLUMNS`` when set), see :mod:`kzdata.terminal`. Work that
+takes more than a moment (``validate``, ``info --validate``, ``verify``,
+``export``, ``build``) says so on stderr while it runs, only when stderr is a
+terminal, so pipes and files receive clean output. Characters the terminal's
+encoding cannot show are replaced rather than raising.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kzdata import meta
 from kzdata.errors import (
     DataValidationError,
     IntegrityError,
@@ -26,54 +39,154 @@ from kzdata.errors import (
 )
 from kzdata.tables import REGISTRY, TABLE_NAMES
 
+if TYPE_CHECKING:
+    from kzdata.validation import ValidationReport
+
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _limit(text: str) -> int | None:
+    """``--limit``: a number of rows (at least 1) or ``all``."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of rows, at least 1, or 'all'") from None
+
+
+def _width(text: str) -> int:
+    from kzdata.terminal import MIN_WIDTH
+
+    value = _positive_int(text)
+    if value < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"{text!r} is too narrow; give at least {MIN_WIDTH} characters")
+    return value
+
+
+def _width_of(args: argparse.Namespace) -> int:
+    from kzdata.terminal import terminal_width
+
+    return int(args.width) if args.width is not None else terminal_width()
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@contextmanager
+def _progress(message: str) -> Iterator[None]:
+    """Say on stderr what is being done, while it is done, when stderr is a terminal.
+
+    Nothing is written to a pipe or a file, so scripts see clean output; on a terminal
+    the line is erased again when the work is done.
+    """
+    stream = sys.stderr
+    shown = False
+    try:
+        shown = stream.isatty()
+    except (AttributeError, ValueError):
+        shown = False
+    if shown:
+        stream.write(message + " ...")
+        stream.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            stream.write("\r\033[K")
+            stream.flush()
+
+
+# --------------------------------------------------------------------------- commands
 
 
 def _info(args: argparse.Namespace) -> int:
     import kzdata
     from kzdata.load import read_arrow
+    from kzdata.terminal import cut, wrap
 
-    print(f"kzdata {kzdata.__version__}: Kazakhstan's January 2022 events and the reforms that followed")
+    width = _width_of(args)
+    subject = meta.TITLE.split(": ", 1)[-1]
+    for line in wrap(f"kzdata {kzdata.__version__}: {subject}", width):
+        print(line)
     print()
-    width = max(len(n) for n in TABLE_NAMES)
+    name_width = max(len(n) for n in TABLE_NAMES)
     for name in TABLE_NAMES:
         rows = read_arrow(name).num_rows
-        print(f"  {name:<{width}}  {rows:>5} rows  {REGISTRY[name].title}")
+        head = f"  {name:<{name_width}}  {rows:>5} rows  "
+        print(head + cut(REGISTRY[name].title, max(1, width - len(head))))
     if args.validate:
+        from kzdata.validation import validate
+
         print()
-        print(kzdata.validate())
+        with _progress(f"validating {len(TABLE_NAMES)} tables against their schemas and the cross-table rules"):
+            report = validate(raise_on_error=False)
+        print(_validation_summary(report, width))
+        if not report.ok:
+            return EXIT_DATA
     print()
-    print("Cite as:", kzdata.cite())
+    for line in wrap("Cite as: " + kzdata.cite(), width):
+        print(line)
     return EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from kzdata.load import load
+    from kzdata.terminal import render_table
 
     frame = load(args.table)
-    with pd.option_context(
-        "display.max_columns", None, "display.width", args.width, "display.max_colwidth", args.max_colwidth
-    ):
-        print(frame.head(args.limit).to_string(index=False, max_colwidth=args.max_colwidth))
-    if len(frame) > args.limit:
-        print(f"... {len(frame) - args.limit} more rows (use --limit N to see more)")
+    if args.columns is not None:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in frame.columns]
+        if unknown or not wanted:
+            raise InvalidArgumentError(
+                f"--columns {args.columns!r}: {', '.join(map(repr, unknown)) or 'no column given'} not in "
+                f"{args.table}; its columns are: {', '.join(map(str, frame.columns))}"
+            )
+        frame = frame[wanted]
+    shown = frame if args.limit is None else frame.head(args.limit)
+    for line in render_table(shown, _width_of(args), args.max_colwidth):
+        print(line)
+    if len(frame) > len(shown):
+        print(f"... {len(frame) - len(shown)} more rows (use --limit N or --limit all to see more)")
     return EXIT_OK
+
+
+def _validation_summary(report: ValidationReport, width: int) -> str:
+    """The report's per-table summary, each line wrapped to ``width``."""
+    from kzdata.terminal import wrap
+
+    lines = str(report).splitlines()
+    return "\n".join(out for line in lines for out in wrap(line, width, indent=" " * (len(line) - len(line.lstrip()))))
 
 
 def _validate(args: argparse.Namespace) -> int:
     from kzdata.validation import validate
 
-    report = validate(raise_on_error=False)
-    print(report)
+    with _progress(f"validating {len(TABLE_NAMES)} tables against their schemas and the cross-table rules"):
+        report = validate(raise_on_error=False)
+    print(_validation_summary(report, _width_of(args)))
     return EXIT_OK if report.ok else EXIT_DATA
 
 
 def _build(args: argparse.Namespace) -> int:
     from kzdata.build.run import build
 
-    result = build(args.root)
+    with _progress("building kzdata from raw/"):
+        result = build(args.root)
     total = sum(result.rows.values())
     print(f"built kzdata {result.version}: {len(result.rows)} tables, {total} rows")
     print(f"  data:       {result.data_dir}")
@@ -81,27 +194,62 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _describe_column(row: dict[str, object]) -> str:
+    """The facts of one dictionary row after its dtype, in the order a reader checks them."""
+
+    def present(value: object) -> bool:
+        return value is not None and str(value) not in ("", "<NA>", "nan", "None")
+
+    facts = [str(row["dtype"]), "may be empty" if row["nullable"] else "required"]
+    if row["unique"]:
+        facts.append("unique")
+    if present(row["allowed_values"]):
+        facts.append(f"one of: {row['allowed_values']}")
+    lo, hi = row["minimum"], row["maximum"]
+    if present(lo) or present(hi):
+        low = f"{float(str(lo)):g}" if present(lo) else ""
+        high = f"{float(str(hi)):g}" if present(hi) else ""
+        facts.append(f"from {low} to {high}" if low and high else (f"at least {low}" if low else f"at most {high}"))
+    if present(row["references"]):
+        facts.append(f"references {row['references']}")
+    if row["editorial"]:
+        facts.append("editorial")
+    return ", ".join(facts)
+
+
 def _describe(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from kzdata.dictionary import describe
-    from kzdata.tables import REGISTRY
+    from kzdata.terminal import cut, wrap
 
+    width = _width_of(args)
     table = REGISTRY[args.table]
-    print(f"{table.name}: {table.title}. One row: {table.row}")
+    for line in wrap(f"{table.name}: {table.title}. One row: {table.row}", width):
+        print(line)
     for note in table.notes:
-        print(f"note: {note}")
-    frame = describe(args.table)[["column", "dtype", "nullable", "allowed_values", "description"]]
-    with pd.option_context("display.max_colwidth", args.max_colwidth, "display.width", 200):
-        print(frame.to_string(index=False, max_colwidth=args.max_colwidth))
+        for line in wrap(f"note: {note}", width):
+            print(line)
+    frame = describe(args.table)
+    for row in frame.to_dict(orient="records"):
+        print()
+        for line in wrap(f"{row['column']}: {_describe_column(row)}", width):
+            print(line)
+        text = str(row["description"])
+        if args.max_colwidth is not None:
+            text = cut(text, args.max_colwidth)
+        for line in wrap(text, width, indent="    "):
+            print(line)
     return EXIT_OK
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from kzdata.fingerprint import recorded
     from kzdata.integrity import verify
 
-    report = verify(raise_on_error=False)
+    with _progress("hashing every shipped file"):
+        report = verify(raise_on_error=False)
     print(report, file=sys.stdout if report.ok else sys.stderr)
+    if report.ok:
+        print(f"content fingerprint {recorded()} matches the files")
     return EXIT_OK if report.ok else EXIT_DATA
 
 
@@ -117,7 +265,8 @@ def _cite(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from kzdata.exporting import export
 
-    written = export(args.out, args.format)
+    with _progress(f"checking and exporting the data as {args.format}"):
+        written = export(args.out, args.format)
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
 
@@ -147,35 +296,58 @@ def _release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _version_text() -> str:
+    from importlib.metadata import version
+
+    return f"kzdata {version('kzdata')}"
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     top = argparse.ArgumentParser(
         prog="kzdata",
         description="Typed, cited tables on Kazakhstan's January 2022 events and the reforms after.",
-        epilog="Exit codes: 0 success, 1 a data check failed, 2 wrong usage.",
+        epilog="Exit codes: 0 success; 1 a data check failed; 2 wrong usage, or a file or "
+        "terminal that cannot be read or written.",
     )
+    top.add_argument("--version", action="version", version=_version_text())
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    width = argparse.ArgumentParser(add_help=False)
+    width.add_argument(
+        "--width",
+        type=_width,
+        default=None,
+        help="line width in characters (default: the terminal's width, or COLUMNS)",
+    )
 
-    p = sub.add_parser("info", help="version, tables with row counts, and the citation")
-    p.add_argument("--validate", action="store_true", help="also validate every table")
+    p = sub.add_parser("info", parents=[width], help="version, tables with row counts, and the citation")
+    p.add_argument("--validate", action="store_true", help="also validate every table (exit 1 on failure)")
     p.set_defaults(run=_info)
 
-    p = sub.add_parser("show", help="print the first rows of a table")
+    p = sub.add_parser("show", parents=[width], help="print the first rows of a table")
     p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
-    p.add_argument("--limit", type=int, default=20, help="rows to print (default 20)")
-    p.add_argument("--width", type=int, default=200, help="line width (default 200)")
-    p.add_argument("--max-colwidth", type=int, default=40, help="characters per cell (default 40)")
+    p.add_argument("--limit", type=_limit, default=20, help="rows to print, at least 1, or 'all' (default 20)")
+    p.add_argument("--columns", help="comma-separated columns to print, e.g. event_id,date_start,title")
+    p.add_argument("--max-colwidth", type=_positive_int, default=40, help="characters per cell (default 40)")
     p.set_defaults(run=_show)
 
-    p = sub.add_parser("validate", help="check every table against its schema and the cross-table rules")
+    p = sub.add_parser(
+        "validate", parents=[width], help="check every table against its schema and the cross-table rules"
+    )
     p.set_defaults(run=_validate)
 
-    p = sub.add_parser("describe", help="the data dictionary of a table: one line per column")
+    p = sub.add_parser(
+        "describe",
+        parents=[width],
+        help="the data dictionary of a table: every column with dtype, bounds, references",
+    )
     p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
-    p.add_argument("--max-colwidth", type=int, default=110, help="characters per cell (default 110)")
+    p.add_argument(
+        "--max-colwidth", type=_positive_int, default=None, help="cut descriptions to N characters (default: whole)"
+    )
     p.set_defaults(run=_describe)
 
-    p = sub.add_parser("verify", help="check every shipped file against the hashes in datapackage.json")
+    p = sub.add_parser("verify", help="check every shipped file and the content fingerprint against datapackage.json")
     p.set_defaults(run=_verify)
 
     p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
@@ -195,8 +367,8 @@ def parser() -> argparse.ArgumentParser:
         "--format",
         choices=("bundle", "csv", "parquet", "xlsx"),
         default="bundle",
-        help="bundle (CSV + Parquet + datapackage.json + CITATION.cff + card + licence; default), "
-        "csv, parquet, or xlsx (needs the excel extra)",
+        help="bundle (CSV + Parquet; default), csv, parquet, or xlsx (needs the excel extra); "
+        "every format also carries datapackage.json, CITATION.cff, the dataset card and the licence",
     )
     p.set_defaults(run=_export)
 
@@ -215,13 +387,31 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _tolerant_streams() -> None:
+    """Write characters the terminal's encoding lacks as ``?`` instead of failing.
+
+    With ``LANG=C`` or ``PYTHONIOENCODING=ascii`` a name such as "Türkiye" cannot be
+    encoded; a listing with one replaced character is better than a traceback.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    _tolerant_streams()
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's conventional code
+        print(f"kzdata {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
-        sys.stderr.close()
+        with suppress(OSError):
+            sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - absorbs the final flush at exit
         return EXIT_OK
     except (RawDataError, DataValidationError, IntegrityError) as exc:
         print(f"kzdata {args.command}: {exc}", file=sys.stderr)
@@ -232,3 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KzdataError as exc:  # pragma: no cover - every subclass is handled above
         print(f"kzdata {args.command}: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except OSError as exc:  # a path, permission, disk or terminal problem: say which, no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"kzdata {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE

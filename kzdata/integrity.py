@@ -2,7 +2,10 @@
 
 ``datapackage.json`` records the sha256 hash and size of every CSV and Parquet
 file. :func:`verify` recomputes both and names every file that differs, so a user
-can tell a damaged or edited installation from a genuine data question.
+can tell a damaged or edited installation from a genuine data question. It also
+recomputes the release's content fingerprint (:mod:`kzdata.fingerprint`) from the CSV
+files and compares it with the one recorded in ``datapackage.json`` and cited by
+:func:`kzdata.cite`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,22 @@ def _entries(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _fingerprint_problems(descriptor: dict[str, Any], csv_hashes: dict[str, str]) -> list[str]:
+    """Recompute the content fingerprint from the CSV files read and compare with the recorded one."""
+    from kzdata.fingerprint import PROPERTY, fingerprint
+    from kzdata.tables import TABLE_NAMES
+
+    recorded = descriptor.get(PROPERTY)
+    if not isinstance(recorded, str):
+        return [f"datapackage.json: no content fingerprint ({PROPERTY})"]
+    if set(csv_hashes) != set(TABLE_NAMES):
+        return []  # a missing file is already reported; the fingerprint cannot be recomputed
+    actual = fingerprint(csv_hashes)
+    if actual != recorded:
+        return [f"content fingerprint: the files give {actual}, the release recorded {recorded}"]
+    return []
+
+
 def verify(*, raise_on_error: bool = True) -> VerifyReport:
     """Recompute the hash and size of every shipped file and compare with ``datapackage.json``.
 
@@ -67,6 +86,7 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
         ) from None
     problems = []
     entries = _entries(descriptor)
+    csv_hashes: dict[str, str] = {}
     for entry in entries:
         file = base / entry["path"]
         try:
@@ -75,10 +95,13 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
             problems.append(f"{entry['path']}: missing")
             continue
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if entry.get("format") == "csv":
+            csv_hashes[str(entry.get("name"))] = digest
         if len(data) != entry["bytes"]:
             problems.append(f"{entry['path']}: {len(data)} bytes, expected {entry['bytes']}")
         elif digest != entry["hash"]:
             problems.append(f"{entry['path']}: sha256 differs from the recorded {entry['hash']}")
+    problems += _fingerprint_problems(descriptor, csv_hashes)
     report = VerifyReport(str(descriptor.get("version")), len(entries), problems)
     if problems and raise_on_error:
         raise IntegrityError(str(report))

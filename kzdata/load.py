@@ -170,4 +170,5 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
         for col in REGISTRY[name].columns:
             if col.kind == "category":
                 frame[col.name] = pd.Categorical([], categories=list(col.enum))
+    frame.attrs["kzdata_table"] = name  # lets kzdata.cite() know the table; kept through filtering and copies
     return frame

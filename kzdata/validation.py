@@ -19,9 +19,13 @@ from kzdata.rules import check, plain_value
 from kzdata.tables import REGISTRY, TABLES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValidationReport:
-    """The outcome of :func:`validate`: rows per table and every failure found."""
+    """The outcome of :func:`validate`: rows per table and every failure found.
+
+    Printed (and shown in a notebook or the REPL) as one line per table with its rows
+    and failures, then a verdict and every failure, one per line.
+    """
 
     rows: dict[str, int]
     issues: list[Issue] = field(default_factory=list)
@@ -31,12 +35,26 @@ class ValidationReport:
         """True when no rule failed."""
         return not self.issues
 
+    def failures(self) -> dict[str, int]:
+        """The number of failures per table (every table listed, 0 when clean)."""
+        counts = dict.fromkeys(self.rows, 0)
+        for issue in self.issues:
+            counts[issue.where] = counts.get(issue.where, 0) + 1
+        return counts
+
     def __str__(self) -> str:
+        failures = self.failures()
+        width = max(len("table"), *(len(n) for n in failures))
+        lines = [f"{'table':<{width}}  {'rows':>5}  failures"]
+        lines += [f"{name:<{width}}  {self.rows.get(name, 0):>5}  {n:>8}" for name, n in failures.items()]
         total = sum(self.rows.values())
         head = f"{len(self.rows)} tables, {total} rows: "
         if self.ok:
-            return head + "all schema and cross-table checks passed"
-        return head + f"{len(self.issues)} failure(s)\n" + "\n".join(f"  - {i}" for i in self.issues)
+            return "\n".join([*lines, head + "all schema and cross-table checks passed"])
+        return "\n".join([*lines, head + f"{len(self.issues)} failure(s):", *(f"  - {i}" for i in self.issues)])
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _row_label(table: str, frame: pd.DataFrame, position: Any) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 import kzdata
 from kzdata.tables import REGISTRY
+from tests import oracle
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "figures.py"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -220,5 +221,13 @@ def test_baseline_is_the_earliest_observed_value(targets: pd.DataFrame) -> None:
 def test_disputed_values_are_found(targets: pd.DataFrame) -> None:
     ids = [*targets["baseline_value_id"], *targets["target_value_id"]]
     notes = figures.value_discrepancies(ids, kzdata.discrepancy_claims(), kzdata.discrepancies())
-    assert set(notes["value_id"]) <= set(ids)
-    assert notes["topic"].notna().all()
+    # The oracle: the same pairs read from raw/ with the csv module.
+    topics = {r["discrepancy_id"]: r["topic"] for r in oracle.rows("discrepancies")}
+    expected = {
+        (r["record_id"], r["discrepancy_id"], topics[r["discrepancy_id"]])
+        for r in oracle.rows("discrepancy_claims")
+        if r["record_table"] == "indicator_values" and r["record_id"] in set(ids)
+    }
+    assert expected, "the oracle finds disputed values; an empty answer must fail"
+    assert set(zip(notes["value_id"], notes["discrepancy_id"], notes["topic"], strict=True)) == expected
+    assert len(notes) == len(expected)

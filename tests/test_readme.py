@@ -1,23 +1,65 @@
-"""The README's Python examples run as written."""
+"""The README's Python examples run as written and print what the README says they print.
+
+Each block has an oracle below that computes, from raw/*.csv with the csv module, what
+its output must contain; a new block without an oracle fails the test.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
+from tests import oracle
 from tests.conftest import REPO
 
 BLOCKS = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_readme_has_examples() -> None:
-    assert len(BLOCKS) >= 2
+def _sentenced() -> list[tuple[str, str]]:
+    """(name, prison years or '') of every sentence, longest term first, unknown terms last."""
+    people = {r["person_id"]: r["name"] for r in oracle.rows("people")}
+    rows = [(people[r["person_id"]], r["prison_years"]) for r in oracle.rows("sentences")]
+    return sorted(rows, key=lambda r: (r[1] == "", -int(r[1] or 0)))
 
 
-@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
-def test_readme_example_runs(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+def check_usage(out: str) -> None:
+    inside = [r for r in oracle.dated_records() if r[0] >= "2022-01-01" and r[1] <= "2022-01-19"]
+    for start, end, precision, kind, _, title in inside[:5]:
+        date = {"day": start, "month": start[:7], "year": start[:4]}.get(precision, f"{start}/{end}")
+        assert re.search(rf"^\s*{re.escape(date)}\s+{kind}\s+{re.escape(title)}\s*$", out, flags=re.M), title
+    for name, _ in _sentenced():
+        assert name in out
+    titles = {r["source_id"]: r["title"] for r in oracle.rows("sources")}
+    behind = oracle.sources_behind("sentences", {r["sentence_id"] for r in oracle.rows("sentences")})
+    for source in behind:
+        assert titles[source] in out, source
+    total = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
+    assert f"19 tables, {total} rows: all schema and cross-table checks passed" in out
+
+
+def check_duckdb(out: str) -> None:
+    names = [name for name, _ in _sentenced()]
+    positions = [out.index(name) for name in names]
+    assert positions == sorted(positions), "longest sentence first, unknown terms last"
+    for name, years in _sentenced():
+        line = next(line for line in out.splitlines() if name in line)
+        assert (years or "NULL") in line
+
+
+ORACLES: list[Callable[[str], None]] = [check_usage, check_duckdb]
+
+
+def test_every_example_has_an_oracle() -> None:
+    assert len(BLOCKS) == len(ORACLES)
+
+
+@pytest.mark.parametrize(("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "duckdb"])
+def test_readme_example_prints_what_it_promises(
+    code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     if "duckdb" in code:
         pytest.importorskip("duckdb")
     exec(compile(code, "README.md", "exec"), {})
-    assert capsys.readouterr().out.strip(), "each example prints something"
+    check(capsys.readouterr().out)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import tomllib
-from frictionless import Package
 
 import kzdata
 from kzdata import _files
@@ -113,22 +112,6 @@ def test_dropping_a_released_id_fails_the_build(project_copy: Path) -> None:
         build(project_copy)
     assert "release 0.1.0 shipped this id" in str(info.value)
     assert "'osipov-marat'" in str(info.value)
-
-
-def test_export_bundle_is_a_valid_package_on_its_own(tmp_path: Path) -> None:
-    out = tmp_path / "bundle"
-    written = kzdata.export(out)
-    names = {p.relative_to(out).as_posix() for p in written}
-    assert {
-        "datapackage.json",
-        "CITATION.cff",
-        "README.md",
-        "LICENSE-DATA",
-        "csv/events.csv",
-        "events.parquet",
-    } <= names
-    report = Package(str(out / "datapackage.json")).validate()
-    assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
 
 
 def test_export_refuses_a_non_empty_directory(tmp_path: Path) -> None:

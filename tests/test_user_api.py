@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
 
 import kzdata
 from kzdata.dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, UnknownEntityError, UnknownTableError
+from tests import oracle
 from tests.conftest import REPO
 
 
@@ -59,15 +57,43 @@ def test_resolve_says_when_nothing_matches() -> None:
         kzdata.resolve("  ")
 
 
-def test_timeline_of_january_2022_is_in_order() -> None:
-    jan = kzdata.timeline("2022-01-01", "2022-01-19")
-    assert jan["date_start"].is_monotonic_increasing
-    assert (jan["date_end"] >= pd.Timestamp("2022-01-01")).all()
-    assert (jan["date_start"] <= pd.Timestamp("2022-01-19")).all()
-    first_days = jan[jan["date_precision"] == "day"]["date_start"].dt.day.tolist()
-    assert first_days[:2] == sorted(first_days[:2])
-    assert first_days[0] in (1, 2), "the gas price rise of 1 January or the first protests of 2 January come first"
-    assert {"event", "reform", "sentence"} >= set(kzdata.timeline()["kind"])
+def _label(start: str, end: str, precision: str) -> str:
+    return {"day": start, "month": start[:7], "year": start[:4]}.get(precision, f"{start}/{end}")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "kinds"),
+    [("2022-01-01", "2022-01-19", {"event"}), ("2022-01-01", "2023-12-31", {"event", "reform", "sentence"})],
+)
+def test_timeline_holds_exactly_the_records_inside_the_window(start: str, end: str, kinds: set[str]) -> None:
+    got = kzdata.timeline(start, end)
+    expected = [r for r in oracle.dated_records() if r[0] >= start and r[1] <= end]
+    assert len(expected) > 20
+    assert {r[3] for r in expected} == kinds, "the oracle's window holds these kinds of record"
+    assert list(got.columns[:3]) == ["date", "kind", "title"]
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
+    assert got["title"].tolist() == [r[5] for r in expected]
+    assert got["date"].tolist() == [_label(r[0], r[1], r[2]) for r in expected]
+    assert got["date_precision"].astype(str).tolist() == [r[2] for r in expected]
+
+
+def test_timeline_overlapping_adds_records_that_only_meet_the_window() -> None:
+    got = kzdata.timeline("2022-01-01", "2022-01-19", overlapping=True)
+    expected = [r for r in oracle.dated_records() if r[1] >= "2022-01-01" and r[0] <= "2022-01-19"]
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
+    inside = kzdata.timeline("2022-01-01", "2022-01-19")
+    assert len(got) > len(inside)
+
+
+def test_timeline_without_a_window_holds_every_dated_record_of_each_kind() -> None:
+    got = kzdata.timeline()
+    dated = got[got["date"].notna()]
+    expected = oracle.dated_records()
+    assert list(zip(dated["kind"].astype(str), dated["record_id"], strict=True)) == [(r[3], r[4]) for r in expected]
+    undated = [r["reform_id"] for r in oracle.rows("reforms") if not r["date_start"]]
+    assert got[got["date"].isna()]["record_id"].tolist() == undated
+    with pytest.raises(InvalidArgumentError, match="after end"):
+        kzdata.timeline("2022-02-01", "2022-01-01")
 
 
 def test_timeline_rejects_bad_dates() -> None:
@@ -100,15 +126,6 @@ def test_connect_gives_sql_over_every_table() -> None:
     pytest.importorskip("duckdb")
     con = kzdata.connect()
     assert con.sql("select count(*) from events").fetchall() == [(len(kzdata.events()),)]
-
-
-def test_export_csv_and_xlsx(tmp_path: Path) -> None:
-    written = kzdata.export(tmp_path / "csv", "csv")
-    assert len(written) == len(kzdata.tables())
-    pytest.importorskip("openpyxl")
-    (xlsx,) = kzdata.export(tmp_path / "x", "xlsx")
-    sheets = pd.read_excel(xlsx, sheet_name=None)
-    assert set(sheets) == set(kzdata.tables())
 
 
 def test_resolve_returns_every_candidate_for_ambiguous_text() -> None:

@@ -4,7 +4,9 @@ pandera cannot export a Table Schema and its Frictionless import drops foreign k
 so this module writes the descriptor itself, from :data:`kzdata.tables.TABLES`:
 per resource the path, format, encoding, Table Schema fields (type, description,
 constraints, enums), ``primaryKey``, ``foreignKeys``, and the sha256 hash and size
-of the file.
+of the file. At package level it records the release date and the content
+fingerprint (:mod:`kzdata.fingerprint`); title, description, licence, keywords and
+sources come from :mod:`kzdata.meta`, never from literals here.
 
 The resources are the canonical CSV files: Frictionless 5 validates Parquet poorly
 (nulls in integer columns, categories), and CSV is what R, Julia and spreadsheets
@@ -23,24 +25,18 @@ import hashlib
 import json
 from typing import Any
 
+from kzdata import fingerprint, meta
 from kzdata.tables import TABLE_SCHEMA_TYPES, TABLES, Column, Table
 
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "title": "Creative Commons Attribution 4.0 International",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-}
 
-PRIMARY_SOURCES = [
-    {
-        "title": "Svante E. Cornell, 'Two years later: Kazakhstan's January events', "
-        "Central Asia-Caucasus Analyst, 2 January 2024 (source_id cornell-2024)",
-    },
-    {
-        "title": "U.S. Congressional Research Service, untitled brief on Kazakhstan's political "
-        "reforms after the January 2022 unrest, late 2022 (source_id crs-2022)",
-    },
-]
+def license_descriptor() -> dict[str, Any]:
+    """The ``licenses`` entry, from :mod:`kzdata.meta`."""
+    return {"name": meta.LICENSE, "title": meta.LICENSE_TITLE, "path": meta.LICENSE_URL}
+
+
+def primary_sources() -> list[dict[str, Any]]:
+    """The ``sources`` of the package: the primary documents named in :mod:`kzdata.meta`."""
+    return [{"title": doc.summary} for doc in meta.PRIMARY_DOCUMENTS]
 
 
 def file_facts(data: bytes) -> dict[str, Any]:
@@ -142,18 +138,15 @@ def descriptor(
         resources.append(resource)
     return {
         "profile": "tabular-data-package",
-        "name": "kzdata",
-        "title": "kzdata: Kazakhstan's January 2022 events and the reforms that followed",
-        "description": (
-            "Typed, cited tables of the January 2022 unrest in Kazakhstan and the political "
-            "reforms after it: events, people, court sentences, reforms, indicators with "
-            "baselines and targets, and the sources, citations and discrepancies behind them. "
-            "Every record cites a pinpoint in one of two primary documents."
-        ),
+        "name": meta.SHORT_TITLE,
+        "title": meta.TITLE,
+        "description": meta.DESCRIPTION,
         "version": version,
-        "licenses": [LICENSE],
-        "sources": PRIMARY_SOURCES,
-        "keywords": ["Kazakhstan", "January events", "political reform", "Central Asia"],
+        fingerprint.RELEASE_DATE_PROPERTY: meta.RELEASE_DATE,
+        fingerprint.PROPERTY: fingerprint.of_files({name: csv for name, (csv, _) in files.items()}),
+        "licenses": [license_descriptor()],
+        "sources": primary_sources(),
+        "keywords": list(meta.KEYWORDS),
         "resources": resources,
     }
 

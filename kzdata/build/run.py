@@ -9,7 +9,7 @@ Three steps, each with one job:
    file, line, column, value and rule, before anything is written;
 3. **write** all outputs into a staging directory, then swap it in for
    ``kzdata/data/`` with two renames and replace the generated top-level files
-   (``datapackage.json``, ``CITATION.cff``, ``docs/data-dictionary.md``) atomically,
+   (``datapackage.json``, ``CITATION.cff``, ``.zenodo.json``, ``docs/data-dictionary.md``) atomically,
    so a failed or interrupted build leaves the last good output in place.
 
 The same ``raw/`` always builds to the same bytes (see :mod:`kzdata.build.encode`).
@@ -26,7 +26,7 @@ import pandas as pd
 import tomllib
 
 from kzdata.build import describe, encode
-from kzdata.build.citation import citation_cff
+from kzdata.build.citation import citation_cff, zenodo_json
 from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
 from kzdata.dictionary import render_markdown
@@ -151,8 +151,9 @@ def build(root: Path | str = ".") -> BuildResult:
         (stage / "csv" / f"{name}.csv").write_bytes(csv_data)
         (stage / f"{name}.parquet").write_bytes(parquet_data)
     (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files)))
-    top = describe.to_bytes(describe.descriptor(version, files, prefix="kzdata/data/"))
-    cff = citation_cff(version).encode("utf-8")
+    package = describe.descriptor(version, files, prefix="kzdata/data/")
+    top = describe.to_bytes(package)
+    cff = citation_cff(version, package["kzdata:fingerprint"]).encode("utf-8")
     # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
     (stage / "CITATION.cff").write_bytes(cff)
     for name, source in (
@@ -169,6 +170,7 @@ def build(root: Path | str = ".") -> BuildResult:
     shutil.rmtree(old, ignore_errors=True)
     _atomic_write(root / "datapackage.json", top)
     _atomic_write(root / "CITATION.cff", cff)
+    _atomic_write(root / ".zenodo.json", zenodo_json(version, package["kzdata:fingerprint"]))
     (root / "docs").mkdir(exist_ok=True)
     _atomic_write(root / "docs" / "data-dictionary.md", render_markdown().encode("utf-8"))
     return BuildResult(version, rows, data_dir, root / "datapackage.json")

@@ -1,0 +1,103 @@
+"""Independent answers, read straight from ``raw/*.csv`` with the csv module.
+
+Nothing here imports kzdata: these functions are the oracles the tests compare the
+library against, so they must not share its code.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from functools import cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: The nineteen tables in registry order, written out by hand.
+TABLE_ORDER = [
+    "sources",
+    "sections",
+    "footnotes",
+    "authorships",
+    "people",
+    "organizations",
+    "places",
+    "positions",
+    "events",
+    "event_actors",
+    "sentences",
+    "reforms",
+    "indicators",
+    "indicator_values",
+    "aliases",
+    "citations",
+    "discrepancies",
+    "discrepancy_claims",
+    "changes",
+]
+
+
+@cache
+def rows(table: str) -> tuple[dict[str, str], ...]:
+    """Every row of ``raw/<table>.csv`` as a dict of strings."""
+    with (REPO / "raw" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def key(table: str) -> str:
+    """The primary key column: the first column of the raw file."""
+    with (REPO / "raw" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh))[0]
+
+
+def sources_behind(table: str, ids: set[str]) -> set[str]:
+    """The source ids that the citations of these records name, plus their footnotes' works.
+
+    Placeholders (sources whose ``text_missing`` is true) are no works and are left out.
+    """
+    citations = rows("citations")
+    if table == "citations":
+        used = [c for c in citations if c["citation_id"] in ids]
+    elif table == "discrepancies":
+        claims = {c["claim_id"] for c in rows("discrepancy_claims") if c["discrepancy_id"] in ids}
+        used = [c for c in citations if c["record_table"] == "discrepancy_claims" and c["record_id"] in claims]
+    else:
+        used = [c for c in citations if c["record_table"] == table and c["record_id"] in ids]
+    notes = {c["footnote"] for c in used if c["footnote"]}
+    works = {f["source_id"] for f in rows("footnotes") if f["footnote"] in notes}
+    placeholders = {s["source_id"] for s in rows("sources") if s["text_missing"] == "true"}
+    return ({c["source_id"] for c in used} | works) - placeholders
+
+
+def csv_fingerprint(csv_dir: Path) -> str:
+    """sha256 over ``<table>.csv sha256:<hex>\\n`` lines, in registry order (docs/versioning.md)."""
+    text = "".join(
+        f"{name}.csv sha256:{hashlib.sha256((csv_dir / f'{name}.csv').read_bytes()).hexdigest()}\n"
+        for name in TABLE_ORDER
+    )
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+RANK = {"day": 0, "month": 1, "year": 2, "range": 3}
+
+
+def dated_records() -> list[tuple[str, str, str, str, str, str]]:
+    """(start, end, precision, kind, id, title) of every dated record, from raw/ (the oracle)."""
+    people = {r["person_id"]: r["name"] for r in rows("people")}
+    out = [
+        (r["date_start"], r["date_end"], r["date_precision"], "event", r["event_id"], r["title"])
+        for r in rows("events")
+    ]
+    out += [
+        (r["date_start"], r["date_end"], r["date_precision"], "reform", r["reform_id"], r["name"])
+        for r in rows("reforms")
+        if r["date_start"]
+    ]
+    for r in rows("sentences"):
+        if r["verdict_start"]:
+            term = f"{r['prison_years']} years" if r["prison_years"] else "term not stated"
+            title = f"Sentence: {people[r['person_id']]}, {term}"
+            out.append(
+                (r["verdict_start"], r["verdict_end"], r["verdict_precision"], "sentence", r["sentence_id"], title)
+            )
+    return sorted(out, key=lambda x: (x[0], x[1], RANK[x[2]], x[3], x[4]))

@@ -1,0 +1,139 @@
+"""cite(): the sources of exactly the rows held, and a dataset citation that names the release.
+
+Every expected bibliography is computed from raw/citations.csv, raw/footnotes.csv and
+raw/sources.csv with the csv module (tests/oracle.py), never by kzdata.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import tomllib
+
+import kzdata
+from kzdata import _files
+from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
+from tests import oracle
+
+VERSION = tomllib.loads((oracle.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+CITED_TABLES = [t for t in oracle.TABLE_ORDER if t != "changes"]
+
+
+def keys(bibtex: str) -> set[str]:
+    return set(re.findall(r"^@misc\{([^,]+),$", bibtex, flags=re.M))
+
+
+def sample(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first, middle and last rows and a few random ones (fixed seed)."""
+    picks = {0, len(frame) // 2, len(frame) - 1} | set(frame.sample(n=min(5, len(frame)), random_state=7).index)
+    return frame.loc[sorted(picks)]
+
+
+@pytest.mark.parametrize("table", CITED_TABLES)
+def test_bibtex_of_a_sample_of_every_table_names_exactly_its_sources(table: str) -> None:
+    part = sample(kzdata.load(table))  # type: ignore[arg-type]
+    ids = set(part[oracle.key(table)])
+    expected = oracle.sources_behind(table, ids)
+    assert expected, f"the oracle found no sources for {table}: the test would prove nothing"
+    assert keys(kzdata.cite(part, style="bibtex")) == expected
+
+
+@pytest.mark.parametrize("table", CITED_TABLES)
+def test_text_bibliography_of_a_whole_table_has_one_line_per_source(table: str) -> None:
+    frame = kzdata.load(table)  # type: ignore[arg-type]
+    expected = oracle.sources_behind(table, set(frame[oracle.key(table)]))
+    assert len(kzdata.cite(frame).splitlines()) == len(expected)
+
+
+def test_the_events_cite_all_their_sources_and_no_placeholder() -> None:
+    text = kzdata.cite(kzdata.events(), style="bibtex")
+    expected = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
+    assert keys(text) == expected
+    assert len(expected) == 35  # 2 documents + 33 works; footnotes 16 and 17 are placeholders
+    assert "cornell-2024-fn16" not in text and "cornell-2024-fn17" not in text
+
+
+def test_a_merged_frame_gets_the_sources_of_both_tables() -> None:
+    merged = kzdata.sentences().merge(kzdata.people(), on="person_id")
+    people = set(merged["person_id"])
+    sentences = set(merged["sentence_id"])
+    expected = oracle.sources_behind("sentences", sentences) | oracle.sources_behind("people", people)
+    assert keys(kzdata.cite(merged, style="bibtex")) == expected
+    merged.attrs["kzdata_table"] = "sentences"  # as if pandas kept the left frame's mark
+    assert keys(kzdata.cite(merged, style="bibtex")) == expected
+    assert keys(kzdata.cite(merged, style="bibtex", table=["people", "sentences"])) == expected
+    assert keys(kzdata.cite(merged, style="bibtex", table="sentences")) == oracle.sources_behind("sentences", sentences)
+
+
+def test_the_table_survives_filtering_and_column_choice() -> None:
+    events = kzdata.events()
+    protests = events[events["category"] == "protest"][["event_id", "title"]].copy().head(4)
+    expected = oracle.sources_behind("events", set(protests["event_id"]))
+    assert keys(kzdata.cite(protests, style="bibtex")) == expected
+
+
+def test_a_frame_that_names_no_table_is_refused_with_a_way_out() -> None:
+    ids = pd.DataFrame({"event_id": kzdata.events()["event_id"].head(3)})
+    ids.attrs.clear()
+    with pytest.raises(InvalidArgumentError, match=r"table='events'"):
+        kzdata.cite(ids)
+    assert keys(kzdata.cite(ids, style="bibtex", table="events")) == oracle.sources_behind(
+        "events", set(ids["event_id"])
+    )
+    with pytest.raises(UnknownTableError):
+        kzdata.cite(ids, table="event")
+    with pytest.raises(InvalidArgumentError, match="no 'person_id' column"):
+        kzdata.cite(ids, table="people")
+    with pytest.raises(InvalidArgumentError, match="cites no sources"):
+        kzdata.cite(kzdata.changes())
+
+
+def test_dataset_citation_names_version_date_and_fingerprint() -> None:
+    fingerprint = oracle.csv_fingerprint(_files.data_dir() / "csv")
+    release_date = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["kzdata:release_date"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", release_date)
+    text = kzdata.cite()
+    assert f"(Version {VERSION}) [Data set]." in text
+    assert f"Released {release_date}." in text
+    assert f"Fingerprint {fingerprint}." in text
+    bib = kzdata.cite(style="bibtex")
+    assert f"version = {{{VERSION}}}" in bib
+    assert f"date = {{{release_date}}}" in bib
+    assert f"fingerprint = {{{fingerprint}}}" in bib
+    assert "url =" not in bib, "the project has no web address; a citation must not invent one"
+
+
+def test_the_fingerprint_is_recorded_everywhere_alike() -> None:
+    fingerprint = oracle.csv_fingerprint(oracle.REPO / "kzdata" / "data" / "csv")
+    top = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))
+    shipped = json.loads((oracle.REPO / "kzdata" / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert top["kzdata:fingerprint"] == shipped["kzdata:fingerprint"] == fingerprint
+    assert f'value: "{fingerprint}"' in (oracle.REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert fingerprint in json.loads((oracle.REPO / ".zenodo.json").read_text(encoding="utf-8"))["notes"]
+
+
+def test_verify_checks_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CSV edited together with its recorded hash passes the file check but not the fingerprint."""
+    copy = tmp_path / "data"
+    shutil.copytree(_files.data_dir(), copy)
+    events = copy / "csv" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"2022", b"2021", 1))
+    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    for resource in descriptor["resources"]:
+        if resource["name"] == "events":
+            resource["hash"] = "sha256:" + hashlib.sha256(events.read_bytes()).hexdigest()
+            resource["bytes"] = events.stat().st_size
+    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    report = kzdata.verify(raise_on_error=False)
+    assert not report.ok
+    assert any(p.startswith("content fingerprint") for p in report.problems), report.problems
+    with pytest.raises(IntegrityError, match="content fingerprint"):
+        kzdata.verify()

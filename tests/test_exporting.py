@@ -1,0 +1,140 @@
+"""Exports that travel: one layout for every format, each carrying licence, citation and card.
+
+Expected file lists are written out by hand; expected bytes are the repository's own
+LICENSE-DATA, CITATION.cff and dataset card, and the shipped data files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package
+
+import kzdata
+from kzdata import _files
+from kzdata.errors import IntegrityError, InvalidArgumentError
+from tests import oracle
+
+COMMON = {"README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md"}
+CSVS = {f"csv/{t}.csv" for t in oracle.TABLE_ORDER}
+PARQUETS = {f"parquet/{t}.parquet" for t in oracle.TABLE_ORDER}
+LAYOUT = {
+    "bundle": COMMON | {"datapackage.json"} | CSVS | PARQUETS,
+    "csv": COMMON | {"datapackage.json"} | CSVS,
+    "parquet": COMMON | PARQUETS,
+    "xlsx": COMMON | {"xlsx/kzdata.xlsx"},
+}
+
+
+def _files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("fmt", ["bundle", "csv", "parquet", "xlsx"])
+def test_every_format_has_the_same_layout_and_carries_licence_citation_and_card(tmp_path: Path, fmt: str) -> None:
+    if fmt == "xlsx":
+        pytest.importorskip("openpyxl")
+    out = tmp_path / fmt
+    written = kzdata.export(out, fmt)  # type: ignore[arg-type]
+    assert {p.relative_to(out).as_posix() for p in written} == LAYOUT[fmt]
+    assert _files_under(out) == LAYOUT[fmt], "nothing but the files reported"
+    assert (out / "LICENSE-DATA").read_bytes() == (oracle.REPO / "LICENSE-DATA").read_bytes()
+    assert (out / "CITATION.cff").read_bytes() == (oracle.REPO / "CITATION.cff").read_bytes()
+    assert (out / "README.md").read_bytes() == (oracle.REPO / "docs" / "dataset-card.md").read_bytes()
+    assert (out / "data-dictionary.md").read_bytes() == (oracle.REPO / "docs" / "data-dictionary.md").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["bundle", "csv"])
+def test_csv_exports_are_valid_packages_whose_files_match_the_release(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    kzdata.export(out, fmt)  # type: ignore[arg-type]
+    for name in oracle.TABLE_ORDER:
+        assert (out / "csv" / f"{name}.csv").read_bytes() == (_files.data_dir() / "csv" / f"{name}.csv").read_bytes()
+    descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        data = (out / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        if fmt == "bundle":
+            parquet = (out / resource["kzdata:parquet"]["path"]).read_bytes()
+            assert resource["kzdata:parquet"]["hash"] == "sha256:" + hashlib.sha256(parquet).hexdigest()
+        else:
+            assert "kzdata:parquet" not in resource
+    assert oracle.csv_fingerprint(out / "csv") == descriptor["kzdata:fingerprint"]
+    report = Package(str(out / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
+
+
+def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    loading = importlib.import_module("kzdata.load")
+    real_load = loading.load
+    risky = ["=1+1", "+7 700", "-5", "@SUM(A1)"]
+
+    def load(name, backend="pandas"):  # type: ignore[no-untyped-def]
+        frame = real_load(name, backend)
+        if name == "people":
+            frame.loc[: len(risky) - 1, "description"] = risky
+        return frame
+
+    monkeypatch.setattr(loading, "load", load)
+    out = tmp_path / "x"
+    kzdata.export(out, "xlsx")
+    book = openpyxl.load_workbook(out / "xlsx" / "kzdata.xlsx")
+    assert book.sheetnames == ["about", "dictionary", *oracle.TABLE_ORDER]
+    about = {row[0]: row[1] for row in book["about"].iter_rows(min_row=2, values_only=True)}
+    fingerprint = oracle.csv_fingerprint(_files.data_dir() / "csv")
+    assert about["content fingerprint"] == fingerprint
+    assert fingerprint in about["cite as"] and about["cite as"] == kzdata.cite()
+    assert "CC-BY-4.0" in about["licence"] and "creativecommons.org/licenses/by/4.0" in about["licence"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value!r}"
+    people = book["people"]
+    header = [c.value for c in people[1]]
+    descriptions = [people.cell(row=r, column=header.index("description") + 1).value for r in range(2, 6)]
+    assert descriptions == risky
+    header_row, *body = list(book["dictionary"].values)
+    dictionary = pd.DataFrame(body, columns=header_row)
+    expected_columns = [(t, c) for t in oracle.TABLE_ORDER for c in _shipped_header(t)]
+    assert list(zip(dictionary["table"], dictionary["column"], strict=True)) == expected_columns
+    rows = {t: len(oracle.rows(t)) for t in oracle.TABLE_ORDER}
+    assert {t: book[t].max_row - 1 for t in oracle.TABLE_ORDER} == rows
+
+
+def _shipped_header(table: str) -> list[str]:
+    with (_files.data_dir() / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh))
+
+
+def test_export_refuses_damaged_data_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(_files.data_dir(), copy)
+    people = copy / "csv" / "people.csv"
+    people.write_bytes(people.read_bytes().replace(b"a", b"o", 1))
+    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    for fmt in ("bundle", "csv", "parquet"):
+        with pytest.raises(IntegrityError, match=r"people\.csv"):
+            kzdata.export(tmp_path / f"out-{fmt}", fmt)  # type: ignore[arg-type]
+        assert not (tmp_path / f"out-{fmt}").exists()
+
+
+def test_export_refuses_paths_it_cannot_use(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="not below a file"):
+        kzdata.export(tmp_path / "file" / "sub", "csv")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(InvalidArgumentError, match="link to a path that does not exist"):
+        kzdata.export(tmp_path / "dangling", "csv")
+    with pytest.raises(InvalidArgumentError, match="unknown export format"):
+        kzdata.export(tmp_path / "new", "zip")  # type: ignore[arg-type]
