@@ -101,7 +101,7 @@ def test_non_string_names_are_invalid_arguments(name: object, accessor: str) -> 
     assert "events" in message and "sentences" in message, "the message lists the valid names"
 
 
-@pytest.mark.parametrize("backend", ["polars", "Pandas", "", None, 3, "numpy"])
+@pytest.mark.parametrize("backend", ["spark", "Polars", "Pandas", "", None, 3, "numpy"])
 def test_unknown_backend_is_an_invalid_argument(backend: object) -> None:
     with pytest.raises(kzdata.InvalidArgumentError) as info:
         kzdata.load("events", backend=backend)  # type: ignore[call-overload]
@@ -109,7 +109,7 @@ def test_unknown_backend_is_an_invalid_argument(backend: object) -> None:
     assert isinstance(info.value, TypeError)
     message = str(info.value)
     assert repr(backend) in message
-    assert "'pandas'" in message and "'pyarrow'" in message
+    assert "'pandas'" in message and "'pyarrow'" in message and "'polars'" in message
 
 
 def test_path_never_leaves_the_data_directory() -> None:
