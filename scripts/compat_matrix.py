@@ -11,10 +11,11 @@ environment would have them. Then the wheel is installed on top, and the leg che
 4. ``kzdata validate`` and ``kzdata verify`` pass.
 
 The ``oldest`` leg is the floor that ``pyproject.toml`` claims (Python, pandas, pyarrow,
-pandera, Polars, DuckDB); the ``newest`` leg is the newest Python with the newest
-releases. Interpreters are looked up under pyenv (``$PYENV_ROOT/versions/X.Y.Z``); a leg
-whose interpreter is absent is skipped with a message saying so, and the run fails when
-no leg ran at all. Run from the root of a source checkout::
+pandera, Polars, DuckDB); ``pandas-2.2`` is a common existing environment (pandas 2.2.3,
+pyarrow 18.1.0); the ``newest`` leg is the newest Python with the newest releases.
+Interpreters are looked up under pyenv (``$PYENV_ROOT/versions/X.Y.Z``); a leg whose
+interpreter is absent is skipped with a message saying so, and the run fails when no
+leg ran at all. Run from the root of a source checkout::
 
     python scripts/compat_matrix.py --wheel dist/kzdata-0.1.0-py3-none-any.whl [--leg oldest]
 
@@ -47,12 +48,15 @@ class Leg:
 
 LEGS = (
     # The floor claimed in pyproject.toml: requires-python, pandas, pyarrow, pandera and the
-    # polars/sql extras, with the numpy 1.x that such an environment typically still has.
+    # polars/sql extras, with the numpy 1.x that such an environment still has (pyarrow < 16
+    # and pandas < 2.2.2 are built against numpy 1 and do not import under numpy 2).
     Leg(
         "oldest",
         "3.10.13",
-        ("numpy==1.26.4", "pandas==2.2.3", "pyarrow==18.1.0", "pandera==0.24.0", "polars==1.0.0", "duckdb==1.1.0"),
+        ("numpy==1.26.4", "pandas==2.1.1", "pyarrow==13.0.0", "pandera==0.24.0", "polars==1.0.0", "duckdb==1.1.0"),
     ),
+    # A common existing environment (issue 14): pandas 2.2.3 and pyarrow 18.1.0 installed first.
+    Leg("pandas-2.2", "3.12.1", ("pandas==2.2.3", "pyarrow==18.1.0")),
     # The newest interpreter here with the newest releases.
     Leg(
         "newest",

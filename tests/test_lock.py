@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import runpy
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -61,8 +63,8 @@ def test_readme_floors_are_the_declared_floors_and_the_oldest_matrix_leg() -> No
     table = dict(re.findall(r"(?m)^\| (\w+)(?: \(`kzdata\[\w+\]`\))? \| ([\d.]+) \| [\d.]+ \|$", readme))
     assert table == {
         "Python": "3.10",
-        "pandas": "2.2.3",
-        "pyarrow": "18.1.0",
+        "pandas": "2.1.1",
+        "pyarrow": "13.0.0",
         "pandera": "0.24.0",
         "polars": "1.0.0",
         "duckdb": "1.1.0",
@@ -154,3 +156,29 @@ def test_the_cli_refuses_with_exit_2_and_builds_with_unlocked(
     assert "Traceback" not in err
     assert main(["build", "--root", str(project_copy), "--unlocked"]) == 0
     assert "NOT the release bytes" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- Python 3.10 at runtime
+
+
+def test_the_runtime_never_imports_tomllib() -> None:
+    """tomllib is 3.11+; loading, validate and verify must work on the declared floor, 3.10."""
+    code = (
+        "import sys, kzdata\n"
+        "for t in kzdata.tables(): kzdata.load(t)\n"
+        "kzdata.validate(); kzdata.verify()\n"
+        "print('tomllib' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_without_tomllib_the_build_says_it_needs_python_3_11(project_copy: Path) -> None:
+    code = "import sys; sys.modules['tomllib'] = None\nfrom kzdata.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "build", "--root", str(project_copy)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "needs Python 3.11 or later" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project_copy / "kzdata").exists()
