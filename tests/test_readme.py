@@ -19,5 +19,7 @@ def test_readme_has_examples() -> None:
 def test_readme_example_runs(code: str, capsys: pytest.CaptureFixture[str]) -> None:
     if "duckdb" in code:
         pytest.importorskip("duckdb")
+    if "polars" in code:
+        pytest.importorskip("polars")
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.strip(), "each example prints something"
