@@ -125,3 +125,17 @@ def test_import_kzdata_does_not_import_polars() -> None:
     code = "import sys, kzdata; kzdata.load('events'); print('polars' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_without_polars_the_backend_says_how_to_install_it() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['polars'] = None\n"
+        "import kzdata\n"
+        "try:\n    kzdata.load('events', backend='polars')\n"
+        "except kzdata.InvalidArgumentError as exc:\n    print(exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert 'pip install "kzdata[polars]"' in out

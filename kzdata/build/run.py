@@ -48,7 +48,7 @@ def project_version(root: Path) -> str:
     """The version stated in ``pyproject.toml`` (the only place it is written)."""
     try:
         import tomllib
-    except ModuleNotFoundError:  # pragma: no cover - Python 3.10: loading works there, building does not
+    except ModuleNotFoundError:  # Python 3.10: loading works there, building does not
         raise InvalidArgumentError(
             "`kzdata build` needs Python 3.11 or later (it reads pyproject.toml with tomllib); "
             "loading, validate and verify work on 3.10"
