@@ -129,8 +129,9 @@ def test_a_build_outside_the_lock_is_refused_and_writes_nothing(project_copy: Pa
 
 def test_a_missing_lock_is_refused(project_copy: Path) -> None:
     (project_copy / "build-lock.txt").unlink()
-    with pytest.raises(InvalidArgumentError, match=r"there is no build-lock\.txt"):
+    with pytest.raises(InvalidArgumentError, match=r"there is no build-lock\.txt") as info:
         build(project_copy)
+    assert f"pandas {metadata.version('pandas')} installed, no version locked" in str(info.value)
 
 
 def test_an_unlocked_build_is_marked_as_not_the_release(project_copy: Path) -> None:

@@ -55,7 +55,9 @@ class Mismatch:
     locked: str | None
 
     def __str__(self) -> str:
-        return f"{self.package} {self.installed or '(not installed)'} installed, {self.locked or '(not locked)'} locked"
+        installed = f"{self.installed} installed" if self.installed else "not installed"
+        locked = f"{self.locked} locked" if self.locked else "no version locked"
+        return f"{self.package} {installed}, {locked}"
 
 
 def _canonical(name: str) -> str:
