@@ -20,7 +20,7 @@ import math
 import os
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -130,7 +130,7 @@ def parse_cell(column: Column, text: str) -> object:
         assert text in ("true", "false"), f"{column.name}: {text!r}"
         return text == "true"
     if kind == "date":
-        return datetime.combine(date.fromisoformat(text), datetime.min.time())
+        return date.fromisoformat(text)  # stored as Arrow date32 (issue 14), not a midnight timestamp
     return text
 
 
