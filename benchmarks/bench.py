@@ -11,7 +11,7 @@ Six sections, each comparing kzdata with a floor or a peer measured in the same 
 1. ``import``     a cold process ``import kzdata`` vs ``import pandas``, and
                   ``import kzdata; import pandas`` vs ``import pandas`` (target <= 1.05);
 2. ``cold-load``  a cold process loading every table through kzdata vs one reading the
-                  same files with ``pq.read_table(path).to_pandas()`` (target <= 1.10);
+                  same files with ``pq.read_table(path).to_pandas(date_as_object=False)`` (target <= 1.10);
 3. ``warm-load``  in-process ``kzdata.load(name)`` vs the same floor read, per table
                   (target <= 1.3 for every table);
 4. ``validate``   ``kzdata.validate()`` warm and the cold ``kzdata validate`` command,
@@ -333,7 +333,7 @@ _mark("load")
 import pandas, pyarrow.parquet as pq
 _mark("imports")
 for _p in {paths!r}:
-    pq.read_table(_p).to_pandas()
+    pq.read_table(_p).to_pandas(date_as_object=False)
 _mark("load")
 """
     res = compare_cold([Variant.code("kzdata", kz), Variant.code("floor", floor)], ctx.settings.cold, ctx.workdir)
@@ -373,7 +373,7 @@ def child_warm_load(names: list[str], data_dir: Path, reps: int) -> dict[str, An
     import kzdata
 
     def floor(p: Path) -> object:
-        return pq.read_table(p).to_pandas()
+        return pq.read_table(p).to_pandas(date_as_object=False)
 
     def floor_arrow(p: Path) -> object:
         return pq.read_table(p)
@@ -683,7 +683,8 @@ def bench_peers(ctx: Context) -> dict[str, Any]:
         ),
         Variant.code(
             "floor read of the same table",
-            f'import pandas\n_mark("pandas")\nimport pyarrow.parquet as pq\n_x = pq.read_table({file!r}).to_pandas()\n'
+            f'import pandas\n_mark("pandas")\nimport pyarrow.parquet as pq\n'
+            f"_x = pq.read_table({file!r}).to_pandas(date_as_object=False)\n"
             '_mark("load")',
         ),
     ]

@@ -90,7 +90,7 @@ def read_source(data_dir: Path) -> dict[str, list[list[str]]]:
 
             from kzdata.build import encode
 
-            frame = pq.read_table(data_dir / f"{table.name}.parquet").to_pandas()
+            frame = pq.read_table(data_dir / f"{table.name}.parquet").to_pandas(date_as_object=False)
             text = encode.csv_bytes(table, frame, raw_only=True).decode("utf-8")
             rows = list(csv.reader(io.StringIO(text, newline="")))
         header, body = rows[0], rows[1:]

@@ -186,11 +186,17 @@ def _build(args: argparse.Namespace) -> int:
     from kzdata.build.run import build
 
     with _progress("building kzdata from raw/"):
-        result = build(args.root)
+        result = build(args.root, unlocked=args.unlocked)
     total = sum(result.rows.values())
     print(f"built kzdata {result.version}: {len(result.rows)} tables, {total} rows")
     print(f"  data:       {result.data_dir}")
     print(f"  descriptor: {result.descriptor}")
+    if args.unlocked:
+        from kzdata.build.lock import MARK, mismatches
+
+        found = mismatches(result.descriptor.parent)
+        if found:
+            print(f"  NOT the release bytes (datapackage.json is marked {MARK!r}): " + "; ".join(map(str, found)))
     return EXIT_OK
 
 
@@ -383,6 +389,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build Parquet, CSV and datapackage.json from raw/ (source checkout)")
     p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")
+    p.add_argument(
+        "--unlocked",
+        action="store_true",
+        help="build even if pandas/pyarrow/numpy/pandera differ from build-lock.txt "
+        "(datapackage.json is then marked as not the release bytes)",
+    )
     p.set_defaults(run=_build)
     return top
 

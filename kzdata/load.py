@@ -2,9 +2,12 @@
 
 The loaders cost no more than the read they wrap: the Parquet files carry the
 pandas dtypes of the schema (nullable ``Int64``, ``boolean``, ``string``,
-``category`` with the declared categories, ``datetime64[ms]`` dates), so
-``pyarrow.parquet.read_table(...).to_pandas()`` already yields the right types and
-no per-column conversion runs. The one extra step is a sha256 of the file's bytes,
+``category`` with the declared categories), so ``to_pandas()`` already yields the
+right types and no per-column conversion runs. Dates are stored as Arrow ``date32``
+(a real DATE for DuckDB, Polars, R and Spark); ``to_pandas(date_as_object=False)``
+turns them into ``datetime64[ms]`` inside pyarrow's conversion, at no extra cost,
+instead of Python ``datetime.date`` objects. ``backend="polars"`` converts the same
+Arrow table (:mod:`kzdata._polars`). The one extra step is a sha256 of the file's bytes,
 compared with the hash the release recorded in ``datapackage.json``, so that a damaged
 or edited file raises :class:`~kzdata.errors.IntegrityError` instead of loading
 different values (see ``docs/benchmarks.md`` for what it costs). This module imports
@@ -24,9 +27,10 @@ from kzdata.tables import REGISTRY, TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
     import pyarrow as pa
 
-Backend = Literal["pandas", "pyarrow"]
+Backend = Literal["pandas", "pyarrow", "polars"]
 
 
 def tables() -> list[str]:
@@ -129,7 +133,9 @@ def read_arrow(name: TableName) -> pa.Table:
 def load(name: TableName, backend: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
 @overload
 def load(name: TableName, backend: Literal["pyarrow"]) -> pa.Table: ...
-def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Table:
+@overload
+def load(name: TableName, backend: Literal["polars"]) -> pl.DataFrame: ...
+def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Table | pl.DataFrame:
     """Load table ``name``.
 
     Parameters
@@ -138,7 +144,9 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
         One of :func:`tables`.
     backend
         ``"pandas"`` (default) for a :class:`pandas.DataFrame` with the schema's
-        dtypes, or ``"pyarrow"`` for a :class:`pyarrow.Table`.
+        dtypes, ``"pyarrow"`` for a :class:`pyarrow.Table`, or ``"polars"`` for a
+        :class:`polars.DataFrame` (``pl.Date`` dates, ``pl.Enum`` categories; needs
+        ``pip install "kzdata[polars]"``).
 
     Every call reads the file anew, so changing one frame never changes the next.
 
@@ -149,15 +157,20 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
     >>> str(people["person_id"].dtype)
     'string'
     """
-    if backend not in ("pandas", "pyarrow"):
+    if backend not in ("pandas", "pyarrow", "polars"):
         raise InvalidArgumentError(
-            f"unknown backend {backend!r}; use 'pandas' (a DataFrame) or 'pyarrow' (an Arrow table)"
+            f"unknown backend {backend!r}; use 'pandas' (a DataFrame), 'pyarrow' (an Arrow table) "
+            "or 'polars' (a Polars DataFrame)"
         )
     table = read_arrow(name)
     if backend == "pyarrow":
         return table
+    if backend == "polars":
+        from kzdata._polars import to_polars
+
+        return to_polars(name, table)
     try:
-        frame = table.to_pandas()
+        frame = table.to_pandas(date_as_object=False)
     except Exception as exc:  # metadata that pandas cannot apply means a damaged file
         raise IntegrityError(
             f"the data file of table {name!r} cannot be converted to pandas ({type(exc).__name__}: {exc}). "

@@ -18,9 +18,9 @@ def repo() -> Path:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
-    """A throwaway copy of the build's inputs (raw/, pyproject.toml, the card, the licence)."""
+    """A throwaway copy of the build's inputs (raw/, pyproject.toml, the lock, the card, the licence)."""
     shutil.copytree(REPO / "raw", tmp_path / "raw")
     (tmp_path / "docs").mkdir()
-    for name in ("pyproject.toml", "LICENSE-DATA", "docs/dataset-card.md"):
+    for name in ("pyproject.toml", "build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md"):
         shutil.copy2(REPO / name, tmp_path / name)
     return tmp_path

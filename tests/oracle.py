@@ -63,8 +63,9 @@ def sources_behind(table: str, ids: set[str]) -> set[str]:
         used = [c for c in citations if c["record_table"] == "discrepancy_claims" and c["record_id"] in claims]
     else:
         used = [c for c in citations if c["record_table"] == table and c["record_id"] in ids]
-    notes = {c["footnote"] for c in used if c["footnote"]}
-    works = {f["source_id"] for f in rows("footnotes") if f["footnote"] in notes}
+    # A footnote number means something only within its document.
+    notes = {(c["source_id"], c["footnote"]) for c in used if c["footnote"]}
+    works = {f["source_id"] for f in rows("footnotes") if (f["document_id"], f["footnote"]) in notes}
     placeholders = {s["source_id"] for s in rows("sources") if s["text_missing"] == "true"}
     return ({c["source_id"] for c in used} | works) - placeholders
 

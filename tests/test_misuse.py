@@ -101,7 +101,7 @@ def test_non_string_names_are_invalid_arguments(name: object, accessor: str) -> 
     assert "events" in message and "sentences" in message, "the message lists the valid names"
 
 
-@pytest.mark.parametrize("backend", ["polars", "Pandas", "", None, 3, "numpy"])
+@pytest.mark.parametrize("backend", ["spark", "Polars", "Pandas", "", None, 3, "numpy"])
 def test_unknown_backend_is_an_invalid_argument(backend: object) -> None:
     with pytest.raises(kzdata.InvalidArgumentError) as info:
         kzdata.load("events", backend=backend)  # type: ignore[call-overload]
@@ -109,7 +109,7 @@ def test_unknown_backend_is_an_invalid_argument(backend: object) -> None:
     assert isinstance(info.value, TypeError)
     message = str(info.value)
     assert repr(backend) in message
-    assert "'pandas'" in message and "'pyarrow'" in message
+    assert "'pandas'" in message and "'pyarrow'" in message and "'polars'" in message
 
 
 def test_path_never_leaves_the_data_directory() -> None:
@@ -123,7 +123,7 @@ def test_path_never_leaves_the_data_directory() -> None:
 @needs_data
 @pytest.mark.parametrize("name", ["events", "people", "indicator_values", "sentences"])
 def test_mutating_a_loaded_frame_does_not_change_the_next_load(name: str) -> None:
-    reference = pq.read_table(kzdata.path(name)).to_pandas()  # type: ignore[arg-type]
+    reference = pq.read_table(kzdata.path(name)).to_pandas(date_as_object=False)  # type: ignore[arg-type]
     before = kzdata.load(name)  # type: ignore[call-overload]
     frame = kzdata.load(name)  # type: ignore[call-overload]
     assert frame is not before
@@ -145,7 +145,7 @@ def test_mutating_a_loaded_frame_does_not_change_the_next_load(name: str) -> Non
 
 @needs_data
 def test_named_loaders_are_independent_too() -> None:
-    reference = pq.read_table(kzdata.path("events")).to_pandas()
+    reference = pq.read_table(kzdata.path("events")).to_pandas(date_as_object=False)
     events = kzdata.events()
     events.loc[events.index[0], "title"] = "changed"
     pd.testing.assert_frame_equal(kzdata.events(), reference)

@@ -46,7 +46,7 @@ from kzdata.tables import REGISTRY, TABLES, Table
 REPO = Path(__file__).resolve().parents[1]
 RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
 #: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("LICENSE-DATA", "docs/dataset-card.md")
+OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
 
 
 def source_root() -> Path:

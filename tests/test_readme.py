@@ -48,18 +48,33 @@ def check_duckdb(out: str) -> None:
         assert (years or "NULL") in line
 
 
-ORACLES: list[Callable[[str], None]] = [check_usage, check_duckdb]
+def check_polars(out: str) -> None:
+    counts: dict[str, int] = {}
+    for r in oracle.rows("events"):
+        counts[r["category"]] = counts.get(r["category"], 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    assert ranked[1][1] > ranked[2][1], "the README's top two would be ambiguous"
+    top = ranked[:2]
+    for category, n in top:
+        assert re.search(rf"{re.escape(category)}\W+{n}\b", out), (category, n)
+    positions = [out.index(category) for category, _ in top]
+    assert positions == sorted(positions), "most frequent first"
+
+
+ORACLES: list[Callable[[str], None]] = [check_usage, check_duckdb, check_polars]
 
 
 def test_every_example_has_an_oracle() -> None:
     assert len(BLOCKS) == len(ORACLES)
 
 
-@pytest.mark.parametrize(("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "duckdb"])
+@pytest.mark.parametrize(("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "duckdb", "polars"])
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
     if "duckdb" in code:
         pytest.importorskip("duckdb")
+    if "polars" in code:
+        pytest.importorskip("polars")
     exec(compile(code, "README.md", "exec"), {})
     check(capsys.readouterr().out)

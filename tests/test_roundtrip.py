@@ -20,7 +20,7 @@ import math
 import os
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -39,7 +39,7 @@ from kzdata.tables import ID_PATTERN, REGISTRY, TABLE_NAMES, Column, Table
 REPO = Path(__file__).resolve().parents[1]
 RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
 #: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("LICENSE-DATA", "docs/dataset-card.md")
+OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
 
 Rows = list[list[str]]
 
@@ -130,7 +130,7 @@ def parse_cell(column: Column, text: str) -> object:
         assert text in ("true", "false"), f"{column.name}: {text!r}"
         return text == "true"
     if kind == "date":
-        return datetime.combine(date.fromisoformat(text), datetime.min.time())
+        return date.fromisoformat(text)  # stored as Arrow date32 (issue 14), not a midnight timestamp
     return text
 
 

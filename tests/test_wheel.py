@@ -70,5 +70,11 @@ def test_sdist_ships_the_data_and_what_rebuilds_it(tmp_path: Path) -> None:
     for table in TABLE_NAMES:
         assert f"kzdata/data/{table}.parquet" in names
         assert f"raw/{table}.csv" in names
-    assert {"kzdata/data/datapackage.json", "datapackage.json", "CITATION.cff", "LICENSE-DATA"} <= names
+    assert {
+        "kzdata/data/datapackage.json",
+        "datapackage.json",
+        "CITATION.cff",
+        "LICENSE-DATA",
+        "build-lock.txt",
+    } <= names
     assert "tests/test_facts.py" in names

@@ -2,8 +2,9 @@
 
 Determinism matters because a release is cited by its bytes: the same ``raw/``
 must give the same files on any machine. Hence rows sorted by primary key,
-columns in registry order, an explicit Arrow schema, no timestamps, and pinned
-writer versions (pyarrow records its version in every Parquet file).
+columns in registry order, an explicit Arrow schema, no timestamps, and locked
+writer versions (pyarrow records its version in every Parquet file, pandas in the
+pandas metadata; see :mod:`kzdata.build.lock`).
 
 CSV cells are written in the same canonical form that ``raw/`` requires, so a raw
 value survives raw -> Parquet -> DataFrame -> CSV unchanged.
@@ -28,7 +29,10 @@ _ARROW_TYPES = {
     "integer": pa.int64(),
     "number": pa.float64(),
     "boolean": pa.bool_(),
-    "date": pa.timestamp("ms"),
+    # date32, not timestamp: DuckDB, Polars, R's arrow and Spark then read a DATE, not a
+    # midnight timestamp. pandas still gets datetime64[ms] (the loader passes
+    # date_as_object=False), which pandas can filter and compare cheaply.
+    "date": pa.date32(),
 }
 
 

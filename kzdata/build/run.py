@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import tomllib
 
-from kzdata.build import describe, encode
+from kzdata.build import describe, encode, lock
 from kzdata.build.citation import citation_cff, zenodo_json
 from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
@@ -47,6 +46,13 @@ class BuildResult:
 
 def project_version(root: Path) -> str:
     """The version stated in ``pyproject.toml`` (the only place it is written)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: loading works there, building does not
+        raise InvalidArgumentError(
+            "`kzdata build` needs Python 3.11 or later (it reads pyproject.toml with tomllib); "
+            "loading, validate and verify work on 3.10"
+        ) from None
     try:
         meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -112,14 +118,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def build(root: Path | str = ".") -> BuildResult:
+def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
     """Build the dataset from ``root/raw`` into ``root/kzdata/data`` and ``root/datapackage.json``.
 
     Raises :class:`~kzdata.errors.RawDataError` listing every problem, without
-    touching the previous output, when ``raw/`` breaks any rule.
+    touching the previous output, when ``raw/`` breaks any rule, and
+    :class:`~kzdata.errors.InvalidArgumentError` when the installed writers differ
+    from ``build-lock.txt`` and ``unlocked`` is false (:mod:`kzdata.build.lock`).
     """
     root = Path(root).resolve()
     version = project_version(root)
+    unlocked_mark = lock.check(root, unlocked=unlocked)
     raw_dir = root / "raw"
     if not raw_dir.is_dir():
         raise InvalidArgumentError(f"no raw/ directory in {root}; run `kzdata build` from a kzdata source checkout")
@@ -150,8 +159,8 @@ def build(root: Path | str = ".") -> BuildResult:
     for name, (csv_data, parquet_data) in files.items():
         (stage / "csv" / f"{name}.csv").write_bytes(csv_data)
         (stage / f"{name}.parquet").write_bytes(parquet_data)
-    (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files)))
-    package = describe.descriptor(version, files, prefix="kzdata/data/")
+    (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files) | unlocked_mark))
+    package = describe.descriptor(version, files, prefix="kzdata/data/") | unlocked_mark
     top = describe.to_bytes(package)
     cff = citation_cff(version, package["kzdata:fingerprint"]).encode("utf-8")
     # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
