@@ -19,8 +19,8 @@ from kzdata import _files
 from kzdata.errors import InvalidArgumentError
 from kzdata.tables import TABLE_NAMES
 
-Format = Literal["bundle", "csv", "parquet", "xlsx"]
-FORMATS: tuple[str, ...] = ("bundle", "csv", "parquet", "xlsx")
+Format = Literal["bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"]
+FORMATS: tuple[str, ...] = ("bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata")
 
 
 def _target(out: Path | str) -> Path:
@@ -42,11 +42,17 @@ def export(out: Path | str, format: Format = "bundle") -> list[Path]:
         A new or empty directory.
     format
         ``"bundle"`` (everything, for a release), ``"csv"``, ``"parquet"`` or
-        ``"xlsx"`` (one sheet per table; needs ``pip install "kzdata[excel]"``).
+        ``"xlsx"`` (one sheet per table; needs ``pip install "kzdata[excel]"``),
+        ``"sqlite"``, ``"datasette"`` (the database and its ``metadata.json``) or
+        ``"stata"`` (one ``.dta`` per table); see :mod:`kzdata.publish`.
     """
     if format not in FORMATS:
         raise InvalidArgumentError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     target = _target(out)
+    if format in ("sqlite", "datasette", "stata"):  # kzdata.publish: SQLite, Datasette site, Stata .dta
+        from kzdata.publish import write
+
+        return write(format, target)
     data = _files.data_dir()
     written: list[Path] = []
 

@@ -31,6 +31,7 @@ from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
 from kzdata.dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
+from kzdata.publish import croissant
 from kzdata.releases import stable_id_issues
 from kzdata.tables import REGISTRY, TABLES
 
@@ -151,6 +152,7 @@ def build(root: Path | str = ".") -> BuildResult:
         (stage / "csv" / f"{name}.csv").write_bytes(csv_data)
         (stage / f"{name}.parquet").write_bytes(parquet_data)
     (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files)))
+    (stage / "croissant.json").write_bytes(croissant.build_bytes(root, version, files))
     top = describe.to_bytes(describe.descriptor(version, files, prefix="kzdata/data/"))
     cff = citation_cff(version).encode("utf-8")
     # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
@@ -169,6 +171,7 @@ def build(root: Path | str = ".") -> BuildResult:
     shutil.rmtree(old, ignore_errors=True)
     _atomic_write(root / "datapackage.json", top)
     _atomic_write(root / "CITATION.cff", cff)
+    _atomic_write(root / "croissant.json", croissant.build_bytes(root, version, files, prefix="kzdata/data/"))
     (root / "docs").mkdir(exist_ok=True)
     _atomic_write(root / "docs" / "data-dictionary.md", render_markdown().encode("utf-8"))
     return BuildResult(version, rows, data_dir, root / "datapackage.json")
