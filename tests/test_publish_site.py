@@ -134,6 +134,13 @@ def test_serve_answers_on_localhost(server: str) -> None:
     assert isinstance(meta, dict) and meta["license"] == "CC-BY-4.0"
 
 
+def test_serve_downloads_csv(server: str) -> None:
+    with urllib.request.urlopen(f"{server}kzdata/sentences.csv?_size=max", timeout=30) as response:
+        lines = response.read().decode("utf-8").splitlines()
+    assert lines[0].startswith("sentence_id,person_id,")
+    assert len(lines) == 1 + len(raw_rows("sentences"))
+
+
 def test_serve_labels_foreign_keys(server: str) -> None:
     page = get_json(f"{server}kzdata/sentences.json?_labels=on&_shape=array")
     assert isinstance(page, list)
@@ -149,6 +156,13 @@ def test_serve_stops_cleanly_on_ctrl_c() -> None:
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
+
+
+def test_serve_defaults_to_this_machine_only() -> None:
+    from kzdata.cli import parser
+
+    args = parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8001)
 
 
 def test_serve_on_a_busy_port_is_a_usage_error() -> None:

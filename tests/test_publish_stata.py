@@ -90,3 +90,18 @@ def test_short_label_cuts_at_a_word() -> None:
     label = short_label(text)
     assert len(label) <= 80 and label.endswith("alpha...")
     assert short_label("fits as it is") == "fits as it is"
+
+
+def test_readstat_reads_every_file_with_its_labels(out: Path) -> None:
+    """ReadStat (the C library behind R's haven) agrees: rows, variable labels, value labels."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    for table in RAW_TABLES:
+        frame, meta = pyreadstat.read_dta(str(out / f"{table}.dta"))
+        assert len(frame) == len(raw_rows(table)), table
+        assert meta.column_names == list(REGISTRY[table].column_names)
+        assert all(meta.column_names_to_labels.values()), table
+    _, meta = pyreadstat.read_dta(str(out / "sentences.dta"))
+    assert meta.file_label == "Court sentences"
+    assert meta.column_names_to_labels["person_id"] == "The person who was convicted."
+    assert meta.variable_value_labels["verdict_precision"] == {0: "day", 1: "month", 2: "year", 3: "range"}
+    assert meta.variable_value_labels["closed_trial"] == {0: "false", 1: "true"}
