@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import json
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -178,43 +177,30 @@ def write_site(target: Path) -> list[Path]:
     return [db, meta_file]
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host``:``port`` (port 0: a free port chosen by the system)."""
-    from kzdata.errors import InvalidArgumentError
+def url_of(address: tuple[str, int] | tuple[str, int, int, int]) -> str:
+    """The address a person types to reach a listening socket's ``getsockname()``.
 
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        family, kind, proto, _, address = infos[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-    except OSError as exc:
-        raise InvalidArgumentError(
-            f"cannot listen on host {host!r}, port {port}: {exc.strerror or exc}; "
-            "choose another --port (0 picks a free one) or --host"
-        ) from None
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
-
-
-def url_of(sock: socket.socket) -> str:
-    """The address a person types to reach ``sock``."""
-    host, port = sock.getsockname()[:2]
+    >>> url_of(("127.0.0.1", 8001))
+    'http://127.0.0.1:8001/'
+    >>> url_of(("::1", 8001, 0, 0))
+    'http://[::1]:8001/'
+    """
+    host, port = address[0], address[1]
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = None) -> int:
     """Build the SQLite database into a temporary directory and serve it with Datasette until Ctrl-C.
 
-    Prints the address first (with ``port=0`` the system picks a free port, and the
-    printed address says which). Returns 0 after a clean stop.
+    Prints the address once the port is bound (with ``port=0`` the system picks a free
+    port, and the printed address says which). Returns 0 after a clean stop; a port
+    that cannot be bound raises :class:`~kzdata.errors.InvalidArgumentError`.
     """
     import asyncio
 
     from kzdata.errors import InvalidArgumentError
 
-    out = out or sys.stdout
+    stream = out or sys.stdout
     try:
         import uvicorn
         from datasette.app import Datasette
@@ -222,7 +208,14 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
         raise InvalidArgumentError('kzdata serve needs Datasette: pip install "kzdata[web]"') from None
     from kzdata.publish.sqlite import write_sqlite
 
-    sock = _listen(host, port)
+    class Server(uvicorn.Server):
+        """uvicorn binds the port itself; this only announces where, once it is bound."""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            address = self.servers[0].sockets[0].getsockname()
+            print(f"kzdata is served at {url_of(address)} (press Ctrl-C to stop)", file=stream, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="kzdata-serve-") as tmp:
         db = write_sqlite(Path(tmp) / f"{DATABASE}.db")
         datasette = Datasette(
@@ -231,13 +224,18 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
             settings={"allow_download": True, "default_page_size": 50},
         )
         asyncio.run(datasette.invoke_startup())
-        print(f"kzdata is served at {url_of(sock)} (press Ctrl-C to stop)", file=out, flush=True)
-        server = uvicorn.Server(uvicorn.Config(datasette.app(), log_level="warning", lifespan="on"))
+        config = uvicorn.Config(datasette.app(), host=host, port=port, log_level="warning", lifespan="on")
+        server = Server(config)
         try:
-            server.run(sockets=[sock])
+            server.run()
         except KeyboardInterrupt:  # uvicorn re-raises the signal after its clean shutdown
             pass
-        finally:
-            sock.close()
-    print("kzdata serve stopped", file=out, flush=True)
+        except SystemExit:
+            if server.started:
+                raise
+            raise InvalidArgumentError(
+                f"cannot listen on host {host!r}, port {port} (in use, or not an address of this machine); "
+                "choose another --port (0 picks a free one) or --host"
+            ) from None
+    print("kzdata serve stopped", file=stream, flush=True)
     return 0
