@@ -40,6 +40,14 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
         assert set(raw_header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
+    assert tables["events"]["facets"] == ["date_precision", "category", "place_id"]
+    assert tables["sections"]["label_column"] == "heading"
+    assert tables["events"]["sort"] == "date_start"
+    assert set(meta["databases"]["kzdata"]["queries"]) == {
+        "january_2022_timeline",
+        "sentences_with_names",
+        "indicator_targets",
+    }
 
 
 def test_facets_and_labels() -> None:
