@@ -50,6 +50,22 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
     }
 
 
+def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
+    """The documented `datasette kzdata.db --metadata metadata.json` works on the exported files."""
+    pytest.importorskip("datasette", reason='needs the web extra: pip install "kzdata[web]"')
+    path = "/kzdata/sentences_with_names.json?person_id=massimov-karim&_shape=array"
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", "kzdata.db", "--metadata", "metadata.json", "--get", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["name"], row["prison_years"]) == ("Karim Massimov", 18)
+
+
 def test_facets_and_labels() -> None:
     assert facets(REGISTRY["events"]) == ["date_precision", "category", "place_id"]
     assert "kind" in facets(REGISTRY["organizations"])
