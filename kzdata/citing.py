@@ -63,14 +63,17 @@ def release_fingerprint() -> str:
     return value
 
 
-def dataset_citation(style: Style = "text") -> str:
+def dataset_citation(style: Style = "text", version: str | None = None, fingerprint: str | None = None) -> str:
     """The citation of the dataset release itself: version, release date and fingerprint.
+
+    ``version`` and ``fingerprint`` are the installed release's unless given (the build
+    cites the release it is building, whose fingerprint is not installed yet).
 
     >>> "kzdata" in dataset_citation("bibtex")
     True
     """
-    version = _version()
-    fingerprint = release_fingerprint()
+    version = version or _version()
+    fingerprint = fingerprint or release_fingerprint()
     authors = " and ".join(a if not g else f"{a}, {g}" for a, g in meta.AUTHORS)
     if style == "bibtex":
         key = f"kzdata_{version.replace('.', '_')}"

@@ -277,6 +277,12 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from kzdata.publish.site import serve
+
+    return serve(args.host, args.port)
+
+
 def _changes(args: argparse.Namespace) -> int:
     from kzdata.releases import changes
 
@@ -371,12 +377,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="a new or empty directory")
     p.add_argument(
         "--format",
-        choices=("bundle", "csv", "parquet", "xlsx"),
+        choices=("bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"),
         default="bundle",
-        help="bundle (CSV + Parquet; default), csv, parquet, or xlsx (needs the excel extra); "
-        "every format also carries datapackage.json, CITATION.cff, the dataset card and the licence",
+        help="bundle (CSV + Parquet; default), csv, parquet, xlsx (needs the excel extra), sqlite, "
+        "datasette (kzdata.db + metadata.json) or stata (.dta files); every format also carries "
+        "CITATION.cff, the dataset card, the licence and the data dictionary",
     )
     p.set_defaults(run=_export)
+
+    p = sub.add_parser("serve", help="browse the data in a web browser (Datasette; needs the web extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks a free one)")
+    p.set_defaults(run=_serve)
 
     p = sub.add_parser("changes", help="records added, corrected, retracted or merged, per release")
     p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")

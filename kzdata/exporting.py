@@ -41,8 +41,8 @@ from kzdata.tables import TABLE_NAMES
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-Format = Literal["bundle", "csv", "parquet", "xlsx"]
-FORMATS: tuple[str, ...] = ("bundle", "csv", "parquet", "xlsx")
+Format = Literal["bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"]
+FORMATS: tuple[str, ...] = ("bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata")
 COMMON_FILES = ("README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md")
 """The files every export carries at its top level."""
 WORKBOOK = "xlsx/kzdata.xlsx"
@@ -88,8 +88,10 @@ def export(out: Path | str, format: Format = "bundle") -> list[Path]:
     out
         A new or empty directory.
     format
-        ``"bundle"`` (CSV and Parquet, for a release), ``"csv"``, ``"parquet"`` or
-        ``"xlsx"`` (one workbook; needs ``pip install "kzdata[excel]"``). Every
+        ``"bundle"`` (CSV and Parquet, for a release), ``"csv"``, ``"parquet"``,
+        ``"xlsx"`` (one workbook; needs ``pip install "kzdata[excel]"``), ``"sqlite"``,
+        ``"datasette"`` (the database and its ``metadata.json``) or ``"stata"`` (one
+        ``.dta`` per table); see :mod:`kzdata.publish`. Every
         format also carries the dataset card, the licence, ``CITATION.cff`` and the
         data dictionary (see the module documentation for the layout).
 
@@ -135,6 +137,11 @@ def export(out: Path | str, format: Format = "bundle") -> list[Path]:
     if format in ("bundle", "parquet"):
         for name in TABLE_NAMES:
             copy(_files.parquet_path(name), f"parquet/{name}.parquet")
+    if format in ("sqlite", "datasette", "stata"):  # kzdata.publish: SQLite, Datasette site, Stata .dta
+        from kzdata.publish import write as publish
+
+        (target / format).mkdir()
+        written += publish(format, target / format)
     if format == "xlsx":
         path = target / WORKBOOK
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,9 @@ LAYOUT = {
     "csv": COMMON | {"datapackage.json"} | CSVS,
     "parquet": COMMON | PARQUETS,
     "xlsx": COMMON | {"xlsx/kzdata.xlsx"},
+    "sqlite": COMMON | {"sqlite/kzdata.db"},
+    "datasette": COMMON | {"datasette/kzdata.db", "datasette/metadata.json"},
+    "stata": COMMON | {f"stata/{t}.dta" for t in oracle.TABLE_ORDER} | {"stata/kzdata_columns.dta"},
 }
 
 
@@ -37,7 +40,7 @@ def _files_under(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.mark.parametrize("fmt", ["bundle", "csv", "parquet", "xlsx"])
+@pytest.mark.parametrize("fmt", ["bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"])
 def test_every_format_has_the_same_layout_and_carries_licence_citation_and_card(tmp_path: Path, fmt: str) -> None:
     if fmt == "xlsx":
         pytest.importorskip("openpyxl")

@@ -54,7 +54,7 @@ def test_runtime_requirements_are_ranges_not_pins() -> None:
 
 
 def test_no_extra_that_nothing_uses() -> None:
-    assert set(PYPROJECT["project"]["optional-dependencies"]) == {"polars", "sql", "plot", "excel", "test"}
+    assert set(PYPROJECT["project"]["optional-dependencies"]) == {"polars", "sql", "plot", "excel", "web", "test"}
 
 
 def test_readme_floors_are_the_declared_floors_and_the_oldest_matrix_leg() -> None:

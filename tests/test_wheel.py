@@ -32,6 +32,8 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
         assert f"kzdata/data/{table}.parquet" in names
         assert f"kzdata/data/csv/{table}.csv" in names
     assert "kzdata/data/datapackage.json" in names
+    assert "kzdata/data/croissant.json" in names
+    assert "kzdata/publish/site.py" in names
     assert "kzdata/py.typed" in names
 
 
@@ -77,4 +79,5 @@ def test_sdist_ships_the_data_and_what_rebuilds_it(tmp_path: Path) -> None:
         "LICENSE-DATA",
         "build-lock.txt",
     } <= names
+    assert {"kzdata/data/croissant.json", "croissant.json"} <= names
     assert "tests/test_facts.py" in names

@@ -30,6 +30,7 @@ from kzdata.build.derive import derive
 from kzdata.build.read import RawTable, read_raw
 from kzdata.dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
+from kzdata.publish import croissant
 from kzdata.releases import stable_id_issues
 from kzdata.tables import REGISTRY, TABLES
 
@@ -160,6 +161,7 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
         (stage / "csv" / f"{name}.csv").write_bytes(csv_data)
         (stage / f"{name}.parquet").write_bytes(parquet_data)
     (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files) | unlocked_mark))
+    (stage / "croissant.json").write_bytes(croissant.build_bytes(root, version, files))
     package = describe.descriptor(version, files, prefix="kzdata/data/") | unlocked_mark
     top = describe.to_bytes(package)
     cff = citation_cff(version, package["kzdata:fingerprint"]).encode("utf-8")
@@ -180,6 +182,7 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
     _atomic_write(root / "datapackage.json", top)
     _atomic_write(root / "CITATION.cff", cff)
     _atomic_write(root / ".zenodo.json", zenodo_json(version, package["kzdata:fingerprint"]))
+    _atomic_write(root / "croissant.json", croissant.build_bytes(root, version, files, prefix="kzdata/data/"))
     (root / "docs").mkdir(exist_ok=True)
     _atomic_write(root / "docs" / "data-dictionary.md", render_markdown().encode("utf-8"))
     return BuildResult(version, rows, data_dir, root / "datapackage.json")

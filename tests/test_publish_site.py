@@ -1,0 +1,215 @@
+"""The Datasette site: metadata from the registry, canned queries that answer, and `kzdata serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kzdata.cli import main
+from kzdata.publish.site import QUERIES, facets, label_column, metadata
+from kzdata.tables import REGISTRY
+from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    assert main(["export", "--format", "datasette", "--out", str(out)]) == 0
+    assert sorted(p.name for p in (out / "datasette").iterdir()) == ["kzdata.db", "metadata.json"]
+    return out / "datasette"
+
+
+def test_metadata_describes_every_table_and_column(site: Path) -> None:
+    meta = json.loads((site / "metadata.json").read_text(encoding="utf-8"))
+    assert meta == json.loads(json.dumps(metadata()))
+    assert meta["license"] == "CC-BY-4.0"
+    assert "cornell-2024" in meta["description_html"] and "crs-2022" in meta["description_html"]
+    assert "[Data set]" in meta["description_html"]  # the citation
+    tables = meta["databases"]["kzdata"]["tables"]
+    for table in RAW_TABLES:
+        assert set(raw_header(table)) <= set(tables[table]["columns"]), table
+        assert all(tables[table]["columns"].values())
+    assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
+    assert tables["events"]["facets"] == ["date_precision", "category", "place_id"]
+    assert tables["sections"]["label_column"] == "heading"
+    assert tables["events"]["sort"] == "date_start"
+    assert set(meta["databases"]["kzdata"]["queries"]) == {
+        "january_2022_timeline",
+        "sentences_with_names",
+        "indicator_targets",
+    }
+
+
+def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
+    """The documented `datasette kzdata.db --metadata metadata.json` works on the exported files."""
+    pytest.importorskip("datasette", reason='needs the web extra: pip install "kzdata[web]"')
+    path = "/kzdata/sentences_with_names.json?person_id=massimov-karim&_shape=array"
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", "kzdata.db", "--metadata", "metadata.json", "--get", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=site,
+    )
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (row["name"], row["prison_years"]) == ("Karim Massimov", 18)
+
+
+def test_facets_and_labels() -> None:
+    assert facets(REGISTRY["events"]) == ["date_precision", "category", "place_id"]
+    assert "kind" in facets(REGISTRY["organizations"])
+    assert "source_id" in facets(REGISTRY["indicator_values"])
+    assert label_column(REGISTRY["people"]) == "name"
+    assert label_column(REGISTRY["places"]) == "name"
+    assert label_column(REGISTRY["events"]) == "title"
+    assert label_column(REGISTRY["sections"]) == "heading"
+
+
+def _run(site: Path, query: str, **params: str) -> list[sqlite3.Row]:
+    con = sqlite3.connect(site / "kzdata.db")
+    con.row_factory = sqlite3.Row
+    try:
+        return con.execute(QUERIES[query]["sql"], params).fetchall()
+    finally:
+        con.close()
+
+
+def test_january_timeline_query(site: Path) -> None:
+    rows = _run(site, "january_2022_timeline")
+    expected = [e for e in raw_rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    assert len(rows) == len(expected) > 20
+    assert [r["date_start"] for r in rows] == sorted(r["date_start"] for r in rows)
+    assert {r["event_id"] for r in rows} == {e["event_id"] for e in expected}
+
+
+def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
+    everyone = _run(site, "sentences_with_names", person_id="")
+    assert len(everyone) == len(raw_rows("sentences"))
+    (massimov,) = _run(site, "sentences_with_names", person_id="massimov-karim")
+    assert massimov["name"] == "Karim Massimov"
+    assert massimov["prison_years"] == 18
+    cited = [
+        c
+        for c in raw_rows("citations")
+        if c["record_table"] == "sentences" and c["record_id"] == massimov["sentence_id"]
+    ]
+    assert len(massimov["sources"].split(" | ")) == len(cited) == 3
+    assert "cornell-2024" in massimov["sources"] and "para. 17" in massimov["sources"]
+
+
+def test_targets_query(site: Path) -> None:
+    rows = _run(site, "indicator_targets")
+    targets = [v for v in raw_rows("indicator_values") if v["value_kind"] == "target"]
+    with_target = {v["indicator_id"] for v in targets}
+    assert sum(r["value_kind"] == "target" for r in rows) == len(targets)
+    assert len(rows) == sum(v["indicator_id"] in with_target for v in raw_rows("indicator_values"))
+
+
+# --- kzdata serve -------------------------------------------------------------------------------
+
+
+def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `kzdata serve --port 0` and return the process and the address it printed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzdata", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise AssertionError(f"kzdata serve printed {line!r}; stderr: {process.communicate(timeout=10)[1]}")
+    return process, line[line.index("http://") :].split()[0]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
+    process, url = start_server()
+    yield url
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+
+
+def get_json(url: str) -> object:
+    with urllib.request.urlopen(url, timeout=30) as response:  # the local test server only
+        return json.loads(response.read())
+
+
+def test_serve_answers_on_localhost(server: str) -> None:
+    assert server.startswith("http://127.0.0.1:")
+    protests = get_json(f"{server}kzdata/events.json?category=protest&_shape=array&_size=max")
+    assert isinstance(protests, list)
+    assert len(protests) == sum(e["category"] == "protest" for e in raw_rows("events"))
+    meta = get_json(f"{server}-/metadata.json")
+    assert isinstance(meta, dict) and meta["license"] == "CC-BY-4.0"
+
+
+def test_serve_downloads_csv(server: str) -> None:
+    with urllib.request.urlopen(f"{server}kzdata/sentences.csv?_size=max", timeout=30) as response:
+        lines = response.read().decode("utf-8").splitlines()
+    assert lines[0].startswith("sentence_id,person_id,")
+    assert len(lines) == 1 + len(raw_rows("sentences"))
+
+
+def test_serve_labels_foreign_keys(server: str) -> None:
+    page = get_json(f"{server}kzdata/sentences.json?_labels=on&_shape=array")
+    assert isinstance(page, list)
+    massimov = next(r for r in page if r["sentence_id"] == "massimov-karim-conviction")
+    assert massimov["person_id"] == {"value": "massimov-karim", "label": "Karim Massimov"}
+
+
+def test_serve_stops_cleanly_on_ctrl_c() -> None:
+    pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
+    process, url = start_server()
+    assert get_json(f"{url}kzdata.json")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+
+
+def test_serve_defaults_to_this_machine_only() -> None:
+    from kzdata.cli import parser
+
+    args = parser().parse_args(["serve"])
+    assert (args.host, args.port) == ("127.0.0.1", 8001)
+
+
+def test_serve_on_a_busy_port_is_a_usage_error() -> None:
+    pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kzdata", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"port {port}" in result.stderr and "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_without_datasette_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['datasette'] = None; sys.modules['datasette.app'] = None\n"
+        "from kzdata.cli import main; sys.exit(main(['serve', '--port', '0']))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ)
+    assert result.returncode == 2
+    assert 'pip install "kzdata[web]"' in result.stderr
