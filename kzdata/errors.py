@@ -17,6 +17,8 @@ DataValidationError    ValueError          validate() finds rows breaking a rule
 IntegrityError         OSError             a shipped file is missing, altered or corrupt
 StableIdError          ValueError          a RawDataError: the build would drop or reuse a
                                            released id (and nothing else is wrong)
+BuildLockError         OSError             another build of the same checkout kept the
+                                           build lock too long
 =====================  ==================  ============================================
 """
 
@@ -111,6 +113,10 @@ class DataValidationError(_IssuesError):
 
 class IntegrityError(KzdataError, OSError):
     """A shipped data file is missing, altered or unreadable."""
+
+
+class BuildLockError(KzdataError, OSError):
+    """Another ``kzdata build`` of the same checkout held the build lock longer than we would wait."""
 
 
 class StableIdError(RawDataError):

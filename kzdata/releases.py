@@ -182,10 +182,7 @@ def stable_id_issues(
         if parsed is None or text in manifests or text == version:
             continue  # a malformed version is reported by the change-log rule
         where = f"line {lines['changes'][pos]}"
-        if current is not None and parsed > current:
-            rule = f"the change is logged for {text}, after the version being built ({version}); fix the version"
-            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
-        elif current is not None:
+        if current is not None and parsed < current:
             rule = (
                 f"release {text} has no manifest raw/{MANIFEST_DIR}/{text}.csv; restore it "
                 f"(or log the change under {version})"

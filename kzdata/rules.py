@@ -363,7 +363,7 @@ def change_log(frames: Frames) -> Iterator[Failure]:
         "version",
         "a version is MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0",
     )
-    kind = log["change"].astype("string")
+    kind = log["change"].astype("string").fillna("")
     merged = (kind == "merged").fillna(False).astype(bool)
     target = log["merged_into"].astype("string")
     yield from _rows(
@@ -376,7 +376,7 @@ def change_log(frames: Frames) -> Iterator[Failure]:
         "merged_into",
         "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
     )
-    record_table = log["record_table"].astype("string")
+    record_table = log["record_table"].astype("string").fillna("")
     yield from _rows(
         "changes",
         log,

@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from kzdata.errors import KzdataError
+from kzdata.errors import BuildLockError
 
 STATE_DIR = ".kzdata-build"
 LOCK = "lock"
@@ -59,12 +59,12 @@ FAULT_EXIT = 86
 LOCK_WAIT_SECONDS = 600.0
 
 
-class BuildLockError(KzdataError, OSError):
-    """Another build held the build lock for longer than we were willing to wait."""
-
-
 class InjectedFaultError(OSError):
     """An error raised on purpose by the fault-injection hook (tests only)."""
+
+
+class SimulatedKill(BaseException):
+    """Raised by the fault-injection hook in mode ``crash``: like a kill, no ``except Exception`` sees it."""
 
 
 # --------------------------------------------------------------------------- fault injection
@@ -81,6 +81,8 @@ def _op(label: str) -> None:
         mode = os.environ.get(FAULT_MODE_ENV, "kill")
         if mode == "kill":
             os._exit(FAULT_EXIT)
+        if mode == "crash":
+            raise SimulatedKill(f"simulated kill at file operation {_ops} ({label})")
         raise InjectedFaultError(f"injected fault at file operation {_ops} ({label})")
 
 
@@ -163,9 +165,17 @@ def _sha256(path: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def build_lock(root: Path, *, wait: float = LOCK_WAIT_SECONDS, blocking: bool = True) -> Iterator[bool]:
-    """Hold the build lock of ``root`` (yields False when ``blocking`` is off and it is taken)."""
+def build_lock(root: Path, *, wait: float | None = None, blocking: bool = True) -> Iterator[bool]:
+    """Hold the build lock of ``root`` (yields False when ``blocking`` is off and it is taken).
+
+    A blocking caller waits at most ``wait`` seconds (default: ``KZDATA_BUILD_LOCK_WAIT``
+    or :data:`LOCK_WAIT_SECONDS`), then raises :class:`BuildLockError`.
+    """
     import fcntl
+
+    if wait is None:
+        setting = os.environ.get("KZDATA_BUILD_LOCK_WAIT", "")
+        wait = float(setting) if setting.replace(".", "", 1).isdigit() else LOCK_WAIT_SECONDS
 
     state = root / STATE_DIR
     if blocking:
@@ -274,9 +284,9 @@ def _apply(root: Path, journal: Mapping[str, object]) -> None:
         staged = root / STATE_DIR / NEW / rel
         if staged.is_file():
             _replace(staged, root / rel)
+    _cleanup(root)  # before the journal goes: a crash in here is still finished by the next reader
     _rmtree(root / STATE_DIR / JOURNAL)
     _fsync_dir(root / STATE_DIR)
-    _cleanup(root)
 
 
 def _rollback(root: Path) -> None:
