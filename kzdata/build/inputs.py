@@ -33,11 +33,14 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_input(path: Path, label: str, *, missing: str | None = None, limit: int = MAX_BYTES) -> bytes | Issue:
+def read_input(path: Path, label: str, *, missing: str | None = None, limit: int | None = None) -> bytes | Issue:
     """The bytes of ``path``, or an Issue (shown as ``label``) saying why they cannot be used.
 
-    ``missing`` is the rule reported when the file does not exist (default: a generic one).
+    ``missing`` is the rule reported when the file does not exist (default: a generic one);
+    ``limit`` defaults to :data:`MAX_BYTES`.
     """
+    if limit is None:
+        limit = MAX_BYTES
 
     def issue(rule: str, value: str = "-") -> Issue:
         return Issue(label, "-", "-", value, rule)
