@@ -227,10 +227,23 @@ def original_pk(raw_dir: Path, name: str, row: int = 0) -> str:
 
 PROPERTY = settings(max_examples=25, deadline=None, database=None)
 
-# Any Unicode text, one line, no surrounding whitespace: what a description may hold.
-valid_text = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), min_size=1, max_size=40).filter(
-    lambda s: s == s.strip()
+# Any Unicode text, one line, no surrounding whitespace, no control characters (C0, DEL, C1,
+# and the Unicode line/paragraph separators; docs/raw-format.md): what a description may hold.
+valid_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc",), exclude_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s == s.strip())
+
+
+@PROPERTY
+@given(
+    text=valid_text,
+    control=st.characters(codec="utf-8", categories=("Cc",)).filter(lambda c: c not in "\r\n\t"),
 )
+def test_control_characters_are_refused(raw_copy: Path, text: str, control: str) -> None:
+    line = rewrite(raw_copy, "people", "description", text + control + text)
+    assert _refused_at(raw_copy, "people", "description", line), f"{control!r} was accepted in text"
 
 
 @PROPERTY
