@@ -19,6 +19,7 @@ StableIdError          ValueError          a RawDataError: the build would drop 
                                            released id (and nothing else is wrong)
 BuildLockError         OSError             another build of the same checkout kept the
                                            build lock too long
+BuildWriteError        OSError             the file system refused the build's outputs
 =====================  ==================  ============================================
 """
 
@@ -117,6 +118,10 @@ class IntegrityError(KzdataError, OSError):
 
 class BuildLockError(KzdataError, OSError):
     """Another ``kzdata build`` of the same checkout held the build lock longer than we would wait."""
+
+
+class BuildWriteError(KzdataError, OSError):
+    """The file system refused a build's outputs (disk full, no permission); the release stays whole."""
 
 
 class StableIdError(RawDataError):

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ import kzdata
 from kzdata import _files
 from kzdata.build import transaction
 from kzdata.build.run import build
-from kzdata.errors import BuildLockError, IntegrityError
+from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
 from tests.conftest import REPO
 
 TOP = ("datapackage.json", "CITATION.cff", "docs/data-dictionary.md")
@@ -161,8 +162,11 @@ def test_a_fault_at_every_operation_leaves_one_whole_release(
         monkeypatch.setattr(transaction, "_ops", 0)
         monkeypatch.setenv(transaction.FAULT_ENV, str(point))
         monkeypatch.setenv(transaction.FAULT_MODE_ENV, mode)
-        with pytest.raises((transaction.InjectedFaultError, transaction.SimulatedKill)):
+        with pytest.raises((BuildWriteError, transaction.SimulatedKill)) as info:
             transaction.publish(root, new)
+        if mode == "raise":  # a file-system error becomes a KzdataError saying what state it left
+            assert isinstance(info.value.__cause__, transaction.InjectedFaultError)
+            assert re.search(r"previous release is intact|next `kzdata build` \(or load\) finishes", str(info.value))
         monkeypatch.delenv(transaction.FAULT_ENV)
         if exchange:  # with two renames the folder may be missing for an instant; the reader restores it
             assert data_folder_is_whole(root), f"fault at operation {point}: the data folder is not one release"
@@ -318,3 +322,46 @@ def test_loads_during_builds_never_fail(
         stop.set()
         thread.join()
     assert not errors, errors[0]
+
+
+def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzdata.cli import main
+
+    before = outputs(project)
+    calls = 0
+    write = transaction._write
+
+    def fill_up(path: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise OSError(28, "No space left on device")
+        write(path, data)
+
+    monkeypatch.setattr(transaction, "_write", fill_up)
+    bump_version(project)
+    assert main(["build", "--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "previous release is intact" in err
+    assert "Traceback" not in err
+    assert outputs(project) == before
+    assert not leftovers(project)
+
+
+def test_an_unreadable_input_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root ignores file permissions, so the refusal of the open is simulated."""
+    from kzdata.build import inputs
+
+    file = tmp_path / "events.csv"
+    file.write_text("event_id\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(inputs.os, "open", refuse)
+    issue = inputs.read_input(file, "raw/events.csv")
+    assert isinstance(issue, kzdata.errors.Issue)
+    assert issue.where == "raw/events.csv"
+    assert "cannot be opened (Permission denied)" in issue.rule

@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from kzdata.errors import BuildLockError
+from kzdata.errors import BuildLockError, BuildWriteError
 
 STATE_DIR = ".kzdata-build"
 LOCK = "lock"
@@ -250,10 +250,23 @@ def publish(root: Path, files: Mapping[str, bytes]) -> None:
             tmp = root / STATE_DIR / f"{JOURNAL}.tmp"
             _write(tmp, json.dumps(journal, indent=1).encode("utf-8"))
             _replace(tmp, root / STATE_DIR / JOURNAL)  # the commit point
-        except Exception:
-            _rollback(root)  # nothing was committed: the previous release stays, leftovers go
+        except Exception as exc:
+            with contextlib.suppress(OSError):  # if this fails too, the next build deletes what is left
+                _rollback(root)  # nothing was committed: the previous release stays, leftovers go
+            if isinstance(exc, OSError) and not isinstance(exc, BuildLockError):
+                raise BuildWriteError(
+                    f"cannot write the build's outputs in {root} ({exc}); nothing was changed, the previous "
+                    "release is intact. Free disk space or fix the permissions, then run `kzdata build` again."
+                ) from exc
             raise
-        _apply(root, journal)
+        try:
+            _apply(root, journal)
+        except OSError as exc:
+            raise BuildWriteError(
+                f"the new release of {root} was committed but could not be put fully in place ({exc}); "
+                "kzdata/data still holds one whole release, and the next `kzdata build` (or load) finishes "
+                "the rest. Free disk space or fix the permissions, then run `kzdata build` again."
+            ) from exc
 
 
 def _read_journal(root: Path) -> dict[str, object] | None:
