@@ -111,7 +111,19 @@ def data_dir() -> Path:
     raise IntegrityError(f"the kzdata data folder is missing: {where} ({detail}). {REINSTALL}")
 
 
+_last: list[Descriptor] = []
+"""The last descriptor parsed: reused while the file's bytes are the same (parsing costs more than reading)."""
+
+
 def _parse(raw: bytes, where: Path) -> Descriptor:
+    if _last and _last[0].raw == raw:
+        return _last[0]
+    parsed = _parse_fresh(raw, where)
+    _last[:] = [parsed]
+    return parsed
+
+
+def _parse_fresh(raw: bytes, where: Path) -> Descriptor:
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
