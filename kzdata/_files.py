@@ -16,8 +16,20 @@ CSV_DIR = "csv"
 
 
 def data_dir() -> Path:
-    """The directory holding the shipped Parquet files, CSV files and descriptor."""
-    return Path(str(resources.files(DATA_PACKAGE)))
+    """The directory holding the shipped Parquet files, CSV files and descriptor.
+
+    A missing data folder (a damaged install) is an :class:`~kzdata.errors.IntegrityError`,
+    not the ``ModuleNotFoundError`` importlib would raise.
+    """
+    try:
+        return Path(str(resources.files(DATA_PACKAGE)))
+    except ModuleNotFoundError as exc:
+        from kzdata.errors import IntegrityError
+
+        raise IntegrityError(
+            f"the kzdata data folder is missing ({exc}). Reinstall kzdata "
+            "(pip install --force-reinstall kzdata), or from a source checkout run `kzdata build`."
+        ) from None
 
 
 def parquet_path(table: str) -> Path:

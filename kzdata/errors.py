@@ -17,6 +17,9 @@ DataValidationError    ValueError          validate() finds rows breaking a rule
 IntegrityError         OSError             a shipped file is missing, altered or corrupt
 StableIdError          ValueError          a RawDataError: the build would drop or reuse a
                                            released id (and nothing else is wrong)
+BuildLockError         OSError             another build of the same checkout kept the
+                                           build lock too long
+BuildWriteError        OSError             the file system refused the build's outputs
 =====================  ==================  ============================================
 """
 
@@ -111,6 +114,14 @@ class DataValidationError(_IssuesError):
 
 class IntegrityError(KzdataError, OSError):
     """A shipped data file is missing, altered or unreadable."""
+
+
+class BuildLockError(KzdataError, OSError):
+    """Another ``kzdata build`` of the same checkout held the build lock longer than we would wait."""
+
+
+class BuildWriteError(KzdataError, OSError):
+    """The file system refused a build's outputs (disk full, no permission); the release stays whole."""
 
 
 class StableIdError(RawDataError):

@@ -30,7 +30,6 @@ Nothing is written outside ``out``; ``out`` must be new or empty.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -46,6 +45,8 @@ FORMATS: tuple[str, ...] = ("bundle", "csv", "parquet", "xlsx", "sqlite", "datas
 COMMON_FILES = ("README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md")
 """The files every export carries at its top level."""
 WORKBOOK = "xlsx/kzdata.xlsx"
+BESIDE = {"dataset-card.md": "README.md", "LICENSE-DATA": "LICENSE-DATA", "CITATION.cff": "CITATION.cff"}
+"""Shipped files every export carries, by their name in the data folder and in the export."""
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -77,6 +78,9 @@ def _descriptor(format: str) -> bytes:
             resource["kzdata:parquet"]["path"] = f"parquet/{name}.parquet"
         else:
             del resource["kzdata:parquet"]
+    # The files beside the data, at their place in the export (the card becomes README.md).
+    beside = descriptor.get("kzdata:files", [])
+    descriptor["kzdata:files"] = [dict(e, path=BESIDE[e["name"]]) for e in beside if e["name"] in BESIDE]
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -103,22 +107,17 @@ def export(out: Path | str, format: Format = "bundle") -> list[Path]:
         For an unknown format, or an ``out`` that is not a new or empty directory.
     """
     from kzdata.dictionary import render_markdown
-    from kzdata.integrity import verify
+    from kzdata.integrity import verified_files
 
     if format not in FORMATS:
         raise InvalidArgumentError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     if format == "xlsx":
         _need_openpyxl()
-    verify()  # raises IntegrityError before anything is written
+    # The one integrity gate: every shipped file checked against the release before
+    # anything is written, and exactly the checked bytes written (nothing read twice).
+    checked = verified_files()
     target = _target(out)
-    data = _files.data_dir()
     written: list[Path] = []
-
-    def copy(source: Path, dest: str) -> None:
-        path = target / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, path)
-        written.append(path)
 
     def write(dest: str, content: bytes) -> None:
         path = target / dest
@@ -126,17 +125,16 @@ def export(out: Path | str, format: Format = "bundle") -> list[Path]:
         path.write_bytes(content)
         written.append(path)
 
-    copy(data / "dataset-card.md", "README.md")
-    copy(data / "LICENSE-DATA", "LICENSE-DATA")
-    copy(data / "CITATION.cff", "CITATION.cff")
+    for name, dest in BESIDE.items():
+        write(dest, checked[name])
     write("data-dictionary.md", render_markdown().encode("utf-8"))
     if format in ("bundle", "csv"):
         write("datapackage.json", _descriptor(format))
         for name in TABLE_NAMES:
-            copy(_files.csv_path(name), f"csv/{name}.csv")
+            write(f"csv/{name}.csv", checked[f"{_files.CSV_DIR}/{name}.csv"])
     if format in ("bundle", "parquet"):
         for name in TABLE_NAMES:
-            copy(_files.parquet_path(name), f"parquet/{name}.parquet")
+            write(f"parquet/{name}.parquet", checked[f"{name}.parquet"])
     if format in ("sqlite", "datasette", "stata"):  # kzdata.publish: SQLite, Datasette site, Stata .dta
         from kzdata.publish import write as publish
 

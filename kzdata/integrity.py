@@ -1,22 +1,63 @@
-"""Check that the shipped files are exactly the ones the release described.
+"""The one gate between the shipped files and everything that reads them.
 
-``datapackage.json`` records the sha256 hash and size of every CSV and Parquet
-file. :func:`verify` recomputes both and names every file that differs, so a user
-can tell a damaged or edited installation from a genuine data question. It also
-recomputes the release's content fingerprint (:mod:`kzdata.fingerprint`) from the CSV
-files and compares it with the one recorded in ``datapackage.json`` and cited by
-:func:`kzdata.cite`.
+``datapackage.json`` (inside the data folder) records the sha256 hash and size of
+every CSV and Parquet file. Every path in kzdata that reads shipped data goes through
+this module, so a damaged, edited or missing file fails the same way everywhere:
+
+* :func:`read_checked` returns a file's bytes after comparing them with the release
+  (the loaders parse exactly the bytes that were checked);
+* :func:`checked_path` checks a file and returns its path, for readers that need a
+  path (DuckDB views in :func:`kzdata.connect`, copies in exports);
+* :func:`verify` checks every file and reports all differences at once.
+
+Each raises :class:`~kzdata.errors.IntegrityError`. The descriptor itself is checked
+before it is trusted: every entry needs a ``path``, ``hash`` and ``bytes``, and a path
+must stay inside the data folder (no absolute paths, no ``..``), so an edited
+descriptor cannot make kzdata read, hash or copy a file elsewhere on the machine.
+
+Reads are safe against a build that swaps the data folder at the same moment: when a
+file does not match, the descriptor is read again, and if it changed in between (a
+new release was swapped in) the read is retried against the new release instead of
+failing (see ``docs/build-transactions.md``).
+
+:func:`verify` also recomputes the release's content fingerprint
+(:mod:`kzdata.fingerprint`) from the CSV files' hashes and compares it with the one
+recorded in ``datapackage.json`` and cited by :func:`kzdata.cite`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kzdata import _files
 from kzdata.errors import IntegrityError
+
+REINSTALL = "Reinstall kzdata (pip install --force-reinstall kzdata), or from a source checkout run `kzdata build`."
+_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file the release recorded: its path inside the data folder, hash and size."""
+
+    path: str
+    hash: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """The parsed shipped descriptor: version, usable entries and the problems of the others."""
+
+    version: str
+    entries: dict[str, Entry]
+    problems: list[str]
+    raw: bytes
 
 
 @dataclass(frozen=True)
@@ -41,12 +82,192 @@ class VerifyReport:
         return "\n".join(lines)
 
 
-def _entries(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for resource in descriptor["resources"]:
-        out.append(resource)
-        out.append(resource["kzdata:parquet"])
-    return out
+def safe_relative(path: object) -> str | None:
+    """``path`` if it is a plain relative POSIX path inside the data folder, else None.
+
+    >>> safe_relative("csv/events.csv"), safe_relative("../x"), safe_relative("/etc/passwd")
+    ('csv/events.csv', None, None)
+    """
+    if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
+        return None
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("..", ".", "") for part in path.split("/")) or ":" in pure.parts[0]:
+        return None
+    return path
+
+
+def data_dir() -> Path:
+    """The data folder, or :class:`IntegrityError` when it is missing (never ModuleNotFoundError)."""
+    from kzdata.build import transaction
+
+    try:
+        base = _files.data_dir()
+    except (ModuleNotFoundError, OSError) as exc:
+        base = None
+        problem = f"{type(exc).__name__}: {exc}"
+    if base is not None and base.is_dir():
+        transaction.finish_interrupted_build(base)
+        return base
+    recovered = transaction.finish_interrupted_build(base)
+    if recovered is not None and recovered.is_dir():
+        return recovered
+    where = base if base is not None else "kzdata/data"
+    detail = problem if base is None else "the folder does not exist"
+    raise IntegrityError(f"the kzdata data folder is missing: {where} ({detail}). {REINSTALL}")
+
+
+_last: list[Descriptor] = []
+"""The last descriptor parsed: reused while the file's bytes are the same (parsing costs more than reading)."""
+
+
+def _parse(raw: bytes, where: Path) -> Descriptor:
+    if _last and _last[0].raw == raw:
+        return _last[0]
+    parsed = _parse_fresh(raw, where)
+    _last[:] = [parsed]
+    return parsed
+
+
+def _parse_fresh(raw: bytes, where: Path) -> Descriptor:
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise IntegrityError(f"cannot read the data package descriptor {where} ({exc}). {REINSTALL}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
+        raise IntegrityError(f"the data package descriptor {where} has no list of resources. {REINSTALL}")
+    entries: dict[str, Entry] = {}
+    problems: list[str] = []
+    for index, resource in enumerate(doc["resources"]):
+        name = resource.get("name", f"resources[{index}]") if isinstance(resource, dict) else f"resources[{index}]"
+        twin = resource.get("kzdata:parquet") if isinstance(resource, dict) else None
+        for label, item in ((f"{name}", resource), (f"{name} (kzdata:parquet)", twin)):
+            entry = _entry(label, item, problems)
+            if entry is not None:
+                entries[entry.path] = entry
+    beside = doc.get("kzdata:files", [])
+    if not isinstance(beside, list):
+        problems.append("descriptor entry kzdata:files: not a list of files")
+        beside = []
+    for index, item in enumerate(beside):
+        label = f"kzdata:files[{index}]" if not isinstance(item, dict) else f"{item.get('name', index)} (kzdata:files)"
+        entry = _entry(label, item, problems)
+        if entry is not None:
+            entries[entry.path] = entry
+    return Descriptor(str(doc.get("version")), entries, problems, raw)
+
+
+def _entry(label: str, item: object, problems: list[str]) -> Entry | None:
+    if not isinstance(item, dict):
+        problems.append(f"descriptor entry {label}: missing (the descriptor lacks this file's record)")
+        return None
+    missing = [k for k in ("path", "hash", "bytes") if k not in item]
+    if missing:
+        problems.append(f"descriptor entry {label}: lacks {', '.join(missing)}")
+        return None
+    path = safe_relative(item["path"])
+    if path is None:
+        problems.append(f"descriptor entry {label}: path {item['path']!r} points outside the data folder")
+        return None
+    if not isinstance(item["hash"], str) or not isinstance(item["bytes"], int):
+        problems.append(f"descriptor entry {label}: hash or bytes has the wrong type")
+        return None
+    return Entry(path, item["hash"], item["bytes"])
+
+
+def descriptor() -> Descriptor:
+    """Read and check the shipped ``datapackage.json`` (fresh on every call: it is small)."""
+    base = data_dir()
+    where = base / _files.DESCRIPTOR
+    try:
+        raw = where.read_bytes()
+    except OSError as exc:
+        raise IntegrityError(
+            f"the data package descriptor is missing or unreadable: {where} ({exc}). {REINSTALL}"
+        ) from None
+    return _parse(raw, where)
+
+
+def _check(entry: Entry, data: bytes | None) -> str | None:
+    """What is wrong with ``data`` as the file ``entry`` describes (None: it matches)."""
+    if data is None:
+        return f"{entry.path}: missing"
+    if len(data) != entry.bytes:
+        return f"{entry.path}: {len(data)} bytes, expected {entry.bytes}"
+    if "sha256:" + hashlib.sha256(data).hexdigest() != entry.hash:
+        return f"{entry.path}: sha256 differs from the recorded {entry.hash}"
+    return None
+
+
+def _read(file: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file (None when missing); never follows into a FIFO or device."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    try:
+        import stat
+
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return b""  # not a file the release shipped: it can never match a recorded hash
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
+def read_checked(relative_path: str, *, what: str | None = None) -> bytes:
+    """The bytes of shipped file ``relative_path`` after checking them against the release.
+
+    ``what`` names the file in messages (e.g. ``"table 'events'"``). Raises
+    :class:`IntegrityError` when the descriptor does not record the file, or the file is
+    missing, unreadable, or differs in size or hash.
+    """
+    label = what or repr(relative_path)
+    for _attempt in range(_RETRIES):
+        desc = descriptor()
+        base = data_dir()
+        file = base / relative_path
+        entry = desc.entries.get(relative_path)
+        if entry is None:
+            raise IntegrityError(
+                f"the data package descriptor {base / _files.DESCRIPTOR} has no usable record of {relative_path} "
+                f"(the data file of {label}). Run `kzdata verify`, then: {REINSTALL}"
+            )
+        try:
+            data = _read(file, entry.bytes)
+        except OSError as exc:
+            raise IntegrityError(f"the data file of {label} cannot be read ({exc}): {file}. {REINSTALL}") from None
+        problem = _check(entry, data)
+        if problem is None and data is not None:
+            return data
+        if _descriptor_changed(desc):
+            continue  # a build swapped in a new release while we read: read that one
+        if data is None:
+            raise IntegrityError(f"the data file of {label} is missing: {file}. {REINSTALL}")
+        raise IntegrityError(
+            f"the data file of {label} differs from the released one: {file}. "
+            "Run `kzdata verify` to see which files are damaged, then reinstall kzdata "
+            "(from a source checkout: `kzdata build`)."
+        )
+    raise IntegrityError(f"the data folder kept changing while the data file of {label} was read; try again")
+
+
+def _descriptor_changed(desc: Descriptor) -> bool:
+    try:
+        return (data_dir() / _files.DESCRIPTOR).read_bytes() != desc.raw
+    except OSError:
+        return True
+
+
+def checked_path(relative_path: str, *, what: str | None = None) -> Path:
+    """The path of shipped file ``relative_path``, after :func:`read_checked` accepted its bytes.
+
+    For readers that need a path (DuckDB, file copies). The file is checked at this
+    moment; whoever then opens the path trusts that nothing rewrote it in between.
+    """
+    read_checked(relative_path, what=what)
+    return data_dir() / relative_path
 
 
 def _fingerprint_problems(descriptor: dict[str, Any], csv_hashes: dict[str, str]) -> list[str]:
@@ -69,7 +290,8 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
     """Recompute the hash and size of every shipped file and compare with ``datapackage.json``.
 
     Raises :class:`~kzdata.errors.IntegrityError` naming the differing files (or
-    returns them in the report when ``raise_on_error`` is false).
+    returns them in the report when ``raise_on_error`` is false). A descriptor entry
+    lacking a field or pointing outside the data folder is reported as a problem.
 
     Examples
     --------
@@ -77,32 +299,40 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
     >>> kzdata.verify().ok
     True
     """
-    base = _files.data_dir()
-    try:
-        descriptor = json.loads(_files.descriptor_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IntegrityError(
-            f"cannot read {_files.descriptor_path()} ({exc}); reinstall kzdata to restore it"
-        ) from None
-    problems = []
-    entries = _entries(descriptor)
-    csv_hashes: dict[str, str] = {}
-    for entry in entries:
-        file = base / entry["path"]
-        try:
-            data = file.read_bytes()
-        except OSError:
-            problems.append(f"{entry['path']}: missing")
+    for _attempt in range(_RETRIES):
+        desc = descriptor()
+        base = data_dir()
+        problems = list(desc.problems)
+        csv_hashes: dict[str, str] = {}
+        for entry in desc.entries.values():
+            try:
+                data = _read(base / entry.path, entry.bytes)
+            except OSError as exc:
+                problems.append(f"{entry.path}: unreadable ({exc})")
+                continue
+            problem = _check(entry, data)
+            if problem:
+                problems.append(problem)
+            elif entry.path.startswith(f"{_files.CSV_DIR}/") and entry.path.endswith(".csv"):
+                csv_hashes[entry.path[len(_files.CSV_DIR) + 1 : -len(".csv")]] = entry.hash
+        problems += _fingerprint_problems(json.loads(desc.raw), csv_hashes)
+        if problems and _descriptor_changed(desc):
             continue
-        digest = "sha256:" + hashlib.sha256(data).hexdigest()
-        if entry.get("format") == "csv":
-            csv_hashes[str(entry.get("name"))] = digest
-        if len(data) != entry["bytes"]:
-            problems.append(f"{entry['path']}: {len(data)} bytes, expected {entry['bytes']}")
-        elif digest != entry["hash"]:
-            problems.append(f"{entry['path']}: sha256 differs from the recorded {entry['hash']}")
-    problems += _fingerprint_problems(descriptor, csv_hashes)
-    report = VerifyReport(str(descriptor.get("version")), len(entries), problems)
+        break
+    report = VerifyReport(desc.version, len(desc.entries) + len(desc.problems), problems)
     if problems and raise_on_error:
         raise IntegrityError(str(report))
     return report
+
+
+def verified_files() -> dict[str, bytes]:
+    """Every file the descriptor records, with its checked bytes (for exports).
+
+    Raises :class:`IntegrityError` listing every problem when any file differs, so a
+    caller copies these bytes, never a file that changed after the check.
+    """
+    report = verify(raise_on_error=True)
+    out = {path: read_checked(path) for path in descriptor().entries}
+    if len(out) != report.checked:  # pragma: no cover - verify() would have raised
+        raise IntegrityError(str(report))
+    return out

@@ -16,8 +16,6 @@ neither pandera nor frictionless.
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
@@ -68,54 +66,33 @@ def path(name: TableName) -> Path:
     return _files.parquet_path(check_name(name))
 
 
-@lru_cache(maxsize=4)
-def _release_hashes(descriptor: str, _stamp: tuple[int, int]) -> dict[str, str]:
-    """The sha256 of every Parquet file as the release recorded it (cached per descriptor version)."""
-    import json
-
-    try:
-        resources = json.loads(Path(descriptor).read_text(encoding="utf-8"))["resources"]
-        return {r["name"]: r["kzdata:parquet"]["hash"] for r in resources}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IntegrityError(
-            f"cannot read the data package descriptor {descriptor} ({exc}); reinstall kzdata to restore it"
-        ) from None
-
-
 def read_arrow(name: TableName) -> pa.Table:
     """Read table ``name`` as a :class:`pyarrow.Table`, refusing files that differ from the release.
 
-    The file's sha256 is compared with the one ``datapackage.json`` records before it is
-    parsed (hashing a file this size costs far less than decoding it), so an altered byte
-    can never load silently as different values.
+    The bytes come from :func:`kzdata.integrity.read_checked`, the one gate every reader
+    of shipped data goes through: the file's sha256 is compared with the one
+    ``datapackage.json`` records before it is parsed (hashing a file this size costs far
+    less than decoding it), so an altered byte can never load silently as different values.
+
+    The checked bytes are copied into memory that Arrow owns and decoded on the calling
+    thread (``use_threads=False``). A buffer that wraps a Python ``bytes`` object must
+    take the GIL when Arrow frees it; freed by an Arrow worker thread while the
+    interpreter shuts down, that aborted the process ("terminate called without an
+    active exception", exit 134; see docs/build-transactions.md and scripts/soak_exit.py).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from kzdata.integrity import read_checked
+
+    name = check_name(name)
+    data = read_checked(f"{name}.parquet", what=f"table {name!r}")
     file = path(name)
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise IntegrityError(
-            f"the data file of table {name!r} is missing: {file}. "
-            "Reinstall kzdata (pip install --force-reinstall kzdata), or from a source "
-            "checkout run `kzdata build`."
-        ) from None
-    descriptor = _files.descriptor_path()
-    try:
-        stat = descriptor.stat()
-    except OSError:
-        raise IntegrityError(f"the data package descriptor is missing: {descriptor}; reinstall kzdata") from None
-    expected = _release_hashes(str(descriptor), (stat.st_mtime_ns, stat.st_size)).get(name)
-    if "sha256:" + hashlib.sha256(data).hexdigest() != expected:
-        raise IntegrityError(
-            f"the data file of table {name!r} differs from the released one: {file}. "
-            "Run `kzdata verify` to see which files are damaged, then reinstall kzdata "
-            "(from a source checkout: `kzdata build`)."
-        )
+    owned = pa.allocate_buffer(len(data))
+    pa.FixedSizeBufferWriter(owned).write(data)
     try:
         # ParquetFile reads one file without importing and setting up pyarrow.dataset.
-        table = pq.ParquetFile(pa.BufferReader(data)).read()
+        table = pq.ParquetFile(pa.BufferReader(owned)).read(use_threads=False)
     except Exception as exc:  # any decoding failure means a damaged file
         raise IntegrityError(
             f"the data file of table {name!r} cannot be read ({type(exc).__name__}: {exc}): {file}. "
@@ -170,7 +147,7 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
 
         return to_polars(name, table)
     try:
-        frame = table.to_pandas(date_as_object=False)
+        frame = table.to_pandas(date_as_object=False, use_threads=False)
     except Exception as exc:  # metadata that pandas cannot apply means a damaged file
         raise IntegrityError(
             f"the data file of table {name!r} cannot be converted to pandas ({type(exc).__name__}: {exc}). "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MANIFEST_DIR = "releases"
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -37,7 +39,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
     True
     """
     parts = text.split(".") if isinstance(text, str) else []
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,9}", p) for p in parts):
         raise InvalidArgumentError(f"a version is MAJOR.MINOR.PATCH, e.g. '0.1.0'; got {text!r}")
     return int(parts[0]), int(parts[1]), int(parts[2])
 
@@ -64,14 +66,78 @@ def changes(since: str | None = None) -> pd.DataFrame:
     return log[newer].reset_index(drop=True)
 
 
-def read_manifests(raw_dir: Path) -> dict[str, set[tuple[str, str]]]:
-    """The frozen ``(table, id)`` pairs of every published release, by version."""
+MANIFEST_HEADER = ["record_table", "record_id"]
+
+
+def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list[Issue]]:
+    """The frozen ``(table, id)`` pairs of every published release, by version, and every problem.
+
+    ``raw/releases/`` must exist (empty before the first release): without it the
+    stable-id check would silently check nothing. Each manifest is read as the raw
+    tables are (regular file, size limit, UTF-8 without BOM), is named after a version,
+    and lists known tables and id-shaped record ids under the header
+    ``record_table,record_id``.
+    """
+    from kzdata.build.inputs import decode_text, read_input
+
     out: dict[str, set[tuple[str, str]]] = {}
+    issues: list[Issue] = []
     folder = raw_dir / MANIFEST_DIR
-    for file in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
-        rows = list(csv.DictReader(io.StringIO(file.read_text(encoding="utf-8"), newline="")))
-        out[file.stem] = {(r["record_table"], r["record_id"]) for r in rows}
-    return out
+    label_dir = f"raw/{MANIFEST_DIR}/"
+    if not folder.is_dir():
+        rule = (
+            "the folder of release manifests is missing (or not a folder); restore it from version control "
+            "(before the first release it is an empty folder)"
+        )
+        return out, [Issue(label_dir, "-", "-", "-", rule)]
+    for file in sorted(folder.glob("*.csv")):
+        label = f"{label_dir}{file.name}"
+        data = read_input(file, label)
+        text = decode_text(data, label) if isinstance(data, bytes) else data
+        if isinstance(text, Issue):
+            issues.append(text)
+            continue
+        try:
+            parse_version(file.stem)
+        except InvalidArgumentError:
+            issues.append(Issue(label, "-", "-", repr(file.stem), "a manifest is named <MAJOR.MINOR.PATCH>.csv"))
+            continue
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows or rows[0] != MANIFEST_HEADER:
+            shown = repr(",".join(rows[0])) if rows else "-"
+            issues.append(Issue(label, "-", "-", shown, f"the header must be exactly: {','.join(MANIFEST_HEADER)}"))
+            continue
+        frozen = set()
+        for line, row in enumerate(rows[1:], start=2):
+            if len(row) != 2 or row[0] not in REGISTRY or not _ID.match(row[1]):
+                rule = "each row is a table name and an id, e.g. events,almaty-protest"
+                issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), rule))
+                continue
+            frozen.add((row[0], row[1]))
+        out[file.stem] = frozen
+    return out, issues
+
+
+def read_manifests(raw_dir: Path) -> dict[str, set[tuple[str, str]]]:
+    """The frozen ``(table, id)`` pairs of every published release, by version.
+
+    Raises :class:`~kzdata.errors.RawDataError` listing every unusable manifest.
+    """
+    manifests, issues = load_manifests(raw_dir)
+    if issues:
+        from kzdata.errors import RawDataError
+
+        raise RawDataError(issues)
+    return manifests
+
+
+def _version_or_none(text: str | None) -> tuple[int, int, int] | None:
+    if text is None:
+        return None
+    try:
+        return parse_version(text)
+    except InvalidArgumentError:
+        return None
 
 
 def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
@@ -79,8 +145,18 @@ def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
     return {(t.name, str(i)) for t in TABLES if t.name != "changes" for i in frames[t.name][t.primary_key].dropna()}
 
 
-def stable_id_issues(raw_dir: Path, frames: Mapping[str, pd.DataFrame], lines: Mapping[str, list[int]]) -> list[Issue]:
-    """Frozen ids that vanished without a retraction, and retracted ids that came back."""
+def stable_id_issues(
+    raw_dir: Path,
+    frames: Mapping[str, pd.DataFrame],
+    lines: Mapping[str, list[int]],
+    *,
+    version: str | None = None,
+) -> list[Issue]:
+    """Frozen ids that vanished without a retraction, retracted ids that came back, and
+    change-log versions without a manifest (``version``, the one being built, needs none)."""
+    manifests, problems = load_manifests(raw_dir)
+    if problems:
+        return problems
     log = frames["changes"]
     gone = {
         (str(t), str(i))
@@ -89,7 +165,7 @@ def stable_id_issues(raw_dir: Path, frames: Mapping[str, pd.DataFrame], lines: M
     }
     now = current_ids(frames)
     issues = []
-    for version, frozen in read_manifests(raw_dir).items():
+    for release, frozen in manifests.items():
         for table, record_id in sorted(frozen - now - gone):
             issues.append(
                 Issue(
@@ -97,10 +173,23 @@ def stable_id_issues(raw_dir: Path, frames: Mapping[str, pd.DataFrame], lines: M
                     "-",
                     REGISTRY[table].primary_key,
                     repr(record_id),
-                    f"release {version} shipped this id; keep it, or record its retraction or merge "
+                    f"release {release} shipped this id; keep it, or record its retraction or merge "
                     "in raw/changes.csv with a reason",
                 )
             )
+    current = _version_or_none(version)
+    for pos, logged in enumerate(log["version"]):
+        text = str(logged)
+        parsed = _version_or_none(text)
+        if parsed is None or text in manifests or text == version:
+            continue  # a malformed version is reported by the change-log rule
+        where = f"line {lines['changes'][pos]}"
+        if current is not None and parsed < current:
+            rule = (
+                f"release {text} has no manifest raw/{MANIFEST_DIR}/{text}.csv; restore it "
+                f"(or log the change under {version})"
+            )
+            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
     for pos, (t, i, c) in enumerate(zip(log["record_table"], log["record_id"], log["change"], strict=True)):
         if c in ("retracted", "merged") and (str(t), str(i)) in now:
             issues.append(

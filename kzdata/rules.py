@@ -543,6 +543,108 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
     )
 
 
+_VERSION = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+
+
+def change_log(frames: Frames) -> Iterator[Failure]:
+    """The change log is well formed: versions are versions, and merges form a sound graph.
+
+    A ``merged`` row names the id that replaces the record (``merged_into``), in the same
+    table, existing in the data, not the record itself, not itself retracted or merged
+    (so chains and cycles of merges are impossible); other changes name no target.
+    """
+    log = frames["changes"]
+    if log.empty:
+        return
+    version = log["version"].astype("string")
+    yield from _rows(
+        "changes",
+        log,
+        ~version.str.fullmatch(_VERSION).fillna(True).astype(bool),
+        "version",
+        "a version is MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0",
+    )
+    kind = log["change"].astype("string").fillna("")
+    merged = (kind == "merged").fillna(False).astype(bool)
+    target = log["merged_into"].astype("string")
+    yield from _rows(
+        "changes", log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
+    )
+    yield from _rows(
+        "changes",
+        log,
+        ~merged & target.notna(),
+        "merged_into",
+        "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+    )
+    record_table = log["record_table"].astype("string").fillna("")
+    yield from _rows(
+        "changes",
+        log,
+        merged & (target == log["record_id"].astype("string")),
+        "merged_into",
+        "a record cannot be merged into itself",
+    )
+    exists = pd.Series(False, index=log.index)
+    for table, group in log[merged & target.notna()].groupby(record_table, observed=True):
+        if str(table) not in REGISTRY:
+            continue
+        known = frames[str(table)][REGISTRY[str(table)].primary_key]
+        exists.loc[group.index] = isin(group["merged_into"], known)
+    gone = {
+        (str(t), str(i))
+        for t, i, c in zip(record_table, log["record_id"], kind, strict=True)
+        if c in ("retracted", "merged")
+    }
+    pairs = list(zip(record_table, target, strict=True))
+    retired_target = pd.Series([(str(t), str(i)) in gone for t, i in pairs], index=log.index)
+    yield from _rows(
+        "changes",
+        log,
+        merged & target.notna() & (target != log["record_id"].astype("string")) & retired_target,
+        "merged_into",
+        "the replacement id is itself retracted or merged; merge into the record that survives",
+    )
+    yield from _rows(
+        "changes",
+        log,
+        merged & target.notna() & ~retired_target & ~exists,
+        "merged_into",
+        "the replacement id must be an existing record of the same record_table",
+    )
+
+
+def acyclic_hierarchies(frames: Frames) -> Iterator[Failure]:
+    """A foreign key into its own table (e.g. a place's ``parent_id``) forms a tree, never a loop."""
+    for table in TABLES:
+        for column, ref_table, ref_column in table.foreign_keys:
+            if ref_table != table.name:
+                continue
+            frame = frames[table.name]
+            parent = dict(zip(frame[ref_column].astype("string"), frame[column].astype("string"), strict=True))
+            in_cycle: set[str] = set()
+            done: set[str] = set()
+            for start in parent:
+                path: list[str] = []
+                node: str | None = start
+                seen: set[str] = set()
+                while node is not None and not pd.isna(node) and node not in done and node not in seen:
+                    seen.add(node)
+                    path.append(node)
+                    node = parent.get(node)
+                if node is not None and not pd.isna(node) and node in seen:
+                    in_cycle.update(path[path.index(node) :])
+                done.update(path)
+            mask = frame[ref_column].astype("string").isin(sorted(in_cycle))
+            yield from _rows(
+                table.name,
+                frame,
+                mask,
+                column,
+                f"following {column} must never lead back to the same row (no loops in the {table.name} hierarchy)",
+            )
+
+
 RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     foreign_keys,
     record_references,
@@ -559,6 +661,8 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     rule_validity,
     date_bases,
     footnote_documents,
+    change_log,
+    acyclic_hierarchies,
 )
 
 

@@ -11,6 +11,9 @@ from kzdata.tables import TABLE_NAMES
 def connect() -> Any:
     """An in-memory DuckDB connection where every kzdata table is a view over its Parquet file.
 
+    Every Parquet file is checked against its recorded hash before its view is created
+    (:func:`kzdata.integrity.checked_path`), so SQL never reads an altered file.
+
     Needs the optional extra: ``pip install "kzdata[sql]"``.
 
     Examples
@@ -23,10 +26,11 @@ def connect() -> Any:
         import duckdb
     except ImportError:
         raise KzdataError('kzdata.connect() needs DuckDB: pip install "kzdata[sql]"') from None
-    from kzdata.load import path
+    from kzdata.integrity import checked_path
 
     con = duckdb.connect(":memory:")
     for name in TABLE_NAMES:
-        file = str(path(name)).replace("'", "''")
+        # The same gate as the loaders: a damaged or edited file raises IntegrityError here.
+        file = str(checked_path(f"{name}.parquet", what=f"table {name!r}")).replace("'", "''")
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{file}')")  # noqa: S608
     return con

@@ -91,7 +91,9 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     (project_copy / "raw" / "changes.csv").write_text(
         "change_id,version,change,record_table,record_id,merged_into,reason\n", encoding="utf-8"
     )
+    # Before a first release raw/releases/ is an empty folder (a missing one is an error).
     shutil.rmtree(project_copy / "raw" / "releases", ignore_errors=True)
+    (project_copy / "raw" / "releases").mkdir()
     build(project_copy)
     monkeypatch.setattr(_files, "data_dir", lambda: project_copy / "kzdata" / "data")
     changes = load("changes")

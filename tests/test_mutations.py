@@ -836,3 +836,212 @@ def test_an_unreadable_file_is_reported_without_a_cascade(project: Path, mutatio
     error = refuse(project, Expected(expected.file, None, expected.column, expected.rule))
     others = sorted({i.where for i in error.issues} - {expected.file})
     assert not others, f"one unreadable file also produced problems in {others}:\n{error}"
+
+
+# --------------------------------------------------------------------------- inputs the build cannot use (issue 11)
+#
+# Each case is run through the command line (`kzdata build --root`): exit code 1, the
+# problem listed with its file (and line), no traceback, every previous output unchanged.
+
+
+def _whole(path: str, rule: str) -> Expected:
+    return Expected(path, None, None, rule)
+
+
+def table_is_a_directory(root: Path) -> Expected:
+    (root / "raw" / "places.csv").unlink()
+    (root / "raw" / "places.csv").mkdir()
+    return _whole("raw/places.csv", r"is a directory, not a regular file")
+
+
+def table_is_a_fifo(root: Path) -> Expected:
+    (root / "raw" / "events.csv").unlink()
+    os.mkfifo(root / "raw" / "events.csv")
+    return _whole("raw/events.csv", r"FIFO.*not a regular file")
+
+
+def table_links_to_an_endless_device(root: Path) -> Expected:
+    (root / "raw" / "footnotes.csv").unlink()
+    (root / "raw" / "footnotes.csv").symlink_to("/dev/zero")
+    return _whole("raw/footnotes.csv", r"a device, not a regular file")
+
+
+def table_beyond_the_size_limit(root: Path) -> Expected:
+    import kzdata.build.inputs as inputs
+
+    size = (root / "raw" / "releases" / "0.1.0.csv").stat().st_size
+    inputs.MAX_BYTES = size - 1  # restored by the fixture below
+    return _whole("raw/releases/0.1.0.csv", rf"{size} bytes, more than the limit")
+
+
+def _manifest(change: Callable[[bytes], bytes], rule: str, line: int | None = None) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        path = root / "raw" / "releases" / "0.1.0.csv"
+        path.write_bytes(change(path.read_bytes()))
+        return Expected("raw/releases/0.1.0.csv", line, None, rule)
+
+    return mutate
+
+
+def manifests_folder_missing(root: Path) -> Expected:
+    shutil.rmtree(root / "raw" / "releases")
+    return _whole("raw/releases/", r"folder of release manifests is missing")
+
+
+def manifest_named_badly(root: Path) -> Expected:
+    (root / "raw" / "releases" / "0.1.0.csv").rename(root / "raw" / "releases" / "first.csv")
+    return _whole("raw/releases/first.csv", r"named <MAJOR.MINOR.PATCH>.csv")
+
+
+def _pyproject(change: Callable[[str], str], rule: str, line: int | None = None) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        path = root / "pyproject.toml"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return Expected("pyproject.toml", line, None, rule)
+
+    return mutate
+
+
+def _drop_release_file(path: str) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        (root / path).unlink()
+        return _whole(path, r"the release needs this file")
+
+    return mutate
+
+
+def _log(*rows: tuple[str, str, str, str, str], rule: str, column: str = "merged_into", at: int = -1) -> Mutation:
+    """Append change-log rows ``(change_id, change, record_table, record_id, merged_into)``; expect row ``at``."""
+
+    def mutate(root: Path) -> Expected:
+        raw = RawCsv.open(root, "changes")
+        for change_id, change, table, record_id, target in rows:
+            raw.rows.append([change_id, "0.1.0", change, table, record_id, target, "mutation test"])
+        raw = raw.save()
+        return Expected(raw.label, raw.lines[at], column, rule)
+
+    return mutate
+
+
+def merge_into_another_table(root: Path) -> Expected:
+    event = RawCsv.open(root, "events").get(0, "event_id")
+    return _log(("zz-m", "merged", "people", "zz-gone", event), rule=r"existing record of the same record_table")(root)
+
+
+def place_inside_itself(root: Path) -> Expected:
+    raw = RawCsv.open(root, "places")
+    raw.set(0, "parent_id", raw.get(0, "place_id"))
+    raw = raw.save()
+    return Expected(raw.label, raw.lines[0], "parent_id", r"no loops in the places hierarchy")
+
+
+def places_in_a_loop(root: Path) -> Expected:
+    raw = RawCsv.open(root, "places")
+    if len(raw.rows) < 2:
+        pytest.skip("needs two places")
+    raw.set(0, "parent_id", raw.get(1, "place_id"))
+    raw.set(1, "parent_id", raw.get(0, "place_id"))
+    raw = raw.save()
+    return Expected(raw.label, raw.lines[1], "parent_id", r"no loops in the places hierarchy")
+
+
+INPUT_CASES = [
+    # numbers that cannot be stored
+    case(_cell("sentences", "prison_years", "99999999999999999999", r"fit in 64 bits"), "integer-beyond-64-bits"),
+    case(_cell("indicator_values", "value", "1" * 5000, r"at most 40 characters"), "number-of-5000-digits"),
+    case(
+        _cell(
+            "indicator_values",
+            "value",
+            "12345678901234567890",
+            r"more significant digits than a 64-bit float.*stored as 12345678901234567000",
+        ),
+        "number-beyond-float-precision",
+    ),
+    case(_cell("sections", "paragraph_count", "9" * 4400, r"at most 40 characters"), "integer-of-4400-digits"),
+    # text
+    case(_cell("people", "name", "Ab\x07c", r"no control characters"), "control-character-bell"),
+    case(_cell("events", "title", "a\x1b[31mred", r"no control characters"), "control-character-escape"),
+    case(_cell("people", "description", "nul\x00here", r"no control characters"), "control-character-nul"),
+    # files that are not files
+    case(table_is_a_directory, "table-is-a-directory"),
+    case(table_is_a_fifo, "table-is-a-fifo"),
+    case(table_links_to_an_endless_device, "table-is-a-link-to-dev-zero"),
+    case(table_beyond_the_size_limit, "table-beyond-size-limit"),
+    # release manifests
+    case(manifests_folder_missing, "manifest-folder-missing"),
+    case(_manifest(lambda b: b"\xef\xbb\xbf" + b, r"byte-order mark"), "manifest-with-bom"),
+    case(_manifest(lambda b: b + b"people,caf\xe9\n", r"UTF-8", line=None), "manifest-non-utf8"),
+    case(_manifest(lambda b: b.replace(b"record_table", b"table", 1), r"header must be exactly"), "manifest-header"),
+    case(_manifest(lambda b: b + b"nope,x\n", r"a table name and an id"), "manifest-unknown-table"),
+    case(manifest_named_badly, "manifest-not-a-version"),
+    # pyproject.toml
+    case(_pyproject(lambda t: t + "\n[broken\n", r"not valid TOML"), "pyproject-broken-toml"),
+    case(_pyproject(lambda t: re.sub(r'(?m)^version = ".*"\n', "", t, count=1), r"needs a version"), "no-version"),
+    case(
+        _pyproject(lambda t: re.sub(r'(?m)^version = ".*"$', 'version = "first"', t, count=1), r"MAJOR.MINOR.PATCH"),
+        "bad-ver",
+    ),
+    case(_pyproject(lambda t: t.replace("[project]", "[project]\n\x00", 1), r"TOML"), "pyproject-nul-byte"),
+    # release files
+    case(_drop_release_file("LICENSE-DATA"), "licence-missing"),
+    case(_drop_release_file("docs/dataset-card.md"), "dataset-card-missing"),
+    # the change log's merge graph and versions
+    case(_log(("zz-m", "merged", "people", "zz-gone", "zz-gone"), rule=r"merged into itself"), "self-merge"),
+    case(_log(("zz-m", "merged", "people", "zz-gone", "zz-nowhere"), rule=r"existing record"), "merge-to-nothing"),
+    case(merge_into_another_table, "merge-into-another-table"),
+    case(_log(("zz-m", "merged", "people", "zz-gone", ""), rule=r"names the id that replaces it"), "merge-no-target"),
+    case(
+        _log(
+            ("zz-r", "retracted", "people", "zz-retired", ""),
+            ("zz-m", "merged", "people", "zz-gone", "zz-retired"),
+            rule=r"itself retracted or merged",
+        ),
+        "merge-into-retracted",
+    ),
+    case(
+        _log(
+            ("zz-a", "merged", "people", "zz-one", "zz-two"),
+            ("zz-b", "merged", "people", "zz-two", "zz-one"),
+            rule=r"itself retracted or merged",
+        ),
+        "merge-cycle",
+    ),
+    case(
+        _log(("zz-c", "corrected", "people", "zz-gone", "zz-other"), rule=r"only a merged record"),
+        "target-without-merge",
+    ),
+    case(_cell("changes", "version", "1.0", r"MAJOR.MINOR.PATCH"), "change-version-not-a-version"),
+    case(_cell("changes", "version", "0.0.9", r"has no manifest", row=0), "change-version-without-manifest"),
+    # hierarchies
+    case(place_inside_itself, "place-inside-itself"),
+    case(places_in_a_loop, "places-in-a-loop"),
+]
+
+
+@pytest.fixture
+def _size_limit() -> object:
+    import kzdata.build.inputs as inputs
+
+    saved = inputs.MAX_BYTES
+    yield
+    inputs.MAX_BYTES = saved
+
+
+@pytest.mark.usefixtures("_size_limit")
+@pytest.mark.parametrize("mutation", INPUT_CASES)
+def test_an_unusable_input_is_reported_by_the_command(
+    project: Path, mutation: Mutation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzdata.cli import main
+
+    expected = mutation(project)
+    before = snapshot(project)
+    code = main(["build", "--root", str(project)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert "nothing was written" in err
+    assert reported(err, expected), f"expected an issue at {expected} in:\n{err}"
+    assert snapshot(project) == before, "a failed build changed the previous output"
+    assert not list(project.glob("kzdata/.data-*")), "no staging directory is left behind"

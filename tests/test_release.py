@@ -55,7 +55,9 @@ def test_cite_rejects_frames_without_ids_and_bad_styles() -> None:
 def test_verify_passes_on_the_installed_files() -> None:
     report = kzdata.verify()
     assert report.ok
-    assert report.checked == 2 * len(kzdata.tables())
+    # a CSV and a Parquet file per table, and the four files shipped beside them:
+    # CITATION.cff, croissant.json, the dataset card and the data licence
+    assert report.checked == 2 * len(kzdata.tables()) + 4
 
 
 def test_verify_names_an_altered_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,7 +152,7 @@ def test_dropping_only_a_released_id_is_a_stable_id_error(project_copy: Path) ->
 def test_a_retraction_lets_an_id_go_but_never_come_back(project_copy: Path) -> None:
     changes = project_copy / "raw" / "changes.csv"
     with changes.open("a", encoding="utf-8") as fh:
-        fh.write("0-1-1-retracted-abish-short,0.1.1,retracted,aliases,abish-short,,test retraction\n")
+        fh.write("0-2-0-retracted-abish-short,0.2.0,retracted,aliases,abish-short,,test retraction\n")
     with pytest.raises(StableIdError, match="a retracted or merged id may not be used again"):
         build(project_copy)
 

@@ -227,10 +227,23 @@ def original_pk(raw_dir: Path, name: str, row: int = 0) -> str:
 
 PROPERTY = settings(max_examples=25, deadline=None, database=None)
 
-# Any Unicode text, one line, no surrounding whitespace: what a description may hold.
-valid_text = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), min_size=1, max_size=40).filter(
-    lambda s: s == s.strip()
+# Any Unicode text, one line, no surrounding whitespace, no control characters (C0, DEL, C1,
+# and the Unicode line/paragraph separators; docs/raw-format.md): what a description may hold.
+valid_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc",), exclude_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s == s.strip())
+
+
+@PROPERTY
+@given(
+    text=valid_text,
+    control=st.characters(codec="utf-8", categories=("Cc",)).filter(lambda c: c not in "\r\n\t"),
 )
+def test_control_characters_are_refused(raw_copy: Path, text: str, control: str) -> None:
+    line = rewrite(raw_copy, "people", "description", text + control + text)
+    assert _refused_at(raw_copy, "people", "description", line), f"{control!r} was accepted in text"
 
 
 @PROPERTY
@@ -251,6 +264,16 @@ def test_valid_descriptions_survive_unchanged(raw_copy: Path, text: str, name: s
     ).filter(lambda s: re.fullmatch(r"[0-9]+(\.[0-9]+)?", s) is not None)
 )
 def test_canonical_numbers_survive_unchanged(raw_copy: Path, number: str) -> None:
+    name = "indicator_values"
+    rewrite(raw_copy, name, "value", number)
+    header, rows = through_the_build(raw_copy, name)
+    assert cell_of(header, rows, REGISTRY[name], original_pk(raw_copy, name), "value") == number
+
+
+@pytest.mark.parametrize("number", ["0.00001", "0.000000123", "-0.0005", "12345678901234567000", "0.1"])
+def test_small_and_large_numbers_can_be_written_and_survive(raw_copy: Path, number: str) -> None:
+    # Below 1e-4 Python's repr switches to exponent form, which raw/ does not accept:
+    # the canonical form must still be a plain decimal, or such values could never be entered.
     name = "indicator_values"
     rewrite(raw_copy, name, "value", number)
     header, rows = through_the_build(raw_copy, name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from kzdata import fingerprint, meta
@@ -99,6 +100,7 @@ def descriptor(
     files: dict[str, tuple[bytes, bytes]],
     *,
     prefix: str = "",
+    release_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """The whole data package descriptor.
 
@@ -111,6 +113,10 @@ def descriptor(
     prefix
         Prepended to every path: ``""`` for the copy inside the package,
         ``"kzdata/data/"`` for the one at the repository root.
+    release_files
+        The other files shipped beside the data (``CITATION.cff``, the dataset card,
+        the data licence, ``croissant.json``), recorded under ``kzdata:files`` with their
+        hash and size so that :func:`kzdata.verify` and the exports check them too.
     """
     resources = []
     for table in TABLES:
@@ -147,6 +153,10 @@ def descriptor(
         "licenses": [license_descriptor()],
         "sources": primary_sources(),
         "keywords": list(meta.KEYWORDS),
+        "kzdata:files": [
+            {"name": name, "path": f"{prefix}{name}", **file_facts(data)}
+            for name, data in sorted((release_files or {}).items())
+        ],
         "resources": resources,
     }
 

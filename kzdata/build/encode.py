@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -63,10 +64,20 @@ def parquet_bytes(table: Table, frame: pd.DataFrame) -> bytes:
 
 
 def format_number(value: float) -> str:
-    """Canonical text of a number: ``2500`` not ``2500.0``, ``0.5`` not ``.5``."""
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+    """Canonical text of a number: plain decimal digits, the shortest that round-trip.
+
+    ``2500`` not ``2500.0``, ``0.5`` not ``.5``, ``0.00001`` not ``1e-05`` (raw/ accepts
+    only plain decimals, so the canonical form must be one for every value), and
+    ``12345678901234567000`` for the float nearest 12345678901234567890 (Python's
+    shortest round-trip digits, padded with zeros, never the float's binary expansion).
+
+    >>> [format_number(v) for v in (2500.0, 0.5, 1e-05, -0.00012, 1.2345678901234567e19)]
+    ['2500', '0.5', '0.00001', '-0.00012', '12345678901234567000']
+    """
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_cell(column: Column, value: Any) -> str:

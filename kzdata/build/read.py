@@ -22,11 +22,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from kzdata.build.encode import format_number
+from kzdata.build.inputs import read_input
 from kzdata.errors import Issue
 from kzdata.tables import Column, Table
 
@@ -35,6 +37,11 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters refused in any cell (they reach terminals and spreadsheets unseen); TAB is text."""
+INT64_MAX = 2**63 - 1
+MAX_NUMBER_CHARS = 40
+"""Longer numbers are refused before they are parsed (a float has 17 significant digits)."""
 
 
 @dataclass
@@ -63,15 +70,25 @@ def _parse(column: Column, text: str) -> tuple[object, str | None]:
         if kind == "url" and not _URL.match(text):
             return None, "a URL starts with http:// or https:// and has no spaces"
         return text, None
+    if kind in ("integer", "number") and len(text) > MAX_NUMBER_CHARS:
+        return None, f"a number has at most {MAX_NUMBER_CHARS} characters; this one has {len(text)}"
     if kind == "integer":
+        if _INTEGER.match(text) and abs(int(text)) > INT64_MAX:
+            return None, f"an integer must fit in 64 bits (between -{INT64_MAX} and {INT64_MAX})"
         if not _INTEGER.match(text) or str(int(text)) != text:
             return None, "an integer is written as plain digits without leading zeros, e.g. 18"
         return int(text), None
     if kind == "number":
         if not _NUMBER.match(text) or not math.isfinite(float(text)):
             return None, "a number is written as plain decimal digits, e.g. 2500 or 0.5"
-        if format_number(float(text)) != text:
-            return None, f"write the number in canonical form, {format_number(float(text))}, so it round-trips"
+        canonical = format_number(float(text))
+        if Decimal(canonical) != Decimal(text):
+            return None, (
+                f"the number has more significant digits than a 64-bit float keeps (about 17); it would be "
+                f"stored as {canonical}: round it to at most 17 significant digits"
+            )
+        if canonical != text:
+            return None, f"write the number in canonical form, {canonical}, so it round-trips"
         return float(text), None
     if kind == "boolean":
         if text not in ("true", "false"):
@@ -112,9 +129,12 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         raw.complete = False
         return raw
 
-    if not file.exists():
-        return whole_file(f"the file is missing; create it with the header: {','.join(expected)}")
-    data = file.read_bytes()
+    data = read_input(file, label, missing=f"the file is missing; create it with the header: {','.join(expected)}")
+    if isinstance(data, Issue):
+        raw.issues.append(data)
+        raw.frame = empty_frame(table)
+        raw.complete = False
+        return raw
     if not data.strip():
         return whole_file(f"the file is empty; it needs at least the header: {','.join(expected)}")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -213,6 +233,8 @@ def _cell(column: Column, cell: str) -> tuple[object, str | None]:
         return None, "no leading or trailing whitespace"
     if "\n" in cell or "\r" in cell:
         return None, "no line breaks inside a field"
+    if _CONTROL.search(cell):
+        return None, "no control characters (escape, NUL, bell...; a tab is allowed) inside a field; remove them"
     return _parse(column, cell)
 
 

@@ -7,31 +7,40 @@ Three steps, each with one job:
    the whole dataset with the cross-table rules (:mod:`kzdata.rules`); any problem
    raises :class:`~kzdata.errors.RawDataError` listing every failing cell with
    file, line, column, value and rule, before anything is written;
-3. **write** all outputs into a staging directory, then swap it in for
-   ``kzdata/data/`` with two renames and replace the generated top-level files
-   (``datapackage.json``, ``CITATION.cff``, ``.zenodo.json``, ``docs/data-dictionary.md``) atomically,
-   so a failed or interrupted build leaves the last good output in place.
+3. **write** every output (the data folder and the generated top-level files
+   ``datapackage.json``, ``CITATION.cff``, ``docs/data-dictionary.md``) as one
+   mapping of path -> bytes, published all or nothing by
+   :mod:`kzdata.build.transaction` (staging, a journal as commit point, an atomic
+   exchange of the data folder; see ``docs/build-transactions.md``), so a failed or
+   interrupted build leaves the last good output in place or is completed by the next
+   command. The generated top-level files are ``datapackage.json``, ``croissant.json``,
+   ``CITATION.cff``, ``.zenodo.json`` and ``docs/data-dictionary.md``.
+
+Before anything is read, the installed writers are compared with ``build-lock.txt``
+(:mod:`kzdata.build.lock`): the release's bytes are only reproducible under the lock.
 
 The same ``raw/`` always builds to the same bytes (see :mod:`kzdata.build.encode`).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from kzdata.build import describe, encode, lock
 from kzdata.build.citation import citation_cff, zenodo_json
 from kzdata.build.derive import derive
+from kzdata.build.inputs import decode_text, read_input
 from kzdata.build.read import RawTable, read_raw
+from kzdata.build.transaction import publish
 from kzdata.dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
+from kzdata.fingerprint import of_files as content_fingerprint
 from kzdata.publish import croissant
-from kzdata.releases import stable_id_issues
+from kzdata.releases import parse_version, stable_id_issues
 from kzdata.tables import REGISTRY, TABLES
 
 
@@ -47,6 +56,24 @@ class BuildResult:
 
 def project_version(root: Path) -> str:
     """The version stated in ``pyproject.toml`` (the only place it is written)."""
+    version = _version_or_issue(root)
+    if isinstance(version, Issue):
+        if version.rule.startswith("the file is missing"):
+            raise InvalidArgumentError(
+                f"no pyproject.toml in {root}; run `kzdata build` from the root of a kzdata source checkout, "
+                "or pass --root"
+            )
+        raise RawDataError([version])
+    return version
+
+
+def _version_or_issue(root: Path) -> str | Issue:
+    """The project version, or the problem that keeps the build from knowing it."""
+    label = "pyproject.toml"
+    data = read_input(root / "pyproject.toml", label)
+    text = decode_text(data, label) if isinstance(data, bytes) else data
+    if isinstance(text, Issue):
+        return text
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10: loading works there, building does not
@@ -55,12 +82,39 @@ def project_version(root: Path) -> str:
             "loading, validate and verify work on 3.10"
         ) from None
     try:
-        meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InvalidArgumentError(
-            f"no pyproject.toml in {root}; run `kzdata build` from the root of a kzdata source checkout, or pass --root"
-        ) from None
-    return str(meta["project"]["version"])
+        meta = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        return Issue(label, f"line {line}" if line else "-", "-", "-", f"the file is not valid TOML ({exc})")
+    project = meta.get("project")
+    version = project.get("version") if isinstance(project, dict) else None
+    if not isinstance(version, str):
+        return Issue(label, "-", "version", repr(version), '[project] needs a version = "MAJOR.MINOR.PATCH"')
+    try:
+        parse_version(version)
+    except InvalidArgumentError:
+        return Issue(label, "-", "version", repr(version), "the version is MAJOR.MINOR.PATCH, e.g. 0.1.0")
+    return version
+
+
+#: Files the release must carry beside the data (copied into kzdata/data/ for exports).
+RELEASE_FILES = {"LICENSE-DATA": "LICENSE-DATA", "dataset-card.md": "docs/dataset-card.md"}
+
+
+def _release_files(root: Path) -> tuple[dict[str, bytes], list[Issue]]:
+    """The data licence and the dataset card (required: a release without them is not citable)."""
+    out: dict[str, bytes] = {}
+    issues: list[Issue] = []
+    for name, source in RELEASE_FILES.items():
+        data = read_input(root / source, source, missing=f"the release needs this file; restore {source}")
+        text = decode_text(data, source) if isinstance(data, bytes) else data
+        if isinstance(text, Issue):
+            issues.append(text)
+        elif not text.strip():
+            issues.append(Issue(source, "-", "-", "-", "the file is empty; the release needs its text"))
+        elif isinstance(data, bytes):
+            out[name] = data
+    return out, issues
 
 
 def _schema_issues(raw: RawTable) -> list[Issue]:
@@ -113,79 +167,99 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     return tables, issues
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
-    """Build the dataset from ``root/raw`` into ``root/kzdata/data`` and ``root/datapackage.json``.
+    """Build the dataset from ``root/raw`` into ``root/kzdata/data`` and the top-level files.
 
     Raises :class:`~kzdata.errors.RawDataError` listing every problem, without
-    touching the previous output, when ``raw/`` breaks any rule, and
-    :class:`~kzdata.errors.InvalidArgumentError` when the installed writers differ
-    from ``build-lock.txt`` and ``unlocked`` is false (:mod:`kzdata.build.lock`).
+    touching the previous output, when ``raw/`` (or the licence, the card, the
+    manifests, ``pyproject.toml``) breaks any rule. The outputs are published all or
+    nothing by :func:`kzdata.build.transaction.publish`. Raises
+    :class:`~kzdata.errors.InvalidArgumentError` when the installed writers differ from
+    ``build-lock.txt`` and ``unlocked`` is false (then nothing is read or written).
     """
     root = Path(root).resolve()
-    version = project_version(root)
-    unlocked_mark = lock.check(root, unlocked=unlocked)
     raw_dir = root / "raw"
+    if not (root / "pyproject.toml").exists() and not (root / "pyproject.toml").is_symlink():
+        project_version(root)  # raises the usage error: this is not a source checkout
     if not raw_dir.is_dir():
         raise InvalidArgumentError(f"no raw/ directory in {root}; run `kzdata build` from a kzdata source checkout")
-    tables, issues = read_all(raw_dir)
-    complete = not issues or all(raw.complete for raw in tables.values())
+    unlocked_mark = lock.check(root, unlocked=unlocked)
+    version = _version_or_issue(root)
+    extra, issues = _release_files(root)
+    if isinstance(version, Issue):
+        issues.append(version)
+    tables, table_issues = read_all(raw_dir)
+    issues += table_issues
+    complete = all(raw.complete for raw in tables.values())
     stable = (
-        stable_id_issues(raw_dir, {n: t.frame for n, t in tables.items()}, {n: t.lines for n, t in tables.items()})
+        stable_id_issues(
+            raw_dir,
+            {n: t.frame for n, t in tables.items()},
+            {n: t.lines for n, t in tables.items()},
+            version=version if isinstance(version, str) else None,
+        )
         if complete
         else []
     )
     if issues:
         raise RawDataError(issues + stable)
     if stable:
-        raise StableIdError(stable)
+        raise StableIdError(stable) if _only_stable_ids(stable) else RawDataError(stable)
+    assert isinstance(version, str)
+    outputs, rows = outputs_of(root, version, tables, extra, unlocked_mark)
+    publish(root, outputs)
+    return BuildResult(version, rows, root / "kzdata" / "data", root / "datapackage.json")
 
+
+def _only_stable_ids(issues: list[Issue]) -> bool:
+    """True when every issue is a dropped or reused id (not an unusable manifest or version)."""
+    return all(i.where != "raw/releases/" and not i.where.startswith("raw/releases/") for i in issues) and all(
+        i.column != "version" for i in issues
+    )
+
+
+def outputs_of(
+    root: Path,
+    version: str,
+    tables: dict[str, RawTable],
+    extra: dict[str, bytes],
+    unlocked_mark: dict[str, Any] | None = None,
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every file the build writes, as relative path -> bytes, and the row count of each table.
+
+    ``unlocked_mark`` (from :func:`kzdata.build.lock.check`) is merged into both
+    descriptors when the build ran outside the lock, so such output never passes for
+    the release bytes.
+    """
+    mark = unlocked_mark or {}
     files: dict[str, tuple[bytes, bytes]] = {}
     rows: dict[str, int] = {}
     for table in TABLES:
         frame = encode.sort_frame(table, tables[table.name].frame)
         files[table.name] = (encode.csv_bytes(table, frame), encode.parquet_bytes(table, frame))
         rows[table.name] = len(frame)
-
-    data_dir = root / "kzdata" / "data"
-    stage = data_dir.with_name(f".data-staging-{os.getpid()}")
-    shutil.rmtree(stage, ignore_errors=True)
-    (stage / "csv").mkdir(parents=True)
-    (stage / "__init__.py").write_text('"""The shipped data files of kzdata (generated by `kzdata build`)."""\n')
+    data = "kzdata/data/"
+    fingerprint = content_fingerprint({name: csv for name, (csv, _) in files.items()})
+    cff = citation_cff(version, fingerprint).encode("utf-8")
+    # Shipped beside the data (exports copy them) and hashed in the descriptor like the data.
+    beside = {"CITATION.cff": cff, "croissant.json": croissant.build_bytes(root, version, files), **extra}
+    package = describe.descriptor(version, files, prefix=data, release_files=beside) | mark
+    out: dict[str, bytes] = {
+        f"{data}__init__.py": b'"""The shipped data files of kzdata (generated by `kzdata build`)."""\n',
+        f"{data}datapackage.json": describe.to_bytes(describe.descriptor(version, files, release_files=beside) | mark),
+    }
     for name, (csv_data, parquet_data) in files.items():
-        (stage / "csv" / f"{name}.csv").write_bytes(csv_data)
-        (stage / f"{name}.parquet").write_bytes(parquet_data)
-    (stage / "datapackage.json").write_bytes(describe.to_bytes(describe.descriptor(version, files) | unlocked_mark))
-    (stage / "croissant.json").write_bytes(croissant.build_bytes(root, version, files))
-    package = describe.descriptor(version, files, prefix="kzdata/data/") | unlocked_mark
-    top = describe.to_bytes(package)
-    cff = citation_cff(version, package["kzdata:fingerprint"]).encode("utf-8")
+        out[f"{data}csv/{name}.csv"] = csv_data
+        out[f"{data}{name}.parquet"] = parquet_data
     # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
-    (stage / "CITATION.cff").write_bytes(cff)
-    for name, source in (
-        ("dataset-card.md", root / "docs" / "dataset-card.md"),
-        ("LICENSE-DATA", root / "LICENSE-DATA"),
-    ):
-        if source.exists():
-            shutil.copyfile(source, stage / name)
-
-    old = data_dir.with_name(f".data-old-{os.getpid()}")
-    if data_dir.exists():
-        data_dir.rename(old)
-    stage.rename(data_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    _atomic_write(root / "datapackage.json", top)
-    _atomic_write(root / "CITATION.cff", cff)
-    _atomic_write(root / ".zenodo.json", zenodo_json(version, package["kzdata:fingerprint"]))
-    _atomic_write(root / "croissant.json", croissant.build_bytes(root, version, files, prefix="kzdata/data/"))
-    (root / "docs").mkdir(exist_ok=True)
-    _atomic_write(root / "docs" / "data-dictionary.md", render_markdown().encode("utf-8"))
-    return BuildResult(version, rows, data_dir, root / "datapackage.json")
+    for name, content in beside.items():
+        out[f"{data}{name}"] = content
+    out["datapackage.json"] = describe.to_bytes(package)
+    out["croissant.json"] = croissant.build_bytes(root, version, files, prefix=data)
+    out["CITATION.cff"] = cff
+    out[".zenodo.json"] = zenodo_json(version, fingerprint)
+    out["docs/data-dictionary.md"] = render_markdown().encode("utf-8")
+    return out, rows
 
 
-__all__ = ["REGISTRY", "BuildResult", "build", "read_all"]
+__all__ = ["REGISTRY", "BuildResult", "build", "outputs_of", "read_all"]

@@ -1,0 +1,367 @@
+"""All-or-nothing builds under faults (docs/build-transactions.md).
+
+The oracle is the file system itself: every output of a release (the data folder and
+the top-level files) is compared, byte for byte, with the files of two builds made
+beforehand ("old" and "new"); the data folder's own ``datapackage.json`` is checked
+with :mod:`hashlib` here, not with kzdata's verify. The fault-injection hook of
+:mod:`kzdata.build.transaction` fails (``OSError``), crashes (an exception no
+``except Exception`` catches, like a kill) or kills (``os._exit`` in a subprocess) the
+publication at EVERY file operation in turn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import kzdata
+from kzdata import _files
+from kzdata.build import transaction
+from kzdata.build.run import build
+from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
+from tests.conftest import REPO
+
+TOP = ("datapackage.json", "CITATION.cff", "docs/data-dictionary.md")
+DATA = "kzdata/data/"
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every output of the build in ``root``: the data folder's files and the top-level files."""
+    out = {
+        DATA + str(p.relative_to(root / DATA)): p.read_bytes()
+        for p in (root / DATA).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    out.update({name: (root / name).read_bytes() for name in TOP if (root / name).is_file()})
+    return out
+
+
+def leftovers(root: Path) -> list[str]:
+    found = [p.name for p in (root / "kzdata").glob(".data-*")]
+    state = root / transaction.STATE_DIR
+    found += [p.name for p in state.iterdir() if p.name != transaction.LOCK] if state.is_dir() else []
+    return found
+
+
+def data_folder_is_whole(root: Path) -> bool:
+    """The data folder exists and every file its descriptor lists has the recorded sha256."""
+    folder = root / DATA
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        for entry in (resource, resource["kzdata:parquet"]):
+            digest = hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest()
+            if "sha256:" + digest != entry["hash"]:
+                return False
+    return True
+
+
+def bump_version(root: Path) -> None:
+    """0.1.0 -> 0.1.1: the descriptors, the citation file and the data folder all change."""
+    project = root / "pyproject.toml"
+    text = project.read_text(encoding="utf-8")
+    assert 'version = "0.1.0"' in text
+    project.write_text(text.replace('version = "0.1.0"', 'version = "0.1.1"'), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A project built from the real raw/ ("old") and the outputs of the next version's build ("new")."""
+    base = tmp_path_factory.mktemp("txn")
+    old_root = base / "old"
+    shutil.copytree(REPO / "raw", old_root / "raw")
+    (old_root / "docs").mkdir()
+    for name in ("pyproject.toml", "build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md"):
+        shutil.copy2(REPO / name, old_root / name)
+    build(old_root)
+    new_root = base / "new"
+    shutil.copytree(old_root, new_root)
+    bump_version(new_root)
+    build(new_root)
+    old, new = outputs(old_root), outputs(new_root)
+    assert old != new and old.keys() == new.keys()
+    shutil.rmtree(old_root / transaction.STATE_DIR)
+    return old_root, old, new
+
+
+@pytest.fixture
+def project(releases: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path) -> Path:
+    root = tmp_path / "p"
+    shutil.copytree(releases[0], root)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _no_faults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(transaction.FAULT_ENV, raising=False)
+    monkeypatch.delenv(transaction.FAULT_MODE_ENV, raising=False)
+
+
+def count_operations(root: Path, files: dict[str, bytes]) -> int:
+    before = transaction.operations()
+    transaction.publish(root, files)
+    return transaction.operations() - before
+
+
+def read_as_user(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a reader does next: load a table and verify (this finishes an interrupted build)."""
+    monkeypatch.setattr(_files, "data_dir", lambda: root / "kzdata" / "data")
+    assert len(kzdata.load("people")) > 0
+    assert kzdata.verify().ok
+
+
+def assert_one_release(root: Path, old: dict[str, bytes], new: dict[str, bytes], *, clean: bool = True) -> str:
+    """All outputs are those of ``old`` or all those of ``new``; with ``clean``, no leftovers either.
+
+    A build that died before its commit leaves staged files that only the next build
+    deletes (readers never look at them); one that died after it is finished by readers.
+    """
+    now = outputs(root)
+    assert now in (old, new), "the outputs mix two releases: " + str(
+        sorted(k for k in now if now[k] != old.get(k) and now[k] != new.get(k))[:5]
+    )
+    if clean:
+        assert not leftovers(root), leftovers(root)
+    return "old" if now == old else "new"
+
+
+@pytest.mark.parametrize(
+    ("mode", "exchange"),
+    [("raise", True), ("crash", True), ("crash", False)],
+    ids=["fail", "crash", "crash-two-renames"],
+)
+def test_a_fault_at_every_operation_leaves_one_whole_release(
+    releases: tuple[Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    exchange: bool,
+) -> None:
+    """Fail (OSError) or crash (like a kill) at each file operation; then read; then build again."""
+    template, old, new = releases
+    if not exchange:  # the fallback where the atomic exchange is unavailable: two renames
+        monkeypatch.setenv("KZDATA_NO_EXCHANGE", "1")
+    scratch = tmp_path / "count"
+    shutil.copytree(template, scratch)
+    total = count_operations(scratch, new)
+    assert total >= len(new) + 3, "every write and rename is counted"
+    seen = set()
+    for point in range(1, total + 1):
+        root = tmp_path / f"{mode}-{point}"
+        shutil.copytree(template, root)
+        monkeypatch.setattr(transaction, "_ops", 0)
+        monkeypatch.setenv(transaction.FAULT_ENV, str(point))
+        monkeypatch.setenv(transaction.FAULT_MODE_ENV, mode)
+        with pytest.raises((BuildWriteError, transaction.SimulatedKill)) as info:
+            transaction.publish(root, new)
+        if mode == "raise":  # a file-system error becomes a KzdataError saying what state it left
+            assert isinstance(info.value.__cause__, transaction.InjectedFaultError)
+            assert re.search(r"previous release is intact|next `kzdata build` \(or load\) finishes", str(info.value))
+        monkeypatch.delenv(transaction.FAULT_ENV)
+        if exchange:  # with two renames the folder may be missing for an instant; the reader restores it
+            assert data_folder_is_whole(root), f"fault at operation {point}: the data folder is not one release"
+        read_as_user(root, monkeypatch)
+        seen.add(assert_one_release(root, old, new, clean=mode == "raise"))
+        transaction.publish(root, new)  # the next build completes
+        assert assert_one_release(root, old, new) == "new"
+        shutil.rmtree(root)
+    assert seen == {"old", "new"}, "faults before the commit roll back, faults after it roll forward"
+
+
+_PUBLISH = """
+import pickle, sys
+from pathlib import Path
+from kzdata.build.transaction import publish
+publish(Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes()))
+"""
+
+
+def test_a_kill_at_every_operation_leaves_a_release_that_loads(
+    releases: tuple[Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real process dies (os._exit) at each file operation; readers and the next build recover."""
+    template, old, new = releases
+    files = tmp_path / "files.pickle"
+    files.write_bytes(pickle.dumps(new))
+    env = {**os.environ, transaction.FAULT_MODE_ENV: "kill"}
+    scratch = tmp_path / "count"
+    shutil.copytree(template, scratch)
+    total = count_operations(scratch, new)
+    for point in range(1, total + 1):
+        root = tmp_path / f"kill-{point}"
+        shutil.copytree(template, root)
+        env[transaction.FAULT_ENV] = str(point)
+        proc = subprocess.run(
+            [sys.executable, "-c", _PUBLISH, str(root), str(files)], env=env, capture_output=True, check=False
+        )
+        assert proc.returncode == transaction.FAULT_EXIT, proc.stderr.decode()
+        assert data_folder_is_whole(root), f"killed at operation {point}: kzdata/data is not one release"
+        read_as_user(root, monkeypatch)
+        assert_one_release(root, old, new, clean=False)
+        transaction.publish(root, new)
+        assert assert_one_release(root, old, new) == "new"
+        shutil.rmtree(root)
+
+
+def test_a_killed_kzdata_build_is_completed_by_the_next_command(
+    project: Path, releases: tuple[Path, dict, dict]
+) -> None:
+    """End to end through the command line: kill `kzdata build` after its commit, then build again."""
+    _, _, new = releases
+    state = project / transaction.STATE_DIR
+    env = {**os.environ, transaction.FAULT_MODE_ENV: "kill"}
+    bump_version(project)
+    before = outputs(project)
+    # Operation counts: the files of the data folder, 3 top-level files, the journal, its rename.
+    commit = len([k for k in before if k.startswith(DATA)]) + len(TOP) + 2
+    env[transaction.FAULT_ENV] = str(commit + 1)  # dies right after the commit point
+    kzdata_cli = [sys.executable, "-m", "kzdata"]
+    proc = subprocess.run([*kzdata_cli, "build", "--root", str(project)], env=env, capture_output=True, check=False)
+    assert proc.returncode == transaction.FAULT_EXIT
+    assert (state / transaction.JOURNAL).is_file(), "the build died after its commit"
+    proc = subprocess.run([*kzdata_cli, "build", "--root", str(project)], capture_output=True, check=False, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert not leftovers(project)
+    assert outputs(project) == new
+
+
+def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tuple[Path, dict, dict]) -> None:
+    _, _, new = releases
+    for name in (".data-old-123", ".data-staging-456"):
+        shutil.copytree(project / "kzdata" / "data", project / "kzdata" / name)
+    (project / transaction.STATE_DIR / transaction.NEW).mkdir(parents=True)
+    transaction.publish(project, new)
+    assert not leftovers(project)
+
+
+def test_a_missing_data_folder_left_by_an_old_build_is_restored(
+    project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kzdata 0.1.0 could be killed between its two renames: no kzdata/data, a .data-old-* beside it."""
+    _, old, _ = releases
+    (project / "kzdata" / "data").rename(project / "kzdata" / ".data-old-999")
+    (project / transaction.STATE_DIR).mkdir(exist_ok=True)
+    read_as_user(project, monkeypatch)
+    assert outputs(project) == old
+    assert not leftovers(project)
+
+
+def test_a_missing_data_folder_is_an_integrity_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_files, "data_dir", lambda: tmp_path / "kzdata" / "data")
+    for call in (lambda: kzdata.load("events"), kzdata.verify):
+        with pytest.raises(IntegrityError, match=r"data folder is missing.*(Reinstall|kzdata build)"):
+            call()
+
+
+def test_concurrent_builds_wait_for_each_other_and_say_so(
+    project: Path, releases: tuple[Path, dict, dict], tmp_path: Path
+) -> None:
+    _, _, new = releases
+    files = tmp_path / "files.pickle"
+    files.write_bytes(pickle.dumps(new))
+    with transaction.build_lock(project):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _PUBLISH, str(project), str(files)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.0)
+        assert proc.poll() is None, "the second build waits while the first holds the lock"
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "another build" in err and "waiting" in err
+    assert outputs(project) == new
+
+
+def test_a_build_that_cannot_get_the_lock_fails_clearly(
+    project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, old, new = releases
+    monkeypatch.setenv("KZDATA_BUILD_LOCK_WAIT", "0.3")
+    with transaction.build_lock(project), pytest.raises(BuildLockError, match=r"another kzdata build.*lock"):
+        transaction.publish(project, new)
+    assert outputs(project) == old
+
+
+def test_loads_during_builds_never_fail(
+    project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers racing a build that swaps releases back and forth see one whole release each time."""
+    _, old, new = releases
+    monkeypatch.setattr(_files, "data_dir", lambda: project / "kzdata" / "data")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                kzdata.load("people", backend="pyarrow")
+                kzdata.load("events", backend="pyarrow")
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(8):
+            transaction.publish(project, new if i % 2 == 0 else old)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors, errors[0]
+
+
+def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzdata.cli import main
+
+    before = outputs(project)
+    calls = 0
+    write = transaction._write
+
+    def fill_up(path: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise OSError(28, "No space left on device")
+        write(path, data)
+
+    monkeypatch.setattr(transaction, "_write", fill_up)
+    bump_version(project)
+    assert main(["build", "--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "previous release is intact" in err
+    assert "Traceback" not in err
+    assert outputs(project) == before
+    assert not leftovers(project)
+
+
+def test_an_unreadable_input_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root ignores file permissions, so the refusal of the open is simulated."""
+    from kzdata.build import inputs
+
+    file = tmp_path / "events.csv"
+    file.write_text("event_id\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(inputs.os, "open", refuse)
+    issue = inputs.read_input(file, "raw/events.csv")
+    assert isinstance(issue, kzdata.errors.Issue)
+    assert issue.where == "raw/events.csv"
+    assert "cannot be opened (Permission denied)" in issue.rule
