@@ -32,7 +32,7 @@ from kzdata.build.run import build
 from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
 from tests.conftest import REPO
 
-TOP = ("datapackage.json", "CITATION.cff", "docs/data-dictionary.md")
+TOP = ("datapackage.json", "croissant.json", "CITATION.cff", ".zenodo.json", "docs/data-dictionary.md")
 DATA = "kzdata/data/"
 
 
@@ -67,11 +67,14 @@ def data_folder_is_whole(root: Path) -> bool:
 
 
 def bump_version(root: Path) -> None:
-    """0.1.0 -> 0.1.1: the descriptors, the citation file and the data folder all change."""
+    """X.Y.Z -> X.Y.(Z+1): the descriptors, the citation file and the data folder all change."""
     project = root / "pyproject.toml"
     text = project.read_text(encoding="utf-8")
-    assert 'version = "0.1.0"' in text
-    project.write_text(text.replace('version = "0.1.0"', 'version = "0.1.1"'), encoding="utf-8")
+    found = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"$', text)
+    assert found, "pyproject.toml states a version"
+    major, minor, patch = found.groups()
+    bumped = f'version = "{major}.{minor}.{int(patch) + 1}"'
+    project.write_text(text[: found.start()] + bumped + text[found.end() :], encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
