@@ -78,3 +78,12 @@ def test_readme_example_prints_what_it_promises(
         pytest.importorskip("polars")
     exec(compile(code, "README.md", "exec"), {})
     check(capsys.readouterr().out)
+
+
+def test_ci_runs_the_readmes_second_command() -> None:
+    # The README promises a newcomer the command CI runs; the two must not drift apart.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.*?)\n```", readme.split("## Two commands")[1].split("\n## ")[0], flags=re.S)
+    assert len(commands) == 2
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").replace("pip install -q ", "pip install ")
+    assert commands[1] in ci  # CI only adds pip's -q
