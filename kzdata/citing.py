@@ -268,5 +268,10 @@ def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str
         if table is not None:
             raise InvalidArgumentError("table= needs a frame: cite(frame, table='events')")
         return dataset_citation(style)
+    if not hasattr(frame, "columns") or not hasattr(frame, "attrs"):
+        raise InvalidArgumentError(
+            f"cite() takes a pandas DataFrame of kzdata rows, not {type(frame).__name__}; for a column "
+            "(a Series), cite its frame: cite(frame[['event_id', 'title']])"
+        )
     separator = "\n\n" if style == "bibtex" else "\n"
     return separator.join(bibliography(frame, style, table))

@@ -58,6 +58,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 0 to 65535 (0: the system picks a free one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)")
+    return value
+
+
 def _limit(text: str) -> int | None:
     """``--limit``: a number of rows (at least 1) or ``all``."""
     if text.strip().lower() == "all":
@@ -151,10 +162,17 @@ def _show(args: argparse.Namespace) -> int:
     if args.columns is not None:
         wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
         unknown = [c for c in wanted if c not in frame.columns]
-        if unknown or not wanted:
+        repeated = sorted({c for c in wanted if wanted.count(c) > 1})
+        if unknown or not wanted or repeated:
+            problem = (
+                f"{', '.join(map(repr, unknown))} not in {args.table}"
+                if unknown
+                else f"{', '.join(map(repr, repeated))} given more than once"
+                if repeated
+                else "names no column"
+            )
             raise InvalidArgumentError(
-                f"--columns {args.columns!r}: {', '.join(map(repr, unknown)) or 'no column given'} not in "
-                f"{args.table}; its columns are: {', '.join(map(str, frame.columns))}"
+                f"--columns {args.columns!r}: {problem}; its columns are: {', '.join(map(str, frame.columns))}"
             )
         frame = frame[wanted]
     shown = frame if args.limit is None else frame.head(args.limit)
@@ -387,7 +405,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="browse the data in a web browser (Datasette; needs the web extra)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8001, help="port 0-65535 (default 8001; 0 picks a free one)")
     p.set_defaults(run=_serve)
 
     p = sub.add_parser("changes", help="records added, corrected, retracted or merged, per release")

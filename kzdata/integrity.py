@@ -286,6 +286,41 @@ def _fingerprint_problems(descriptor: dict[str, Any], csv_hashes: dict[str, str]
     return []
 
 
+def _metadata_problems(document: dict[str, Any], citation: bytes | None) -> list[str]:
+    """The descriptor's own statements, checked against what it cannot vouch for itself.
+
+    The hashes protect the files, not the descriptor's metadata. Its title, licence,
+    keywords, sources and release date must say what :mod:`kzdata.meta` (code, shipped
+    with the package) says, and its version and fingerprint what the hash-checked
+    ``CITATION.cff`` says, so an edited licence or version is reported rather than
+    exported as the release's.
+    """
+    from kzdata import meta
+    from kzdata.fingerprint import PROPERTY, RELEASE_DATE_PROPERTY
+
+    expected: dict[str, object] = {
+        "name": meta.SHORT_TITLE,
+        "title": meta.TITLE,
+        "description": meta.DESCRIPTION,
+        "licenses": [{"name": meta.LICENSE, "title": meta.LICENSE_TITLE, "path": meta.LICENSE_URL}],
+        "keywords": list(meta.KEYWORDS),
+        "sources": [{"title": doc.summary} for doc in meta.PRIMARY_DOCUMENTS],
+        RELEASE_DATE_PROPERTY: meta.RELEASE_DATE,
+    }
+    problems = [
+        f"datapackage.json: {key} is {document.get(key)!r}, the release states {value!r}"
+        for key, value in expected.items()
+        if document.get(key) != value
+    ]
+    if citation is not None:
+        text = citation.decode("utf-8", errors="replace")
+        for key, label in (("version", "version"), (PROPERTY, "fingerprint")):
+            value = document.get(key)
+            if not isinstance(value, str) or f'"{value}"' not in text:
+                problems.append(f"datapackage.json: {label} {value!r} is not the one CITATION.cff cites")
+    return problems
+
+
 def verify(*, raise_on_error: bool = True) -> VerifyReport:
     """Recompute the hash and size of every shipped file and compare with ``datapackage.json``.
 
@@ -304,6 +339,7 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
         base = data_dir()
         problems = list(desc.problems)
         csv_hashes: dict[str, str] = {}
+        citation: bytes | None = None
         for entry in desc.entries.values():
             try:
                 data = _read(base / entry.path, entry.bytes)
@@ -315,7 +351,11 @@ def verify(*, raise_on_error: bool = True) -> VerifyReport:
                 problems.append(problem)
             elif entry.path.startswith(f"{_files.CSV_DIR}/") and entry.path.endswith(".csv"):
                 csv_hashes[entry.path[len(_files.CSV_DIR) + 1 : -len(".csv")]] = entry.hash
-        problems += _fingerprint_problems(json.loads(desc.raw), csv_hashes)
+            elif entry.path == "CITATION.cff":
+                citation = data
+        document = json.loads(desc.raw)
+        problems += _fingerprint_problems(document, csv_hashes)
+        problems += _metadata_problems(document, citation)
         if problems and _descriptor_changed(desc):
             continue
         break

@@ -102,6 +102,9 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
         except InvalidArgumentError:
             issues.append(Issue(label, "-", "-", repr(file.stem), "a manifest is named <MAJOR.MINOR.PATCH>.csv"))
             continue
+        if "\r" in text:
+            issues.append(Issue(label, "-", "-", "-", "lines end with LF only (\\n), as in the raw tables"))
+            continue
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if not rows or rows[0] != MANIFEST_HEADER:
             shown = repr(",".join(rows[0])) if rows else "-"
@@ -112,6 +115,9 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
             if len(row) != 2 or row[0] not in REGISTRY or not _ID.match(row[1]):
                 rule = "each row is a table name and an id, e.g. events,almaty-protest"
                 issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), rule))
+                continue
+            if (row[0], row[1]) in frozen:
+                issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), "each id is listed once"))
                 continue
             frozen.add((row[0], row[1]))
         out[file.stem] = frozen
@@ -178,13 +184,25 @@ def stable_id_issues(
                 )
             )
     current = _version_or_none(version)
+    for release in manifests:
+        if current is not None and parse_version(release) > current:
+            rule = (
+                f"a manifest of release {release}, later than the version being built ({version}); "
+                "a manifest is written by `kzdata release` for a published version: remove this one"
+            )
+            issues.append(Issue(f"raw/{MANIFEST_DIR}/{release}.csv", "-", "-", repr(release), rule))
     for pos, logged in enumerate(log["version"]):
         text = str(logged)
         parsed = _version_or_none(text)
         if parsed is None or text in manifests or text == version:
             continue  # a malformed version is reported by the change-log rule
         where = f"line {lines['changes'][pos]}"
-        if current is not None and parsed < current:
+        if current is not None and parsed > current:
+            rule = (
+                f"a change logged under {text}, later than the version being built ({version}); log it under {version}"
+            )
+            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
+        elif current is not None and parsed < current:
             rule = (
                 f"release {text} has no manifest raw/{MANIFEST_DIR}/{text}.csv; restore it "
                 f"(or log the change under {version})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 from pathlib import Path
@@ -99,3 +100,61 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     changes = load("changes")
     assert len(changes) == 0
     assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]
+
+
+def test_a_stray_csv_in_raw_is_reported_not_ignored(project_copy: Path) -> None:
+    shutil.copy(project_copy / "raw" / "places.csv", project_copy / "raw" / "placez.csv")
+    with pytest.raises(RawDataError, match=r"raw/placez\.csv.*not a kzdata table"):
+        build(project_copy)
+
+
+def test_an_unreadable_date_is_reported_once_not_again_by_the_rules(project_copy: Path) -> None:
+    # 2022-02-30 cannot be read; the rules on the same row (precision, basis) would only
+    # report its absence, so the build names the one real problem.
+    events = project_copy / "raw" / "events.csv"
+    with events.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("date_start")] = "2022-02-30"
+    with events.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    problems = [line for line in str(info.value).splitlines() if line.strip().startswith("- ")]
+    assert len(problems) == 1, problems
+    assert "raw/events.csv, line 2, column 'date_start'" in problems[0]
+    assert "does not exist in the calendar" in problems[0]
+
+
+def _current_manifest(root: Path) -> Path:
+    return sorted((root / "raw" / "releases").glob("*.csv"))[-1]
+
+
+@pytest.mark.parametrize(
+    ("damage", "rule"),
+    [
+        (lambda m: shutil.copy(m, m.with_name("9.9.9.csv")), r"raw/releases/9\.9\.9\.csv.*later than the version"),
+        (
+            lambda m: m.write_text(
+                m.read_text(encoding="utf-8") + m.read_text(encoding="utf-8").splitlines()[-1] + "\n"
+            ),
+            r"each id is listed once",
+        ),
+        (lambda m: m.write_bytes(m.read_bytes().replace(b"\n", b"\r\n")), r"LF only"),
+    ],
+    ids=["manifest-from-the-future", "duplicate-row", "crlf"],
+)
+def test_release_manifests_are_checked_strictly(project_copy: Path, damage: object, rule: str) -> None:
+    damage(_current_manifest(project_copy))  # type: ignore[operator]
+    with pytest.raises(RawDataError, match=rule):
+        build(project_copy)
+
+
+def test_a_change_logged_under_a_future_version_is_refused(project_copy: Path) -> None:
+    log = project_copy / "raw" / "changes.csv"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[1].split(",")
+    cells[1] = "9.9.9"
+    lines[1] = ",".join(cells)
+    log.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(RawDataError, match=r"raw/changes\.csv, line 2, column 'version'.*later than the version"):
+        build(project_copy)

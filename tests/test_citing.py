@@ -137,3 +137,14 @@ def test_verify_checks_the_fingerprint(tmp_path: Path, monkeypatch: pytest.Monke
     assert any(p.startswith("content fingerprint") for p in report.problems), report.problems
     with pytest.raises(IntegrityError, match="content fingerprint"):
         kzdata.verify()
+
+
+@pytest.mark.parametrize("thing", [[1, 2], "events", 3], ids=["list", "str", "int"])
+def test_cite_refuses_what_is_not_a_frame(thing: object) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError, match="takes a pandas DataFrame"):
+        kzdata.cite(thing)  # type: ignore[arg-type]
+
+
+def test_cite_refuses_a_series_and_says_what_to_do() -> None:
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"Series.*cite its frame"):
+        kzdata.cite(kzdata.events()["event_id"])  # type: ignore[arg-type]

@@ -200,3 +200,26 @@ def test_changes_counts_per_release(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     added = sum(1 for r in oracle.rows("changes") if r["change"] == "added" and r["version"] == VERSION)
     assert [VERSION, "added", str(added)] in [line.split() for line in out.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "events", "--columns", "event_id,event_id"], "'event_id' given more than once"),
+        (["show", "events", "--columns", ","], "names no column"),
+        (["serve", "--port", "99999"], "is not a port"),
+        (["serve", "--port", "-1"], "is not a port"),
+    ],
+    ids=["repeated-column", "no-column", "port-too-high", "port-negative"],
+)
+def test_bad_arguments_found_by_the_adversarial_pass_exit_2_without_traceback(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse reports bad types itself, with exit 2
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err

@@ -141,3 +141,27 @@ def test_a_fifo_in_place_of_a_data_file_does_not_hang(data_copy: Path) -> None:
     with pytest.raises(kzdata.IntegrityError, match=r"events"):
         kzdata.load("events")
     assert not kzdata.verify(raise_on_error=False).ok
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "FAKE TITLE"),
+        ("version", "6.6.6"),
+        ("licenses", [{"name": "CC0-1.0", "path": "https://example.org"}]),
+        ("kzdata:release_date", "1999-01-01"),
+        ("kzdata:fingerprint", "sha256:" + "0" * 64),
+    ],
+    ids=["title", "version", "licence", "release-date", "fingerprint"],
+)
+def test_edited_descriptor_metadata_is_refused_by_verify_and_exports(
+    data_copy: Path, tmp_path: Path, field: str, value: object
+) -> None:
+    # The hashes vouch for the files, not for the descriptor's own statements: an edited
+    # licence or version must not pass verify or travel in an export as the release's.
+    _edit_descriptor(data_copy, lambda d: d.update({field: value}))
+    with pytest.raises(kzdata.IntegrityError, match=r"datapackage\.json|fingerprint"):
+        kzdata.verify()
+    with pytest.raises(kzdata.IntegrityError):
+        kzdata.export(tmp_path / "out", "csv")
+    assert not (tmp_path / "out").exists()

@@ -963,6 +963,8 @@ INPUT_CASES = [
     case(_cell("people", "name", "Ab\x07c", r"no control characters"), "control-character-bell"),
     case(_cell("events", "title", "a\x1b[31mred", r"no control characters"), "control-character-escape"),
     case(_cell("people", "description", "nul\x00here", r"no control characters"), "control-character-nul"),
+    case(_cell("places", "name", "Al\u202ematy", r"no control characters"), "bidi-override"),
+    case(_cell("people", "name", "Ab\u200bc", r"no control characters"), "zero-width-space"),
     # files that are not files
     case(table_is_a_directory, "table-is-a-directory"),
     case(table_is_a_fifo, "table-is-a-fifo"),

@@ -227,10 +227,20 @@ def original_pk(raw_dir: Path, name: str, row: int = 0) -> str:
 
 PROPERTY = settings(max_examples=25, deadline=None, database=None)
 
-# Any Unicode text, one line, no surrounding whitespace, no control characters (C0, DEL, C1,
-# and the Unicode line/paragraph separators; docs/raw-format.md): what a description may hold.
+# Invisible formatting refused in text (docs/raw-format.md), written out by hand: zero-width
+# characters, line/paragraph separators, bidirectional embeddings, overrides and isolates.
+INVISIBLE = (
+    "".join(map(chr, range(0x200B, 0x2010)))
+    + "".join(map(chr, range(0x2028, 0x202F)))
+    + "".join(map(chr, range(0x2060, 0x2065)))
+    + "".join(map(chr, range(0x2066, 0x206A)))
+    + "\ufeff"
+)
+
+# Any Unicode text, one line, no surrounding whitespace, no control characters (C0, DEL, C1)
+# and no invisible formatting (docs/raw-format.md): what a description may hold.
 valid_text = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc",), exclude_characters="\u2028\u2029"),
+    st.characters(codec="utf-8", exclude_categories=("Cc",), exclude_characters=INVISIBLE),
     min_size=1,
     max_size=40,
 ).filter(lambda s: s == s.strip())
@@ -242,6 +252,7 @@ valid_text = st.text(
     control=st.characters(codec="utf-8", categories=("Cc",)).filter(lambda c: c not in "\r\n\t"),
 )
 def test_control_characters_are_refused(raw_copy: Path, text: str, control: str) -> None:
+    assert control not in INVISIBLE  # (Cc here; the invisible formatting has its own test below)
     line = rewrite(raw_copy, "people", "description", text + control + text)
     assert _refused_at(raw_copy, "people", "description", line), f"{control!r} was accepted in text"
 
@@ -359,7 +370,7 @@ EXOTIC = (
     "Қаңтар «оқиғалары» — "
     '2022: 007  agents,  "quoted"; tab\there; '
     + "".join(map(chr, (0x1D518, 0x1D52B, 0x1D526)))  # mathematical Fraktur letters, outside the BMP
-    + " \U0001f600 e\u0301 \u200b end"
+    + " \U0001f600 e\u0301 end"  # a zero-width space would be refused (see INVISIBLE)
 )
 
 
@@ -376,3 +387,10 @@ def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     assert frame.loc[frame["event_id"] == pk, "description"].item() == EXOTIC
     header, rows = parse_csv(frame_to_raw_csv(table, frame))
     assert cell_of(header, rows, table, pk, "description") == EXOTIC
+
+
+@PROPERTY
+@given(text=valid_text, invisible=st.sampled_from(INVISIBLE))
+def test_invisible_formatting_is_refused(raw_copy: Path, text: str, invisible: str) -> None:
+    line = rewrite(raw_copy, "people", "description", text + invisible + text)
+    assert _refused_at(raw_copy, "people", "description", line), f"{invisible!r} was accepted in text"

@@ -37,8 +37,10 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-"""Control characters refused in any cell (they reach terminals and spreadsheets unseen); TAB is text."""
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Characters refused in any cell because they reach terminals and spreadsheets unseen: control
+characters, line and paragraph separators, zero-width characters and bidirectional overrides
+(which can make a name display as another); TAB is text."""
 INT64_MAX = 2**63 - 1
 MAX_NUMBER_CHARS = 40
 """Longer numbers are refused before they are parsed (a float has 17 significant digits)."""
@@ -234,7 +236,10 @@ def _cell(column: Column, cell: str) -> tuple[object, str | None]:
     if "\n" in cell or "\r" in cell:
         return None, "no line breaks inside a field"
     if _CONTROL.search(cell):
-        return None, "no control characters (escape, NUL, bell...; a tab is allowed) inside a field; remove them"
+        return None, (
+            "no control characters or invisible formatting (escape, NUL, bell, zero-width, bidirectional "
+            "overrides...; a tab is allowed) inside a field; remove them"
+        )
     return _parse(column, cell)
 
 

@@ -142,15 +142,39 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
     return []
 
 
+def _stray_files(raw_dir: Path) -> list[Issue]:
+    """CSV files in raw/ that are no table: a misspelt name would otherwise be ignored unseen."""
+    names = {f"{t.name}.csv" for t in TABLES}
+    return [
+        Issue(
+            f"raw/{path.name}",
+            "-",
+            "-",
+            "-",
+            "not a kzdata table; rename it to one of the tables (see docs/data-dictionary.md) or move it out of raw/",
+        )
+        for path in sorted(raw_dir.glob("*.csv"))
+        if path.name not in names
+    ]
+
+
 def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     """Read and check every raw table; return the parsed tables and every issue found."""
     tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
     issues = [issue for raw in tables.values() for issue in raw.issues]
+    issues += _stray_files(raw_dir)
     reported = {(i.where, i.row, i.column) for i in issues}
+    # A row with a cell that could not be read is reported for that cell only: the rules
+    # would otherwise report the cell's absence again under other columns of the row.
+    unreadable_rows = {(i.where, i.row) for i in issues if i.row.startswith("line ")}
     for raw in tables.values():
         if not raw.complete and not raw.lines:
             continue  # the file as a whole is unusable; its cells were not checked
-        issues += [i for i in _schema_issues(raw) if (i.where, i.row, i.column) not in reported]
+        issues += [
+            i
+            for i in _schema_issues(raw)
+            if (i.where, i.row, i.column) not in reported and (i.where, i.row) not in unreadable_rows
+        ]
     if not all(raw.complete for raw in tables.values()):
         return tables, issues  # rows are missing: cross-table rules would only report their absence
     frames = derive({name: raw.frame for name, raw in tables.items()})
@@ -159,7 +183,7 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     for failure in check(frames):
         raw = tables[failure.table]
         row = f"line {raw.lines[failure.row]}"
-        if (raw.file, row, failure.column) in reported:
+        if (raw.file, row, failure.column) in reported or (raw.file, row) in unreadable_rows:
             continue
         issues.append(Issue(raw.file, row, failure.column, repr(plain_value(failure.value)), failure.rule))
     for name, raw in tables.items():
