@@ -158,3 +158,23 @@ def test_a_change_logged_under_a_future_version_is_refused(project_copy: Path) -
     log.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(RawDataError, match=r"raw/changes\.csv, line 2, column 'version'.*later than the version"):
         build(project_copy)
+
+
+def test_a_bare_quote_in_an_unquoted_field_is_refused(project_copy: Path) -> None:
+    places = project_copy / "raw" / "places.csv"
+    lines = places.read_text(encoding="utf-8").split("\n")
+    place_id, name = lines[1].split(",")[:2]
+    assert '"' not in name, "the test needs an unquoted name on line 2"
+    lines[1] = lines[1].replace(f"{place_id},{name},", f'{place_id},{name[:2]}"{name[2:]},', 1)
+    places.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RawDataError, match=r"raw/places\.csv, line 2, column 'name'.*RFC 4180"):
+        build(project_copy)
+
+
+def test_a_repeated_header_column_is_named(project_copy: Path) -> None:
+    places = project_copy / "raw" / "places.csv"
+    lines = places.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace("name,", "name,name,", 1)
+    places.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RawDataError, match=r"repeated \['name'\]"):
+        build(project_copy)

@@ -167,6 +167,9 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
             detail.append(f"missing {missing}")
         if extra:
             detail.append(f"unexpected {extra}")
+        repeated = sorted({c for c in header if header.count(c) > 1})
+        if repeated:
+            detail.append(f"repeated {repeated}")
         if not detail:
             detail.append("columns out of order")
         return whole_file(
@@ -174,6 +177,7 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         )
 
     columns: dict[str, list[object]] = {c: [] for c in expected}
+    physical = text.split("\n")
     line = 2
     while True:
         try:
@@ -201,6 +205,11 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         raw.lines.append(start_line)
         for column, cell in zip(raw_columns, row, strict=True):
             value, problem = _cell(column, cell)
+            if not problem and '"' in cell and _quoted(cell) not in physical[start_line - 1]:
+                problem = (
+                    'a field holding a double quote is enclosed in quotes, the quote doubled: "Ak""tau" (RFC 4180)'
+                )
+
             if problem:
                 raw.issues.append(Issue(label, where, column.name, _show(cell), problem))
             columns[column.name].append(value)
@@ -210,6 +219,11 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
     frame = pd.DataFrame({c.name: _array(c, columns[c.name]) for c in raw_columns})
     raw.frame = frame
     return raw
+
+
+def _quoted(cell: str) -> str:
+    """``cell`` as RFC 4180 writes a field that holds a double quote."""
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def _column_at(data: bytes, offset: int, header: list[str]) -> str:
