@@ -15,7 +15,7 @@ Six sections, each comparing kzdata with a floor or a peer measured in the same 
 3. ``warm-load``  in-process ``kzdata.load(name)`` vs the same floor read, per table
                   (target <= 1.3 for every table);
 4. ``validate``   ``kzdata.validate()`` warm and the cold ``kzdata validate`` command,
-                  split into kzdata's own work (loading, ``kzdata.rules.check``) and
+                  split into kzdata's own work (loading, ``kzdata._rules.check``) and
                   pandera's (import, schema construction, schema validation);
 5. ``build``      ``python -m kzdata build --root TMP`` on a copy of ``raw/``, with phases;
 6. ``peers``      cold ``palmerpenguins.load_penguins()`` and ``vega_datasets.data.cars()``
@@ -445,8 +445,8 @@ def _validate_quietly(schema: Any, frame: Any) -> None:
 def child_validate_warm(names: list[str], reps: int) -> dict[str, Any]:
     """In this process: validate() and its parts, each timed warm."""
     import kzdata
-    from kzdata import rules
-    from kzdata.schemas import schema
+    from kzdata import _rules as rules
+    from kzdata._schemas import schema
 
     kzdata.validate(raise_on_error=False)  # imports pandera, builds and caches the schemas
 
@@ -480,9 +480,9 @@ def bench_validate(ctx: Context) -> dict[str, Any]:
     if ctx.overridden:
         cli = Variant.code(
             "kzdata validate",
-            f"import sys\n{ctx.redirect}from kzdata.cli import main\nsys.exit(main(['validate']))",
+            f"import sys\n{ctx.redirect}from kzdata._cli import main\nsys.exit(main(['validate']))",
         )
-        cli_note = "kzdata.cli.main(['validate']) under python -I -c (data dir overridden)"
+        cli_note = "kzdata._cli.main(['validate']) under python -I -c (data dir overridden)"
     else:
         script = Path(sys.executable).with_name("kzdata")
         cmd = [str(script), "validate"] if script.exists() else [sys.executable, "-m", "kzdata", "validate"]
@@ -497,9 +497,9 @@ import pandas, pyarrow.parquet
 _mark("import_pandas_pyarrow")
 import pandera.pandas, pandera.errors
 _mark("import_pandera")
-import kzdata.validation, kzdata.rules, kzdata.schemas
+import kzdata._validation, kzdata._rules, kzdata._schemas
 _mark("import_kzdata_validation")
-_s = {{n: kzdata.schemas.schema(n) for n in kzdata.tables()}}
+_s = {{n: kzdata._schemas.schema(n) for n in kzdata.tables()}}
 _mark("schema_build")
 _f = {{n: kzdata.load(n) for n in kzdata.tables()}}
 _mark("load")
@@ -509,7 +509,7 @@ for _n, _fr in _f.items():
     except pandera.errors.SchemaErrors:
         pass
 _mark("schema_validate")
-kzdata.rules.check(_f)
+kzdata._rules.check(_f)
 _mark("rules_check")
 """
     variants = [
@@ -612,12 +612,13 @@ def child_build_phases(root: Path) -> dict[str, float]:
     import pandera.pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    from kzdata.build import encode, run
-    from kzdata.build.derive import derive
-    from kzdata.build.read import read_raw
-    from kzdata.rules import check
-    from kzdata.schemas import schema
-    from kzdata.tables import TABLES
+    from kzdata._pipeline import build as run
+    from kzdata._pipeline import encode
+    from kzdata._pipeline.derive import derive
+    from kzdata._pipeline.raw_tables import read_raw
+    from kzdata._registry import TABLES
+    from kzdata._rules import check
+    from kzdata._schemas import schema
 
     mark("imports")
     for t in TABLES:
@@ -920,7 +921,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run_child_mode(args: argparse.Namespace) -> int:
-    from kzdata.tables import TABLE_NAMES
+    from kzdata._registry import TABLE_NAMES
 
     data_dir = Path(args.data_dir)
     use_data_dir(None if args.shipped else data_dir)
@@ -940,7 +941,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         return run_child_mode(args)
-    from kzdata.tables import TABLE_NAMES
+    from kzdata._registry import TABLE_NAMES
 
     sections = [s.strip() for s in args.sections.split(",") if s.strip()]
     unknown = set(sections) - set(SECTIONS)

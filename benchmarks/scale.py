@@ -14,13 +14,13 @@ raw CSV (the headers of ``REGISTRY[t].raw_column_names``; the derived
 ``citations.locator`` is left out) into a temporary ``<root>/raw/``, next to a copy of
 ``pyproject.toml``, and then measured, each in its own process:
 
-* ``build``    ``kzdata.build.run.build(root)`` (split into its steps by timing the
+* ``build``    ``kzdata._pipeline.build.build(root)`` (split into its steps by timing the
                functions it calls), with peak resident memory;
-* ``load``     every table through ``kzdata.load`` (pointed at ``<root>/kzdata/data``),
+* ``load``     every table through ``kzdata._load`` (pointed at ``<root>/kzdata/data``),
                timed, and its peak memory against the decoded size of the frames
                (``DataFrame.memory_usage(deep=True).sum()``); also the largest table alone;
-* ``validate`` on the loaded frames: every pandera schema (``kzdata.schemas.schema(n).validate``)
-               and ``kzdata.rules.check``, each timed with its peak memory.
+* ``validate`` on the loaded frames: every pandera schema (``kzdata._schemas.schema(n).validate``)
+               and ``kzdata._rules.check``, each timed with its peak memory.
 
 Peak memory is the resident-set high-water mark of the measuring process above what it
 held just before the measured call (Linux: the mark is reset through
@@ -78,7 +78,7 @@ _MARK = "\x00"
 
 def read_source(data_dir: Path) -> dict[str, list[list[str]]]:
     """The raw columns of every table as rows of canonical cell text."""
-    from kzdata.tables import TABLES
+    from kzdata._registry import TABLES
 
     out = {}
     for table in TABLES:
@@ -88,7 +88,7 @@ def read_source(data_dir: Path) -> dict[str, list[list[str]]]:
         else:  # the Parquet file, written back as canonical CSV by the build's own encoder
             import pyarrow.parquet as pq
 
-            from kzdata.build import encode
+            from kzdata._pipeline import encode
 
             frame = pq.read_table(data_dir / f"{table.name}.parquet").to_pandas(date_as_object=False)
             text = encode.csv_bytes(table, frame, raw_only=True).decode("utf-8")
@@ -107,7 +107,7 @@ def _render(rows: list[list[str]]) -> str:
 
 def write_scaled(source: dict[str, list[list[str]]], root: Path, copies: int) -> dict[str, int]:
     """Write ``copies`` key-consistent copies of every table into ``root/raw``; return rows per table."""
-    from kzdata.tables import TABLES
+    from kzdata._registry import TABLES
 
     raw = root / "raw"
     raw.mkdir(parents=True, exist_ok=True)
@@ -172,10 +172,11 @@ def child_build(root: Path) -> dict[str, Any]:
     import pandera.pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    from kzdata import rules
-    from kzdata.build import encode, run
-    from kzdata.schemas import schema
-    from kzdata.tables import TABLE_NAMES
+    from kzdata import _rules as rules
+    from kzdata._pipeline import build as run
+    from kzdata._pipeline import encode
+    from kzdata._registry import TABLE_NAMES
+    from kzdata._schemas import schema
 
     for name in TABLE_NAMES:
         schema(name)  # type: ignore[arg-type]  # built once per process; not data-dependent
@@ -219,7 +220,7 @@ def child_load(data_dir: Path, which: str, reps: int) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     import kzdata
-    from kzdata.tables import TABLE_NAMES
+    from kzdata._registry import TABLE_NAMES
 
     use_data_dir(data_dir)
     rows = {n: pq.read_metadata(data_dir / f"{n}.parquet").num_rows for n in TABLE_NAMES}
@@ -253,9 +254,9 @@ def child_validate(data_dir: Path, reps: int) -> dict[str, Any]:
     import pandera.pandas  # noqa: F401
 
     import kzdata
-    from kzdata import rules
-    from kzdata.schemas import schema
-    from kzdata.tables import REGISTRY, TABLE_NAMES
+    from kzdata import _rules as rules
+    from kzdata._registry import REGISTRY, TABLE_NAMES
+    from kzdata._schemas import schema
 
     use_data_dir(data_dir)
     frames = {n: kzdata.load(n) for n in TABLE_NAMES}  # type: ignore[arg-type]
@@ -446,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         emit(child_validate(Path(args.args[0]), int(args.args[1])))
         return 0
 
-    from kzdata.tables import TABLE_NAMES
+    from kzdata._registry import TABLE_NAMES
 
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     data_dir, _ = resolve_data_dir(args.data_dir)

@@ -14,123 +14,143 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kzdata import _generated
+from kzdata._generated import *  # noqa: F403 - the loaders, one per table, generated from the registry
+from kzdata._generated import (
+    FormatName as FormatName,
+)
+from kzdata._generated import (
+    TableName as TableName,
+)
+from kzdata._load import (
+    load as load,
+)
+from kzdata._load import (
+    path as path,
+)
+from kzdata._load import (
+    tables as tables,
+)
 from kzdata.errors import (
-    DataValidationError,
-    IntegrityError,
-    InvalidArgumentError,
-    KzdataError,
-    RawDataError,
-    StableIdError,
-    UnknownEntityError,
-    UnknownTableError,
+    DataValidationError as DataValidationError,
 )
-from kzdata.load import load, path, tables
-from kzdata.shortcuts import (
-    aliases,
-    authorships,
-    citations,
-    discrepancies,
-    discrepancy_claims,
-    event_actors,
-    events,
-    footnotes,
-    indicator_values,
-    indicators,
-    organizations,
-    people,
-    places,
-    positions,
-    reforms,
-    sections,
-    sentences,
-    sources,
+from kzdata.errors import (
+    IntegrityError as IntegrityError,
 )
-from kzdata.tables import TableName
+from kzdata.errors import (
+    InvalidArgumentError as InvalidArgumentError,
+)
+from kzdata.errors import (
+    KzdataError as KzdataError,
+)
+from kzdata.errors import (
+    MissingDependencyError as MissingDependencyError,
+)
+from kzdata.errors import (
+    RawDataError as RawDataError,
+)
+from kzdata.errors import (
+    StableIdError as StableIdError,
+)
+from kzdata.errors import (
+    UnknownEntityError as UnknownEntityError,
+)
+from kzdata.errors import (
+    UnknownTableError as UnknownTableError,
+)
 
 if TYPE_CHECKING:
-    from kzdata.chronology import timeline
-    from kzdata.citing import cite
-    from kzdata.dictionary import describe
-    from kzdata.entities import resolve
-    from kzdata.exporting import export
-    from kzdata.integrity import VerifyReport, verify
-    from kzdata.progress import targets
-    from kzdata.releases import changes
-    from kzdata.schemas import schema
-    from kzdata.sql import connect
-    from kzdata.validation import ValidationReport, validate
-    from kzdata.views import events_view, indicator_values_view, sentences_view
+    from kzdata._changes import (
+        changes as changes,
+    )
+    from kzdata._citing import (
+        cite as cite,
+    )
+    from kzdata._dictionary import (
+        describe as describe,
+    )
+    from kzdata._exporting import (
+        export as export,
+    )
+    from kzdata._integrity import (
+        VerifyReport as VerifyReport,
+    )
+    from kzdata._integrity import (
+        verify as verify,
+    )
+    from kzdata._resolve import (
+        resolve as resolve,
+    )
+    from kzdata._schemas import (
+        schema as schema,
+    )
+    from kzdata._sql import (
+        connect as connect,
+    )
+    from kzdata._targets import (
+        targets as targets,
+    )
+    from kzdata._timeline import (
+        timeline as timeline,
+    )
+    from kzdata._validation import (
+        ValidationReport as ValidationReport,
+    )
+    from kzdata._validation import (
+        validate as validate,
+    )
+    from kzdata._views import (
+        events_view as events_view,
+    )
+    from kzdata._views import (
+        indicator_values_view as indicator_values_view,
+    )
+    from kzdata._views import (
+        sentences_view as sentences_view,
+    )
 
 #: Public names imported on first use, each from the module that defines it, so that
 #: ``import kzdata`` only pays for the loaders (and never for pandera).
 _LAZY = {
-    "VerifyReport": "kzdata.integrity",
-    "ValidationReport": "kzdata.validation",
-    "changes": "kzdata.releases",
-    "cite": "kzdata.citing",
-    "connect": "kzdata.sql",
-    "describe": "kzdata.dictionary",
-    "events_view": "kzdata.views",
-    "export": "kzdata.exporting",
-    "indicator_values_view": "kzdata.views",
-    "resolve": "kzdata.entities",
-    "schema": "kzdata.schemas",
-    "sentences_view": "kzdata.views",
-    "targets": "kzdata.progress",
-    "timeline": "kzdata.chronology",
-    "validate": "kzdata.validation",
-    "verify": "kzdata.integrity",
+    "VerifyReport": "kzdata._integrity",
+    "ValidationReport": "kzdata._validation",
+    "changes": "kzdata._changes",
+    "cite": "kzdata._citing",
+    "connect": "kzdata._sql",
+    "describe": "kzdata._dictionary",
+    "events_view": "kzdata._views",
+    "export": "kzdata._exporting",
+    "indicator_values_view": "kzdata._views",
+    "resolve": "kzdata._resolve",
+    "schema": "kzdata._schemas",
+    "sentences_view": "kzdata._views",
+    "targets": "kzdata._targets",
+    "timeline": "kzdata._timeline",
+    "validate": "kzdata._validation",
+    "verify": "kzdata._integrity",
 }
 
-__all__ = [
-    "DataValidationError",
-    "IntegrityError",
-    "InvalidArgumentError",
-    "KzdataError",
-    "RawDataError",
-    "StableIdError",
-    "TableName",
-    "UnknownEntityError",
-    "UnknownTableError",
-    "ValidationReport",
-    "VerifyReport",
-    "__version__",
-    "aliases",
-    "authorships",
-    "changes",
-    "citations",
-    "cite",
-    "connect",
-    "describe",
-    "discrepancies",
-    "discrepancy_claims",
-    "event_actors",
-    "events",
-    "events_view",
-    "export",
-    "footnotes",
-    "indicator_values",
-    "indicator_values_view",
-    "indicators",
-    "load",
-    "organizations",
-    "path",
-    "people",
-    "places",
-    "positions",
-    "reforms",
-    "resolve",
-    "schema",
-    "sections",
-    "sentences",
-    "sentences_view",
-    "sources",
-    "tables",
-    "targets",
-    "timeline",
-    "validate",
-    "verify",
-]
+__all__ = sorted(
+    [
+        "DataValidationError",
+        "FormatName",
+        "IntegrityError",
+        "InvalidArgumentError",
+        "KzdataError",
+        "MissingDependencyError",
+        "RawDataError",
+        "StableIdError",
+        "TableName",
+        "UnknownEntityError",
+        "UnknownTableError",
+        "__version__",
+        "load",
+        "path",
+        "tables",
+        *_LAZY,
+        *_generated.__all__,
+    ]
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 import sys
 
-from kzdata.cli import main
+from kzdata._cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

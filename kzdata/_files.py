@@ -1,8 +1,13 @@
 """Where kzdata's packaged files live: the one module that builds their paths.
 
-Data is found with :mod:`importlib.resources`, so it works from a source checkout,
-an installed wheel or a zip import alike. Nothing else in kzdata joins paths to
-packaged files.
+:func:`data_dir` is the only function that locates the data folder; every reader of
+shipped files starts there. It finds the folder with :mod:`importlib.resources` (from a
+source checkout, an installed wheel or a zip import alike), finishes a build that was
+interrupted in a source checkout (:mod:`kzdata._recovery`), and raises
+:class:`~kzdata.errors.IntegrityError` when the folder is missing, never the
+``ModuleNotFoundError`` importlib would raise. The folder is located through the
+``kzdata`` package itself, not by importing ``kzdata.data``, so a missing folder is
+reported and can be restored instead of failing on the import.
 """
 
 from __future__ import annotations
@@ -10,26 +15,35 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-DATA_PACKAGE = "kzdata.data"
+DATA_FOLDER = "data"
 DESCRIPTOR = "datapackage.json"
 CSV_DIR = "csv"
+REINSTALL = "Reinstall kzdata (pip install --force-reinstall kzdata), or from a source checkout run `kzdata build`."
+
+
+def locate() -> Path:
+    """Where the data folder should be (it may be missing): inside the ``kzdata`` package.
+
+    The one place the location is computed; the tests point kzdata at a copy of the
+    release by replacing this function (``tests/conftest.py``).
+    """
+    return Path(str(resources.files("kzdata"))) / DATA_FOLDER
 
 
 def data_dir() -> Path:
     """The directory holding the shipped Parquet files, CSV files and descriptor.
 
-    A missing data folder (a damaged install) is an :class:`~kzdata.errors.IntegrityError`,
-    not the ``ModuleNotFoundError`` importlib would raise.
+    Raises :class:`~kzdata.errors.IntegrityError` when it is missing (a damaged install),
+    after trying to finish an interrupted build of a source checkout.
     """
-    try:
-        return Path(str(resources.files(DATA_PACKAGE)))
-    except ModuleNotFoundError as exc:
+    from kzdata._recovery import finish_interrupted_build
+
+    folder = finish_interrupted_build(locate())
+    if not folder.is_dir():
         from kzdata.errors import IntegrityError
 
-        raise IntegrityError(
-            f"the kzdata data folder is missing ({exc}). Reinstall kzdata "
-            "(pip install --force-reinstall kzdata), or from a source checkout run `kzdata build`."
-        ) from None
+        raise IntegrityError(f"the kzdata data folder is missing: {folder} (the folder does not exist). {REINSTALL}")
+    return folder
 
 
 def parquet_path(table: str) -> Path:

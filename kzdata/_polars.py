@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kzdata.errors import InvalidArgumentError
-from kzdata.tables import REGISTRY, TableName
+from kzdata._registry import REGISTRY
+from kzdata.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa
+
+    from kzdata._generated import TableName
 
 
 def to_polars(name: TableName, table: pa.Table) -> pl.DataFrame:
@@ -29,9 +31,10 @@ def to_polars(name: TableName, table: pa.Table) -> pl.DataFrame:
     try:
         import polars as pl
     except ModuleNotFoundError:
-        raise InvalidArgumentError(
+        raise MissingDependencyError(
             "backend='polars' needs Polars, which is not installed; "
-            'run `pip install "kzdata[polars]"` or use backend="pandas" or "pyarrow"'
+            'run `pip install "kzdata[polars]"` (from a source checkout: `pip install ".[polars]"`) '
+            'or use backend="pandas" or "pyarrow"'
         ) from None
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)  # a Table, not a ChunkedArray, always gives a DataFrame

@@ -5,35 +5,53 @@ built-in exception a caller would naturally catch, so ``except LookupError`` or
 ``except ValueError`` keeps working for code that does not know kzdata. Every message
 says what failed, the offending value, what is allowed, and what to do next.
 
-=====================  ==================  ============================================
-exception              also a              raised when
-=====================  ==================  ============================================
-UnknownTableError      LookupError         a table name is not one of kzdata.tables()
-UnknownEntityError     LookupError         resolve() finds no person/organization/place
-InvalidArgumentError   ValueError,         an argument has the wrong type or value
-                       TypeError
-RawDataError           ValueError          the build finds bad rows in raw/ (lists all)
-DataValidationError    ValueError          validate() finds rows breaking a rule
-IntegrityError         OSError             a shipped file is missing, altered or corrupt
-StableIdError          ValueError          a RawDataError: the build would drop or reuse a
-                                           released id (and nothing else is wrong)
-BuildLockError         OSError             another build of the same checkout kept the
-                                           build lock too long
-BuildWriteError        OSError             the file system refused the build's outputs
-=====================  ==================  ============================================
+=======================  ==================  ====  ==========================================
+exception                also a              exit  raised when
+=======================  ==================  ====  ==========================================
+UnknownTableError        LookupError         2     a table name is not one of kzdata.tables()
+UnknownEntityError       LookupError         2     resolve() finds no person/organization/place
+InvalidArgumentError     ValueError,         2     an argument has the wrong type or value
+                         TypeError
+MissingDependencyError   ImportError, an     2     an optional extra is not installed
+                         InvalidArgumentError
+RawDataError             ValueError          1     the build finds bad rows in raw/ (lists all)
+DataValidationError      ValueError          1     validate() finds rows breaking a rule
+IntegrityError           OSError             1     a shipped file is missing, altered or corrupt
+StableIdError            ValueError          1     a RawDataError: the build would drop or reuse
+                                                   a released id (and nothing else is wrong)
+BuildLockError           OSError             2     another build of the same checkout kept the
+                                                   build lock too long
+BuildWriteError          OSError             2     the file system refused the build's outputs
+=======================  ==================  ====  ==========================================
+
+The exit column is the status ``kzdata`` exits with when the error ends a command
+(:attr:`KzdataError.exit_code`): 1 when the data failed a check, 2 for wrong usage or an
+environment that cannot be used (a path, a disk, a lock, a missing extra). The CLI reads it
+from the class, so a new subclass states its code where it is declared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+EXIT_DATA = 1
+"""Exit status when the data failed a check."""
+EXIT_USAGE = 2
+"""Exit status for wrong usage, or a file, disk, lock or dependency that cannot be used."""
 
 
 class KzdataError(Exception):
     """Base class of every error kzdata raises."""
 
+    exit_code: ClassVar[int] = EXIT_DATA
+    """The status ``kzdata`` exits with when this error ends a command."""
+
 
 class UnknownTableError(KzdataError, LookupError):
     """A table name that kzdata does not have."""
+
+    exit_code = EXIT_USAGE
 
     def __init__(self, name: object, valid: tuple[str, ...]) -> None:
         self.name = name
@@ -49,12 +67,26 @@ class UnknownTableError(KzdataError, LookupError):
 class UnknownEntityError(KzdataError, LookupError):
     """No person, organization or place answers to a name."""
 
+    exit_code = EXIT_USAGE
+
     def __str__(self) -> str:
         return str(self.args[0])
 
 
 class InvalidArgumentError(KzdataError, ValueError, TypeError):
     """An argument of the wrong type or with a value kzdata cannot use."""
+
+    exit_code = EXIT_USAGE
+
+
+class MissingDependencyError(InvalidArgumentError, ImportError):
+    """An optional extra (``kzdata[sql]``, ``kzdata[excel]``, ...) that a call needs is not installed.
+
+    An :class:`InvalidArgumentError` too, as it was before it had a class of its own (0.2.0).
+    """
+
+    def __str__(self) -> str:  # ImportError's str would show the args tuple for several args
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True, order=True)
@@ -119,9 +151,13 @@ class IntegrityError(KzdataError, OSError):
 class BuildLockError(KzdataError, OSError):
     """Another ``kzdata build`` of the same checkout held the build lock longer than we would wait."""
 
+    exit_code = EXIT_USAGE
+
 
 class BuildWriteError(KzdataError, OSError):
     """The file system refused a build's outputs (disk full, no permission); the release stays whole."""
+
+    exit_code = EXIT_USAGE
 
 
 class StableIdError(RawDataError):

@@ -3,7 +3,7 @@
 This is the promise "the same frames everywhere": on every supported stack,
 ``kzdata.load(table)`` returns exactly these pandas dtypes, column for column and in
 this order. It is typed from the raw CSV headers and the meaning of each column, not
-derived from :mod:`kzdata.tables`, so a change to the registry or the loader that moves
+derived from :mod:`kzdata._registry`, so a change to the registry or the loader that moves
 a dtype fails here. ``tests/test_dtypes.py`` asserts it in the test environment, and
 ``scripts/compat_matrix.py`` asserts it in a fresh virtual environment per stack of the
 compatibility matrix (it loads this file by path, so it must import nothing but the

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kzdata import _files
-from kzdata.build.run import build
+from kzdata._load import load
+from kzdata._pipeline.build import build
 from kzdata.errors import RawDataError
-from kzdata.load import load
 from tests.conftest import REPO
 
 
@@ -96,7 +96,7 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     shutil.rmtree(project_copy / "raw" / "releases", ignore_errors=True)
     (project_copy / "raw" / "releases").mkdir()
     build(project_copy)
-    monkeypatch.setattr(_files, "data_dir", lambda: project_copy / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: project_copy / "kzdata" / "data")
     changes = load("changes")
     assert len(changes) == 0
     assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]

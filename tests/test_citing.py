@@ -131,7 +131,7 @@ def test_verify_checks_the_fingerprint(tmp_path: Path, monkeypatch: pytest.Monke
             resource["hash"] = "sha256:" + hashlib.sha256(events.read_bytes()).hexdigest()
             resource["bytes"] = events.stat().st_size
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    monkeypatch.setattr(_files, "locate", lambda: copy)
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
     assert any(p.startswith("content fingerprint") for p in report.problems), report.problems

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from kzdata import cli
-from kzdata.cli import main
+from kzdata import _cli as cli
+from kzdata._cli import main
 from tests import oracle
 
 VERSION = tomllib.loads((oracle.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -174,7 +174,7 @@ def test_an_os_error_is_a_message_not_a_traceback(
     def fail(out: object, format: object) -> list[Path]:
         raise OSError(28, "No space left on device", "/full/disk")
 
-    monkeypatch.setattr("kzdata.exporting.export", fail)
+    monkeypatch.setattr("kzdata._exporting.export", fail)
     assert main(["export", "--out", "/full/disk"]) == 2
     assert capsys.readouterr().err == "kzdata export: No space left on device (/full/disk)\n"
 

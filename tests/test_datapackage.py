@@ -9,7 +9,7 @@ import pytest
 from frictionless import Package
 
 import kzdata
-from kzdata.tables import REGISTRY, TABLE_NAMES
+from kzdata._registry import REGISTRY, TABLE_NAMES
 from tests.conftest import REPO
 
 DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))

@@ -1,7 +1,7 @@
 """The same frames everywhere: dtypes per column, real dates in Arrow, DuckDB and Polars.
 
 Expectations come from ``tests/expected_dtypes.py`` (written by hand) and the raw CSV
-files, never from :mod:`kzdata.tables`.
+files, never from :mod:`kzdata._registry`.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    loading = importlib.import_module("kzdata.load")
+    loading = importlib.import_module("kzdata._load")
     real_load = loading.load
     risky = ["=1+1", "+7 700", "-5", "@SUM(A1)"]
 
@@ -125,7 +125,7 @@ def test_export_refuses_damaged_data_and_writes_nothing(tmp_path: Path, monkeypa
     shutil.copytree(_files.data_dir(), copy)
     people = copy / "csv" / "people.csv"
     people.write_bytes(people.read_bytes().replace(b"a", b"o", 1))
-    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    monkeypatch.setattr(_files, "locate", lambda: copy)
     for fmt in ("bundle", "csv", "parquet"):
         with pytest.raises(IntegrityError, match=r"people\.csv"):
             kzdata.export(tmp_path / f"out-{fmt}", fmt)  # type: ignore[arg-type]

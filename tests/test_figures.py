@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import kzdata
-from kzdata.tables import REGISTRY
+from kzdata._registry import REGISTRY
 from tests import oracle
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "figures.py"

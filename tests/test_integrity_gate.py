@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 import kzdata
-from kzdata import _files, integrity
-from kzdata.cli import main
+from kzdata import _files
+from kzdata import _integrity as integrity
+from kzdata._cli import main
 from tests.conftest import REPO
 
 DATA = REPO / "kzdata" / "data"
@@ -27,7 +28,7 @@ DATA = REPO / "kzdata" / "data"
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "kzdata" / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    monkeypatch.setattr(_files, "locate", lambda: copy)
     return copy
 
 

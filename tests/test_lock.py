@@ -19,10 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 import tomllib
 
-from kzdata.build.run import build
-from kzdata.cli import main
+from kzdata._cli import main
+from kzdata._pipeline.build import build
+from kzdata._registry import TABLE_NAMES
 from kzdata.errors import InvalidArgumentError
-from kzdata.tables import TABLE_NAMES
 from tests.conftest import REPO
 
 LOCK = REPO / "build-lock.txt"
@@ -175,7 +175,7 @@ def test_the_runtime_never_imports_tomllib() -> None:
 
 
 def test_without_tomllib_the_build_says_it_needs_python_3_11(project_copy: Path) -> None:
-    code = "import sys; sys.modules['tomllib'] = None\nfrom kzdata.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    code = "import sys; sys.modules['tomllib'] = None\nfrom kzdata._cli import main\nsys.exit(main(sys.argv[1:]))\n"
     result = subprocess.run(
         [sys.executable, "-c", code, "build", "--root", str(project_copy)], capture_output=True, text=True, check=False
     )

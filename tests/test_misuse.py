@@ -161,7 +161,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         pytest.skip(f"no built data in {DATA}: run `kzdata build` in the source checkout first")
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    monkeypatch.setattr(_files, "locate", lambda: copy)
     assert kzdata.path("events") == copy / "events.parquet"
     return copy
 

@@ -2,7 +2,7 @@
 
 Each case copies a freshly built project (the real ``raw/`` and ``pyproject.toml``,
 built once per module into a temporary directory), applies ONE corruption to the
-raw CSV files, runs :func:`kzdata.build.run.build` and asserts that
+raw CSV files, runs :func:`kzdata._pipeline.build.build` and asserts that
 
 * it raises :class:`~kzdata.errors.RawDataError`,
 * the message names the file (``raw/events.csv``), the line (``line 5``) where a
@@ -37,11 +37,11 @@ from pathlib import Path
 
 import pytest
 
-import kzdata.build.run as run
-from kzdata.build.read import RawTable
-from kzdata.build.run import build
+import kzdata._pipeline.build as run
+from kzdata._pipeline.build import build
+from kzdata._pipeline.raw_tables import RawTable
+from kzdata._registry import REGISTRY, TABLES, Table
 from kzdata.errors import Issue, RawDataError
-from kzdata.tables import REGISTRY, TABLES, Table
 
 REPO = Path(__file__).resolve().parents[1]
 RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
@@ -867,7 +867,7 @@ def table_links_to_an_endless_device(root: Path) -> Expected:
 
 
 def table_beyond_the_size_limit(root: Path) -> Expected:
-    import kzdata.build.inputs as inputs
+    import kzdata._pipeline.inputs as inputs
 
     size = (root / "raw" / "releases" / "0.1.0.csv").stat().st_size
     inputs.MAX_BYTES = size - 1  # restored by the fixture below
@@ -1023,7 +1023,7 @@ INPUT_CASES = [
 
 @pytest.fixture
 def _size_limit() -> object:
-    import kzdata.build.inputs as inputs
+    import kzdata._pipeline.inputs as inputs
 
     saved = inputs.MAX_BYTES
     yield
@@ -1035,7 +1035,7 @@ def _size_limit() -> object:
 def test_an_unusable_input_is_reported_by_the_command(
     project: Path, mutation: Mutation, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kzdata.cli import main
+    from kzdata._cli import main
 
     expected = mutation(project)
     before = snapshot(project)

@@ -14,9 +14,11 @@ from tests.conftest import REPO
 #: Written out by hand: adding or removing a public name must change this list too.
 EXPECTED_ALL = [
     "DataValidationError",
+    "FormatName",
     "IntegrityError",
     "InvalidArgumentError",
     "KzdataError",
+    "MissingDependencyError",
     "RawDataError",
     "StableIdError",
     "TableName",

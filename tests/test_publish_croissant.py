@@ -100,7 +100,7 @@ def test_import_kzdata_does_not_import_publishing() -> None:
     code = (
         "import sys, kzdata\n"
         "kzdata.load('events'); kzdata.events(); kzdata.load('people', backend='pyarrow')\n"
-        "print(sorted(m for m in sys.modules if m.startswith('kzdata.publish') or m in ('datasette', 'sqlite3')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kzdata._formats') or m in ('datasette', 'sqlite3')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

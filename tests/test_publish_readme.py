@@ -7,7 +7,7 @@ import shlex
 import subprocess
 import sys
 
-from kzdata.cli import parser
+from kzdata._cli import parser
 from tests.conftest import REPO
 
 SECTION = (REPO / "README.md").read_text(encoding="utf-8").split("## One command for each reader")[1].split("\n## ")[0]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kzdata.cli import main
-from kzdata.publish.site import QUERIES, facets, label_column, metadata
-from kzdata.tables import REGISTRY
+from kzdata._cli import main
+from kzdata._formats.datasette import QUERIES, facets, label_column, metadata
+from kzdata._registry import REGISTRY
 from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
 
 
@@ -183,7 +183,7 @@ def test_serve_stops_cleanly_on_ctrl_c() -> None:
 
 
 def test_serve_defaults_to_this_machine_only() -> None:
-    from kzdata.cli import parser
+    from kzdata._cli import parser
 
     args = parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8001)
@@ -208,7 +208,7 @@ def test_serve_on_a_busy_port_is_a_usage_error() -> None:
 def test_serve_without_datasette_says_what_to_install() -> None:
     code = (
         "import sys; sys.modules['datasette'] = None; sys.modules['datasette.app'] = None\n"
-        "from kzdata.cli import main; sys.exit(main(['serve', '--port', '0']))\n"
+        "from kzdata._cli import main; sys.exit(main(['serve', '--port', '0']))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ)
     assert result.returncode == 2

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata.cli import main
-from kzdata.tables import REGISTRY
+from kzdata._cli import main
+from kzdata._registry import REGISTRY
 from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
 
 
@@ -77,7 +77,7 @@ def test_declared_keys(db: sqlite3.Connection) -> None:
         (r[3], r[2], r[4]) for r in db.execute("pragma foreign_key_list(places)")
     }
     declared = sum(len(db.execute(f'pragma foreign_key_list("{t}")').fetchall()) for t in RAW_TABLES)
-    assert declared == 30  # the _fk(...) columns of kzdata/tables.py, counted by hand (0.2.0: footnotes.document_id)
+    assert declared == 30  # the _fk(...) columns of kzdata/_registry.py, counted by hand (0.2.0: footnotes.document_id)
 
 
 def test_foreign_key_check_passes_and_catches_a_dangling_reference(db: sqlite3.Connection, tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kzdata.cli import main
-from kzdata.publish.stata import short_label
-from kzdata.tables import REGISTRY
+from kzdata._cli import main
+from kzdata._formats.stata import short_label
+from kzdata._registry import REGISTRY
 from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
 
 

@@ -12,9 +12,9 @@ import tomllib
 
 import kzdata
 from kzdata import _files
-from kzdata.build.run import build
+from kzdata._pipeline.build import build
+from kzdata._versions import parse_version
 from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError, StableIdError
-from kzdata.releases import parse_version
 from tests.conftest import REPO
 
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -66,7 +66,7 @@ def test_verify_names_an_altered_file(tmp_path: Path, monkeypatch: pytest.Monkey
     events = copy / "csv" / "events.csv"
     events.write_bytes(events.read_bytes().replace(b"2022", b"2021", 1))
     (copy / "people.parquet").unlink()
-    monkeypatch.setattr(_files, "data_dir", lambda: copy)
+    monkeypatch.setattr(_files, "locate", lambda: copy)
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
     assert "csv/events.csv: sha256 differs" in str(report)

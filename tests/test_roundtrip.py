@@ -1,7 +1,7 @@
 """The build is lossless: raw CSV -> Parquet -> pandas -> canonical CSV gives back the raw cells.
 
 * every table: the built Parquet, loaded with pyarrow into pandas and written back with
-  :func:`kzdata.build.encode.csv_bytes` (``raw_only=True``), has exactly the raw file's
+  :func:`kzdata._pipeline.encode.csv_bytes` (``raw_only=True``), has exactly the raw file's
   rows, cell for cell (Unicode, inner whitespace, leading zeros in text; empty = missing);
 * every table: the built Parquet and the built CSV (``kzdata/data/csv/<t>.csv``) hold
   the same values, compared through an independent parse of the CSV text;
@@ -29,12 +29,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzdata.build import encode
-from kzdata.build.read import read_raw
-from kzdata.build.run import build
+from kzdata._pipeline import encode
+from kzdata._pipeline.build import build
+from kzdata._pipeline.raw_tables import read_raw
+from kzdata._registry import ID_PATTERN, REGISTRY, TABLE_NAMES, Column, Table
+from kzdata._schemas import schema
 from kzdata.errors import RawDataError
-from kzdata.schemas import schema
-from kzdata.tables import ID_PATTERN, REGISTRY, TABLE_NAMES, Column, Table
 
 REPO = Path(__file__).resolve().parents[1]
 RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 import kzdata
-from kzdata.load import load
-from kzdata.schemas import dtype_of, schema
-from kzdata.shortcuts import SHORTCUTS
-from kzdata.tables import REGISTRY, TABLE_NAMES, TABLES, TableName
+from kzdata import _generated
+from kzdata._generated import TableName
+from kzdata._load import load
+from kzdata._registry import REGISTRY, TABLE_NAMES, TABLES
+from kzdata._schemas import dtype_of, schema
 from tests.conftest import REPO
 
 NAMES = list(TABLE_NAMES)
@@ -42,9 +43,10 @@ def test_required_tables_exist() -> None:
 
 
 def test_every_table_but_changes_has_a_shortcut() -> None:
-    assert set(SHORTCUTS) | {"changes"} == set(NAMES)
-    for name, loader in SHORTCUTS.items():
-        assert getattr(kzdata, name) is loader
+    assert set(_generated.__all__) | {"changes"} == set(NAMES)
+    for name in _generated.__all__:
+        assert getattr(kzdata, name) is getattr(_generated, name)
+        assert getattr(kzdata, name)().equals(kzdata.load(name))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -16,7 +16,7 @@ import pytest
 
 import kzdata
 from kzdata import _files
-from kzdata.build.run import build
+from kzdata._pipeline.build import build
 
 DOC = "synthetic-2025"
 WORK = "synthetic-cited-2025"
@@ -138,7 +138,7 @@ def _add_third_document(raw: Path) -> None:
 def third(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _add_third_document(project_copy / "raw")
     build(project_copy)
-    monkeypatch.setattr(_files, "data_dir", lambda: project_copy / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: project_copy / "kzdata" / "data")
     return project_copy
 
 

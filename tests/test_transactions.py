@@ -4,7 +4,7 @@ The oracle is the file system itself: every output of a release (the data folder
 the top-level files) is compared, byte for byte, with the files of two builds made
 beforehand ("old" and "new"); the data folder's own ``datapackage.json`` is checked
 with :mod:`hashlib` here, not with kzdata's verify. The fault-injection hook of
-:mod:`kzdata.build.transaction` fails (``OSError``), crashes (an exception no
+:mod:`kzdata._pipeline.transaction` fails (``OSError``), crashes (an exception no
 ``except Exception`` catches, like a kill) or kills (``os._exit`` in a subprocess) the
 publication at EVERY file operation in turn.
 """
@@ -26,13 +26,21 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata import _files
-from kzdata.build import transaction
-from kzdata.build.run import build
+from kzdata import _files, _recovery
+from kzdata._pipeline import transaction
+from kzdata._pipeline.build import build
 from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
 from tests.conftest import REPO
 
-TOP = ("datapackage.json", "croissant.json", "CITATION.cff", ".zenodo.json", "docs/data-dictionary.md")
+TOP = (
+    "datapackage.json",
+    "croissant.json",
+    "CITATION.cff",
+    ".zenodo.json",
+    "docs/data-dictionary.md",
+    "docs/formats.md",
+    "kzdata/_generated.py",
+)
 DATA = "kzdata/data/"
 
 
@@ -49,8 +57,8 @@ def outputs(root: Path) -> dict[str, bytes]:
 
 def leftovers(root: Path) -> list[str]:
     found = [p.name for p in (root / "kzdata").glob(".data-*")]
-    state = root / transaction.STATE_DIR
-    found += [p.name for p in state.iterdir() if p.name != transaction.LOCK] if state.is_dir() else []
+    state = root / _recovery.STATE_DIR
+    found += [p.name for p in state.iterdir() if p.name != _recovery.LOCK] if state.is_dir() else []
     return found
 
 
@@ -93,7 +101,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     build(new_root)
     old, new = outputs(old_root), outputs(new_root)
     assert old != new and old.keys() == new.keys()
-    shutil.rmtree(old_root / transaction.STATE_DIR)
+    shutil.rmtree(old_root / _recovery.STATE_DIR)
     return old_root, old, new
 
 
@@ -106,19 +114,19 @@ def project(releases: tuple[Path, dict[str, bytes], dict[str, bytes]], tmp_path:
 
 @pytest.fixture(autouse=True)
 def _no_faults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(transaction.FAULT_ENV, raising=False)
-    monkeypatch.delenv(transaction.FAULT_MODE_ENV, raising=False)
+    monkeypatch.delenv(_recovery.FAULT_ENV, raising=False)
+    monkeypatch.delenv(_recovery.FAULT_MODE_ENV, raising=False)
 
 
 def count_operations(root: Path, files: dict[str, bytes]) -> int:
-    before = transaction.operations()
-    transaction.publish(root, files)
-    return transaction.operations() - before
+    before = _recovery.operations()
+    transaction.commit_outputs(root, files)
+    return _recovery.operations() - before
 
 
 def read_as_user(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a reader does next: load a table and verify (this finishes an interrupted build)."""
-    monkeypatch.setattr(_files, "data_dir", lambda: root / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: root / "kzdata" / "data")
     assert len(kzdata.load("people")) > 0
     assert kzdata.verify().ok
 
@@ -162,20 +170,20 @@ def test_a_fault_at_every_operation_leaves_one_whole_release(
     for point in range(1, total + 1):
         root = tmp_path / f"{mode}-{point}"
         shutil.copytree(template, root)
-        monkeypatch.setattr(transaction, "_ops", 0)
-        monkeypatch.setenv(transaction.FAULT_ENV, str(point))
-        monkeypatch.setenv(transaction.FAULT_MODE_ENV, mode)
-        with pytest.raises((BuildWriteError, transaction.SimulatedKill)) as info:
-            transaction.publish(root, new)
+        monkeypatch.setattr(_recovery, "_ops", 0)
+        monkeypatch.setenv(_recovery.FAULT_ENV, str(point))
+        monkeypatch.setenv(_recovery.FAULT_MODE_ENV, mode)
+        with pytest.raises((BuildWriteError, _recovery.SimulatedKill)) as info:
+            transaction.commit_outputs(root, new)
         if mode == "raise":  # a file-system error becomes a KzdataError saying what state it left
-            assert isinstance(info.value.__cause__, transaction.InjectedFaultError)
+            assert isinstance(info.value.__cause__, _recovery.InjectedFaultError)
             assert re.search(r"previous release is intact|next `kzdata build` \(or load\) finishes", str(info.value))
-        monkeypatch.delenv(transaction.FAULT_ENV)
+        monkeypatch.delenv(_recovery.FAULT_ENV)
         if exchange:  # with two renames the folder may be missing for an instant; the reader restores it
             assert data_folder_is_whole(root), f"fault at operation {point}: the data folder is not one release"
         read_as_user(root, monkeypatch)
         seen.add(assert_one_release(root, old, new, clean=mode == "raise"))
-        transaction.publish(root, new)  # the next build completes
+        transaction.commit_outputs(root, new)  # the next build completes
         assert assert_one_release(root, old, new) == "new"
         shutil.rmtree(root)
     assert seen == {"old", "new"}, "faults before the commit roll back, faults after it roll forward"
@@ -184,7 +192,7 @@ def test_a_fault_at_every_operation_leaves_one_whole_release(
 _PUBLISH = """
 import pickle, sys
 from pathlib import Path
-from kzdata.build.transaction import publish
+from kzdata._pipeline.transaction import commit_outputs as publish
 publish(Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes()))
 """
 
@@ -198,22 +206,22 @@ def test_a_kill_at_every_operation_leaves_a_release_that_loads(
     template, old, new = releases
     files = tmp_path / "files.pickle"
     files.write_bytes(pickle.dumps(new))
-    env = {**os.environ, transaction.FAULT_MODE_ENV: "kill"}
+    env = {**os.environ, _recovery.FAULT_MODE_ENV: "kill"}
     scratch = tmp_path / "count"
     shutil.copytree(template, scratch)
     total = count_operations(scratch, new)
     for point in range(1, total + 1):
         root = tmp_path / f"kill-{point}"
         shutil.copytree(template, root)
-        env[transaction.FAULT_ENV] = str(point)
+        env[_recovery.FAULT_ENV] = str(point)
         proc = subprocess.run(
             [sys.executable, "-c", _PUBLISH, str(root), str(files)], env=env, capture_output=True, check=False
         )
-        assert proc.returncode == transaction.FAULT_EXIT, proc.stderr.decode()
+        assert proc.returncode == _recovery.FAULT_EXIT, proc.stderr.decode()
         assert data_folder_is_whole(root), f"killed at operation {point}: kzdata/data is not one release"
         read_as_user(root, monkeypatch)
         assert_one_release(root, old, new, clean=False)
-        transaction.publish(root, new)
+        transaction.commit_outputs(root, new)
         assert assert_one_release(root, old, new) == "new"
         shutil.rmtree(root)
 
@@ -223,17 +231,17 @@ def test_a_killed_kzdata_build_is_completed_by_the_next_command(
 ) -> None:
     """End to end through the command line: kill `kzdata build` after its commit, then build again."""
     _, _, new = releases
-    state = project / transaction.STATE_DIR
-    env = {**os.environ, transaction.FAULT_MODE_ENV: "kill"}
+    state = project / _recovery.STATE_DIR
+    env = {**os.environ, _recovery.FAULT_MODE_ENV: "kill"}
     bump_version(project)
     before = outputs(project)
     # Operation counts: the files of the data folder, 3 top-level files, the journal, its rename.
     commit = len([k for k in before if k.startswith(DATA)]) + len(TOP) + 2
-    env[transaction.FAULT_ENV] = str(commit + 1)  # dies right after the commit point
+    env[_recovery.FAULT_ENV] = str(commit + 1)  # dies right after the commit point
     kzdata_cli = [sys.executable, "-m", "kzdata"]
     proc = subprocess.run([*kzdata_cli, "build", "--root", str(project)], env=env, capture_output=True, check=False)
-    assert proc.returncode == transaction.FAULT_EXIT
-    assert (state / transaction.JOURNAL).is_file(), "the build died after its commit"
+    assert proc.returncode == _recovery.FAULT_EXIT
+    assert (state / _recovery.JOURNAL).is_file(), "the build died after its commit"
     proc = subprocess.run([*kzdata_cli, "build", "--root", str(project)], capture_output=True, check=False, text=True)
     assert proc.returncode == 0, proc.stderr
     assert not leftovers(project)
@@ -244,8 +252,8 @@ def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tu
     _, _, new = releases
     for name in (".data-old-123", ".data-staging-456"):
         shutil.copytree(project / "kzdata" / "data", project / "kzdata" / name)
-    (project / transaction.STATE_DIR / transaction.NEW).mkdir(parents=True)
-    transaction.publish(project, new)
+    (project / _recovery.STATE_DIR / _recovery.NEW).mkdir(parents=True)
+    transaction.commit_outputs(project, new)
     assert not leftovers(project)
 
 
@@ -255,14 +263,14 @@ def test_a_missing_data_folder_left_by_an_old_build_is_restored(
     """kzdata 0.1.0 could be killed between its two renames: no kzdata/data, a .data-old-* beside it."""
     _, old, _ = releases
     (project / "kzdata" / "data").rename(project / "kzdata" / ".data-old-999")
-    (project / transaction.STATE_DIR).mkdir(exist_ok=True)
+    (project / _recovery.STATE_DIR).mkdir(exist_ok=True)
     read_as_user(project, monkeypatch)
     assert outputs(project) == old
     assert not leftovers(project)
 
 
 def test_a_missing_data_folder_is_an_integrity_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_files, "data_dir", lambda: tmp_path / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: tmp_path / "kzdata" / "data")
     for call in (lambda: kzdata.load("events"), kzdata.verify):
         with pytest.raises(IntegrityError, match=r"data folder is missing.*(Reinstall|kzdata build)"):
             call()
@@ -274,7 +282,7 @@ def test_concurrent_builds_wait_for_each_other_and_say_so(
     _, _, new = releases
     files = tmp_path / "files.pickle"
     files.write_bytes(pickle.dumps(new))
-    with transaction.build_lock(project):
+    with _recovery.build_lock(project):
         proc = subprocess.Popen(
             [sys.executable, "-c", _PUBLISH, str(project), str(files)],
             stderr=subprocess.PIPE,
@@ -293,8 +301,8 @@ def test_a_build_that_cannot_get_the_lock_fails_clearly(
 ) -> None:
     _, old, new = releases
     monkeypatch.setenv("KZDATA_BUILD_LOCK_WAIT", "0.3")
-    with transaction.build_lock(project), pytest.raises(BuildLockError, match=r"another kzdata build.*lock"):
-        transaction.publish(project, new)
+    with _recovery.build_lock(project), pytest.raises(BuildLockError, match=r"another kzdata build.*lock"):
+        transaction.commit_outputs(project, new)
     assert outputs(project) == old
 
 
@@ -303,7 +311,7 @@ def test_loads_during_builds_never_fail(
 ) -> None:
     """Readers racing a build that swaps releases back and forth see one whole release each time."""
     _, old, new = releases
-    monkeypatch.setattr(_files, "data_dir", lambda: project / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: project / "kzdata" / "data")
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -320,7 +328,7 @@ def test_loads_during_builds_never_fail(
     thread.start()
     try:
         for i in range(8):
-            transaction.publish(project, new if i % 2 == 0 else old)
+            transaction.commit_outputs(project, new if i % 2 == 0 else old)
     finally:
         stop.set()
         thread.join()
@@ -330,11 +338,11 @@ def test_loads_during_builds_never_fail(
 def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kzdata.cli import main
+    from kzdata._cli import main
 
     before = outputs(project)
     calls = 0
-    write = transaction._write
+    write = _recovery.write_synced
 
     def fill_up(path: Path, data: bytes) -> None:
         nonlocal calls
@@ -343,9 +351,9 @@ def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
             raise OSError(28, "No space left on device")
         write(path, data)
 
-    monkeypatch.setattr(transaction, "_write", fill_up)
+    monkeypatch.setattr(transaction, "write_synced", fill_up)
     bump_version(project)
-    assert main(["build", "--root", str(project)]) == 1
+    assert main(["build", "--root", str(project)]) == 2  # BuildWriteError: a disk that cannot be written
     err = capsys.readouterr().err
     assert "No space left on device" in err and "previous release is intact" in err
     assert "Traceback" not in err
@@ -355,7 +363,7 @@ def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
 
 def test_an_unreadable_input_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Root ignores file permissions, so the refusal of the open is simulated."""
-    from kzdata.build import inputs
+    from kzdata._pipeline import inputs
 
     file = tmp_path / "events.csv"
     file.write_text("event_id\n", encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kzdata
-from kzdata.dictionary import render_markdown
+from kzdata._dictionary import render_markdown
 from kzdata.errors import InvalidArgumentError, UnknownEntityError, UnknownTableError
 from tests import oracle
 from tests.conftest import REPO

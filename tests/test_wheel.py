@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kzdata.tables import TABLE_NAMES
+from kzdata._registry import TABLE_NAMES
 from tests.conftest import REPO
 
 
@@ -33,7 +33,7 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
         assert f"kzdata/data/csv/{table}.csv" in names
     assert "kzdata/data/datapackage.json" in names
     assert "kzdata/data/croissant.json" in names
-    assert "kzdata/publish/site.py" in names
+    assert "kzdata/_formats/datasette.py" in names
     assert "kzdata/py.typed" in names
 
 

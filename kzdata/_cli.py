@@ -1,0 +1,456 @@
+"""The ``kzdata`` command: a thin argparse front end over the library.
+
+Each subcommand is a few lines calling public functions. Output goes to stdout,
+errors to stderr. Exit codes scripts can rely on:
+
+* 0: success;
+* 1: the data failed a check (``validate``, ``verify``, ``build`` with bad ``raw/``);
+* 2: wrong usage (unknown table, bad option, an argument out of range), as argparse
+  does, and files or a terminal that cannot be read or written (an export path below
+  a file or through a dangling link, a full disk): a message, never a traceback.
+
+Output fits the terminal: tables and paragraphs keep to ``--width`` or the
+terminal's width (``COLUMNS`` when set), see :mod:`kzdata._terminal`. Work that
+takes more than a moment (``validate``, ``info --validate``, ``verify``,
+``export``, ``build``) says so on stderr while it runs, only when stderr is a
+terminal, so pipes and files receive clean output. Characters the terminal's
+encoding cannot show are replaced rather than raising.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kzdata import _meta as meta
+from kzdata._registry import REGISTRY, TABLE_NAMES
+from kzdata.errors import EXIT_DATA, EXIT_USAGE, InvalidArgumentError, KzdataError
+
+if TYPE_CHECKING:
+    from kzdata._validation import ValidationReport
+
+EXIT_OK = 0
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 0 to 65535 (0: the system picks a free one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 0 to 65535 (0 picks a free one)")
+    return value
+
+
+def _limit(text: str) -> int | None:
+    """``--limit``: a number of rows (at least 1) or ``all``."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of rows, at least 1, or 'all'") from None
+
+
+def _width(text: str) -> int:
+    from kzdata._terminal import MIN_WIDTH
+
+    value = _positive_int(text)
+    if value < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"{text!r} is too narrow; give at least {MIN_WIDTH} characters")
+    return value
+
+
+def _width_of(args: argparse.Namespace) -> int:
+    from kzdata._terminal import terminal_width
+
+    return int(args.width) if args.width is not None else terminal_width()
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@contextmanager
+def _progress(message: str) -> Iterator[None]:
+    """Say on stderr what is being done, while it is done, when stderr is a terminal.
+
+    Nothing is written to a pipe or a file, so scripts see clean output; on a terminal
+    the line is erased again when the work is done.
+    """
+    stream = sys.stderr
+    shown = False
+    try:
+        shown = stream.isatty()
+    except (AttributeError, ValueError):
+        shown = False
+    if shown:
+        stream.write(message + " ...")
+        stream.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            stream.write("\r\033[K")
+            stream.flush()
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _info(args: argparse.Namespace) -> int:
+    import kzdata
+    from kzdata._load import read_arrow
+    from kzdata._terminal import cut, wrap
+
+    width = _width_of(args)
+    subject = meta.TITLE.split(": ", 1)[-1]
+    for line in wrap(f"kzdata {kzdata.__version__}: {subject}", width):
+        print(line)
+    print()
+    name_width = max(len(n) for n in TABLE_NAMES)
+    for name in TABLE_NAMES:
+        rows = read_arrow(name).num_rows
+        head = f"  {name:<{name_width}}  {rows:>5} rows  "
+        print(head + cut(REGISTRY[name].title, max(1, width - len(head))))
+    if args.validate:
+        from kzdata._validation import validate
+
+        print()
+        with _progress(f"validating {len(TABLE_NAMES)} tables against their schemas and the cross-table rules"):
+            report = validate(raise_on_error=False)
+        print(_validation_summary(report, width))
+        if not report.ok:
+            return EXIT_DATA
+    print()
+    for line in wrap("Cite as: " + kzdata.cite(), width):
+        print(line)
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from kzdata._load import load
+    from kzdata._terminal import render_table
+
+    frame = load(args.table)
+    if args.columns is not None:
+        wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in frame.columns]
+        repeated = sorted({c for c in wanted if wanted.count(c) > 1})
+        if unknown or not wanted or repeated:
+            problem = (
+                f"{', '.join(map(repr, unknown))} not in {args.table}"
+                if unknown
+                else f"{', '.join(map(repr, repeated))} given more than once"
+                if repeated
+                else "names no column"
+            )
+            raise InvalidArgumentError(
+                f"--columns {args.columns!r}: {problem}; its columns are: {', '.join(map(str, frame.columns))}"
+            )
+        frame = frame[wanted]
+    shown = frame if args.limit is None else frame.head(args.limit)
+    for line in render_table(shown, _width_of(args), args.max_colwidth):
+        print(line)
+    if len(frame) > len(shown):
+        print(f"... {len(frame) - len(shown)} more rows (use --limit N or --limit all to see more)")
+    return EXIT_OK
+
+
+def _validation_summary(report: ValidationReport, width: int) -> str:
+    """The report's per-table summary, each line wrapped to ``width``."""
+    from kzdata._terminal import wrap
+
+    lines = str(report).splitlines()
+    return "\n".join(out for line in lines for out in wrap(line, width, indent=" " * (len(line) - len(line.lstrip()))))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kzdata._validation import validate
+
+    with _progress(f"validating {len(TABLE_NAMES)} tables against their schemas and the cross-table rules"):
+        report = validate(raise_on_error=False)
+    print(_validation_summary(report, _width_of(args)))
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _build(args: argparse.Namespace) -> int:
+    from kzdata._pipeline.build import build
+
+    with _progress("building kzdata from raw/"):
+        result = build(args.root, unlocked=args.unlocked)
+    total = sum(result.rows.values())
+    print(f"built kzdata {result.version}: {len(result.rows)} tables, {total} rows")
+    print(f"  data:       {result.data_dir}")
+    print(f"  descriptor: {result.descriptor}")
+    if args.unlocked:
+        from kzdata._pipeline.writer_lock import MARK, mismatches
+
+        found = mismatches(result.descriptor.parent)
+        if found:
+            print(f"  NOT the release bytes (datapackage.json is marked {MARK!r}): " + "; ".join(map(str, found)))
+    return EXIT_OK
+
+
+def _describe_column(row: dict[str, object]) -> str:
+    """The facts of one dictionary row after its dtype, in the order a reader checks them."""
+
+    def present(value: object) -> bool:
+        return value is not None and str(value) not in ("", "<NA>", "nan", "None")
+
+    facts = [str(row["dtype"]), "may be empty" if row["nullable"] else "required"]
+    if row["unique"]:
+        facts.append("unique")
+    if present(row["allowed_values"]):
+        facts.append(f"one of: {row['allowed_values']}")
+    lo, hi = row["minimum"], row["maximum"]
+    if present(lo) or present(hi):
+        low = f"{float(str(lo)):g}" if present(lo) else ""
+        high = f"{float(str(hi)):g}" if present(hi) else ""
+        facts.append(f"from {low} to {high}" if low and high else (f"at least {low}" if low else f"at most {high}"))
+    if present(row["references"]):
+        facts.append(f"references {row['references']}")
+    if row["editorial"]:
+        facts.append("editorial")
+    return ", ".join(facts)
+
+
+def _describe(args: argparse.Namespace) -> int:
+    from kzdata._dictionary import describe
+    from kzdata._terminal import cut, wrap
+
+    width = _width_of(args)
+    table = REGISTRY[args.table]
+    for line in wrap(f"{table.name}: {table.title}. One row: {table.row}", width):
+        print(line)
+    for note in table.notes:
+        for line in wrap(f"note: {note}", width):
+            print(line)
+    frame = describe(args.table)
+    for row in frame.to_dict(orient="records"):
+        print()
+        for line in wrap(f"{row['column']}: {_describe_column(row)}", width):
+            print(line)
+        text = str(row["description"])
+        if args.max_colwidth is not None:
+            text = cut(text, args.max_colwidth)
+        for line in wrap(text, width, indent="    "):
+            print(line)
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from kzdata._fingerprint import recorded
+    from kzdata._integrity import verify
+
+    with _progress("hashing every shipped file"):
+        report = verify(raise_on_error=False)
+    print(report, file=sys.stdout if report.ok else sys.stderr)
+    if report.ok:
+        print(f"content fingerprint {recorded()} matches the files")
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from kzdata._citing import cite
+    from kzdata._load import load
+
+    frame = None if args.table is None else load(args.table)
+    print(cite(frame, style=args.style))
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kzdata._exporting import export
+
+    with _progress(f"checking and exporting the data as {args.format}"):
+        written = export(args.out, args.format)
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kzdata._serve import serve
+
+    return serve(args.host, args.port)
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from kzdata._changes import changes
+
+    log = changes(since=args.since)
+    counts = log.groupby(["version", "change"], observed=True).size()
+    print(counts.to_string() if len(log) else "no changes")
+    return EXIT_OK
+
+
+def _release(args: argparse.Namespace) -> int:
+    from kzdata._pipeline.build import project_version, read_all
+    from kzdata._pipeline.stable_ids import freeze
+    from kzdata.errors import RawDataError
+
+    root = Path(args.root).resolve()
+    version = project_version(root)
+    tables, issues = read_all(root / "raw")
+    if issues:
+        raise RawDataError(issues)
+    lines = freeze(root, version, {n: t.frame for n, t in tables.items()}, args.reason)
+    print(f"froze the ids of release {version}; logged {len(lines)} added records in raw/changes.csv")
+    print("now run `kzdata build` and commit raw/ and the generated files")
+    return EXIT_OK
+
+
+def _version_text() -> str:
+    from importlib.metadata import version
+
+    return f"kzdata {version('kzdata')}"
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    top = argparse.ArgumentParser(
+        prog="kzdata",
+        description=meta.SUMMARY + ".",
+        epilog="Exit codes: 0 success; 1 a data check failed; 2 wrong usage, or a file or "
+        "terminal that cannot be read or written.",
+    )
+    top.add_argument("--version", action="version", version=_version_text())
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    width = argparse.ArgumentParser(add_help=False)
+    width.add_argument(
+        "--width",
+        type=_width,
+        default=None,
+        help="line width in characters (default: the terminal's width, or COLUMNS)",
+    )
+
+    p = sub.add_parser("info", parents=[width], help="version, tables with row counts, and the citation")
+    p.add_argument("--validate", action="store_true", help="also validate every table (exit 1 on failure)")
+    p.set_defaults(run=_info)
+
+    p = sub.add_parser("show", parents=[width], help="print the first rows of a table")
+    p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
+    p.add_argument("--limit", type=_limit, default=20, help="rows to print, at least 1, or 'all' (default 20)")
+    p.add_argument("--columns", help="comma-separated columns to print, e.g. event_id,date_start,title")
+    p.add_argument("--max-colwidth", type=_positive_int, default=40, help="characters per cell (default 40)")
+    p.set_defaults(run=_show)
+
+    p = sub.add_parser(
+        "validate", parents=[width], help="check every table against its schema and the cross-table rules"
+    )
+    p.set_defaults(run=_validate)
+
+    p = sub.add_parser(
+        "describe",
+        parents=[width],
+        help="the data dictionary of a table: every column with dtype, bounds, references",
+    )
+    p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
+    p.add_argument(
+        "--max-colwidth", type=_positive_int, default=None, help="cut descriptions to N characters (default: whole)"
+    )
+    p.set_defaults(run=_describe)
+
+    p = sub.add_parser("verify", help="check every shipped file and the content fingerprint against datapackage.json")
+    p.set_defaults(run=_verify)
+
+    p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
+    p.add_argument(
+        "table",
+        nargs="?",
+        choices=TABLE_NAMES,
+        metavar="TABLE",
+        help="list the sources behind this table instead of citing the dataset",
+    )
+    p.add_argument("--style", choices=("text", "bibtex"), default="text", help="text (APA-like) or bibtex")
+    p.set_defaults(run=_cite)
+
+    p = sub.add_parser("export", help="write the data for use outside Python")
+    p.add_argument("--out", type=Path, required=True, help="a new or empty directory")
+    p.add_argument(
+        "--format",
+        choices=("bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"),
+        default="bundle",
+        help="bundle (CSV + Parquet; default), csv, parquet, xlsx (needs the excel extra), sqlite, "
+        "datasette (kzdata.db + metadata.json) or stata (.dta files); every format also carries "
+        "CITATION.cff, the dataset card, the licence and the data dictionary",
+    )
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("serve", help="browse the data in a web browser (Datasette; needs the web extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=_port, default=8001, help="port 0-65535 (default 8001; 0 picks a free one)")
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("changes", help="records added, corrected, retracted or merged, per release")
+    p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")
+    p.set_defaults(run=_changes)
+
+    p = sub.add_parser("release", help="freeze the ids of the current version (maintainers; source checkout)")
+    p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")
+    p.add_argument("--reason", default="first published in this release", help="reason logged for added records")
+    p.set_defaults(run=_release)
+
+    p = sub.add_parser("build", help="build Parquet, CSV and datapackage.json from raw/ (source checkout)")
+    p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")
+    p.add_argument(
+        "--unlocked",
+        action="store_true",
+        help="build even if pandas/pyarrow/numpy/pandera differ from build-lock.txt "
+        "(datapackage.json is then marked as not the release bytes)",
+    )
+    p.set_defaults(run=_build)
+    return top
+
+
+def _tolerant_streams() -> None:
+    """Write characters the terminal's encoding lacks as ``?`` instead of failing.
+
+    With ``LANG=C`` or ``PYTHONIOENCODING=ascii`` a name such as "Türkiye" cannot be
+    encoded; a listing with one replaced character is better than a traceback.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    _tolerant_streams()
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's conventional code
+        print(f"kzdata {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
+        with suppress(OSError):
+            sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 - absorbs the final flush at exit
+        return EXIT_OK
+    except KzdataError as exc:  # each class states its exit code (kzdata.errors)
+        print(f"kzdata {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:  # a path, permission, disk or terminal problem: say which, no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"kzdata {args.command}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_USAGE

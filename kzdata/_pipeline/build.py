@@ -1,0 +1,300 @@
+"""The build: ``raw/*.csv`` in, Parquet, CSV and ``datapackage.json`` out.
+
+Three steps, each with one job:
+
+1. **read** every raw table (:mod:`kzdata._pipeline.raw_tables`), collecting bad cells;
+2. **check** every table with its pandera schema (lazily: all failures at once) and
+   the whole dataset with the cross-table rules (:mod:`kzdata._rules`); any problem
+   raises :class:`~kzdata.errors.RawDataError` listing every failing cell with
+   file, line, column, value and rule, before anything is written;
+3. **write** every output (the data folder and the generated top-level files
+   ``datapackage.json``, ``CITATION.cff``, ``docs/data-dictionary.md``) as one
+   mapping of path -> bytes, published all or nothing by
+   :mod:`kzdata._pipeline.transaction` (staging, a journal as commit point, an atomic
+   exchange of the data folder; see ``docs/build-transactions.md``), so a failed or
+   interrupted build leaves the last good output in place or is completed by the next
+   command. The generated top-level files are ``datapackage.json``, ``croissant.json``,
+   ``CITATION.cff``, ``.zenodo.json`` and ``docs/data-dictionary.md``.
+
+Before anything is read, the installed writers are compared with ``build-lock.txt``
+(:mod:`kzdata._pipeline.writer_lock`): the release's bytes are only reproducible under the lock.
+
+The same ``raw/`` always builds to the same bytes (see :mod:`kzdata._pipeline.encode`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kzdata import _croissant as croissant
+from kzdata import _descriptor as describe
+from kzdata._citation_files import citation_cff, zenodo_json
+from kzdata._dictionary import render_markdown
+from kzdata._documents import primary_documents
+from kzdata._fingerprint import of_files as content_fingerprint
+from kzdata._pipeline import encode
+from kzdata._pipeline import writer_lock as lock
+from kzdata._pipeline.codegen import generated_files
+from kzdata._pipeline.derive import derive
+from kzdata._pipeline.inputs import decode_text, read_input
+from kzdata._pipeline.raw_tables import RawTable, read_raw
+from kzdata._pipeline.stable_ids import stable_id_issues
+from kzdata._pipeline.transaction import commit_outputs
+from kzdata._registry import REGISTRY, TABLES
+from kzdata._versions import parse_version
+from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a successful build wrote."""
+
+    version: str
+    rows: dict[str, int]
+    data_dir: Path
+    descriptor: Path
+
+
+def project_version(root: Path) -> str:
+    """The version stated in ``pyproject.toml`` (the only place it is written)."""
+    version = _version_or_issue(root)
+    if isinstance(version, Issue):
+        if version.rule.startswith("the file is missing"):
+            raise InvalidArgumentError(
+                f"no pyproject.toml in {root}; run `kzdata build` from the root of a kzdata source checkout, "
+                "or pass --root"
+            )
+        raise RawDataError([version])
+    return version
+
+
+def _version_or_issue(root: Path) -> str | Issue:
+    """The project version, or the problem that keeps the build from knowing it."""
+    label = "pyproject.toml"
+    data = read_input(root / "pyproject.toml", label)
+    text = decode_text(data, label) if isinstance(data, bytes) else data
+    if isinstance(text, Issue):
+        return text
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: loading works there, building does not
+        raise InvalidArgumentError(
+            "`kzdata build` needs Python 3.11 or later (it reads pyproject.toml with tomllib); "
+            "loading, validate and verify work on 3.10"
+        ) from None
+    try:
+        meta = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        return Issue(label, f"line {line}" if line else "-", "-", "-", f"the file is not valid TOML ({exc})")
+    project = meta.get("project")
+    version = project.get("version") if isinstance(project, dict) else None
+    if not isinstance(version, str):
+        return Issue(label, "-", "version", repr(version), '[project] needs a version = "MAJOR.MINOR.PATCH"')
+    try:
+        parse_version(version)
+    except InvalidArgumentError:
+        return Issue(label, "-", "version", repr(version), "the version is MAJOR.MINOR.PATCH, e.g. 0.1.0")
+    return version
+
+
+#: Files the release must carry beside the data (copied into kzdata/data/ for exports).
+RELEASE_FILES = {"LICENSE-DATA": "LICENSE-DATA", "dataset-card.md": "docs/dataset-card.md"}
+
+
+def _release_files(root: Path) -> tuple[dict[str, bytes], list[Issue]]:
+    """The data licence and the dataset card (required: a release without them is not citable)."""
+    out: dict[str, bytes] = {}
+    issues: list[Issue] = []
+    for name, source in RELEASE_FILES.items():
+        data = read_input(root / source, source, missing=f"the release needs this file; restore {source}")
+        text = decode_text(data, source) if isinstance(data, bytes) else data
+        if isinstance(text, Issue):
+            issues.append(text)
+        elif not text.strip():
+            issues.append(Issue(source, "-", "-", "-", "the file is empty; the release needs its text"))
+        elif isinstance(data, bytes):
+            out[name] = data
+    return out, issues
+
+
+def _schema_issues(raw: RawTable) -> list[Issue]:
+    """pandera's lazy report for one table, as issues located by file line."""
+    import pandera.errors
+    import pandera.pandas
+
+    from kzdata._rules import plain_value
+    from kzdata._schemas import rule_text, schema
+
+    frame = raw.frame.copy()
+    for col in raw.table.columns:
+        if col.derived and col.name not in frame:
+            frame[col.name] = pd.array(["-"] * len(frame), dtype="string")
+    try:
+        schema(raw.table.name).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        issues = []
+        for case in err.failure_cases.itertuples(index=False):
+            index = case.index
+            row = f"line {raw.lines[int(index)]}" if index is not None and not pd.isna(index) else "-"
+            rule = rule_text(str(case.check))
+            issues.append(Issue(raw.file, row, str(case.column), repr(plain_value(case.failure_case)), rule))
+        return issues
+    return []
+
+
+def _stray_files(raw_dir: Path) -> list[Issue]:
+    """CSV files in raw/ that are no table: a misspelt name would otherwise be ignored unseen."""
+    names = {f"{t.name}.csv" for t in TABLES}
+    return [
+        Issue(
+            f"raw/{path.name}",
+            "-",
+            "-",
+            "-",
+            "not a kzdata table; rename it to one of the tables (see docs/data-dictionary.md) or move it out of raw/",
+        )
+        for path in sorted(raw_dir.glob("*.csv"))
+        if path.name not in names
+    ]
+
+
+def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
+    """Read and check every raw table; return the parsed tables and every issue found."""
+    tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
+    issues = [issue for raw in tables.values() for issue in raw.issues]
+    issues += _stray_files(raw_dir)
+    reported = {(i.where, i.row, i.column) for i in issues}
+    # A row with a cell that could not be read is reported for that cell only: the rules
+    # would otherwise report the cell's absence again under other columns of the row.
+    unreadable_rows = {(i.where, i.row) for i in issues if i.row.startswith("line ")}
+    for raw in tables.values():
+        if not raw.complete and not raw.lines:
+            continue  # the file as a whole is unusable; its cells were not checked
+        issues += [
+            i
+            for i in _schema_issues(raw)
+            if (i.where, i.row, i.column) not in reported and (i.where, i.row) not in unreadable_rows
+        ]
+    if not all(raw.complete for raw in tables.values()):
+        return tables, issues  # rows are missing: cross-table rules would only report their absence
+    frames = derive({name: raw.frame for name, raw in tables.items()})
+    from kzdata._rules import check, plain_value
+
+    for failure in check(frames):
+        raw = tables[failure.table]
+        row = f"line {raw.lines[failure.row]}"
+        if (raw.file, row, failure.column) in reported or (raw.file, row) in unreadable_rows:
+            continue
+        issues.append(Issue(raw.file, row, failure.column, repr(plain_value(failure.value)), failure.rule))
+    for name, raw in tables.items():
+        raw.frame = frames[name]
+    return tables, issues
+
+
+def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
+    """Build the dataset from ``root/raw`` into ``root/kzdata/data`` and the top-level files.
+
+    Raises :class:`~kzdata.errors.RawDataError` listing every problem, without
+    touching the previous output, when ``raw/`` (or the licence, the card, the
+    manifests, ``pyproject.toml``) breaks any rule. The outputs are published all or
+    nothing by :func:`kzdata._pipeline.transaction.publish`. Raises
+    :class:`~kzdata.errors.InvalidArgumentError` when the installed writers differ from
+    ``build-lock.txt`` and ``unlocked`` is false (then nothing is read or written).
+    """
+    root = Path(root).resolve()
+    raw_dir = root / "raw"
+    if not (root / "pyproject.toml").exists() and not (root / "pyproject.toml").is_symlink():
+        project_version(root)  # raises the usage error: this is not a source checkout
+    if not raw_dir.is_dir():
+        raise InvalidArgumentError(f"no raw/ directory in {root}; run `kzdata build` from a kzdata source checkout")
+    unlocked_mark = lock.check(root, unlocked=unlocked)
+    version = _version_or_issue(root)
+    extra, issues = _release_files(root)
+    if isinstance(version, Issue):
+        issues.append(version)
+    tables, table_issues = read_all(raw_dir)
+    issues += table_issues
+    complete = all(raw.complete for raw in tables.values())
+    stable = (
+        stable_id_issues(
+            raw_dir,
+            {n: t.frame for n, t in tables.items()},
+            {n: t.lines for n, t in tables.items()},
+            version=version if isinstance(version, str) else None,
+        )
+        if complete
+        else []
+    )
+    if issues:
+        raise RawDataError(issues + stable)
+    if stable:
+        raise StableIdError(stable) if _only_stable_ids(stable) else RawDataError(stable)
+    assert isinstance(version, str)
+    outputs, rows = outputs_of(root, version, tables, extra, unlocked_mark)
+    commit_outputs(root, outputs)
+    return BuildResult(version, rows, root / "kzdata" / "data", root / "datapackage.json")
+
+
+def _only_stable_ids(issues: list[Issue]) -> bool:
+    """True when every issue is a dropped or reused id (not an unusable manifest or version)."""
+    return all(i.where != "raw/releases/" and not i.where.startswith("raw/releases/") for i in issues) and all(
+        i.column != "version" for i in issues
+    )
+
+
+def outputs_of(
+    root: Path,
+    version: str,
+    tables: dict[str, RawTable],
+    extra: dict[str, bytes],
+    unlocked_mark: dict[str, Any] | None = None,
+) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Every file the build writes, as relative path -> bytes, and the row count of each table.
+
+    ``unlocked_mark`` (from :func:`kzdata._pipeline.writer_lock.check`) is merged into both
+    descriptors when the build ran outside the lock, so such output never passes for
+    the release bytes.
+    """
+    mark = unlocked_mark or {}
+    files: dict[str, tuple[bytes, bytes]] = {}
+    rows: dict[str, int] = {}
+    for table in TABLES:
+        frame = encode.sort_frame(table, tables[table.name].frame)
+        files[table.name] = (encode.csv_bytes(table, frame), encode.parquet_bytes(table, frame))
+        rows[table.name] = len(frame)
+    data = "kzdata/data/"
+    fingerprint = content_fingerprint({name: csv for name, (csv, _) in files.items()})
+    documents = primary_documents({name: csv for name, (csv, _) in files.items()})
+    cff = citation_cff(version, fingerprint, documents).encode("utf-8")
+    # Shipped beside the data (exports copy them) and hashed in the descriptor like the data.
+    beside = {
+        "CITATION.cff": cff,
+        "croissant.json": croissant.build_bytes(extra["dataset-card.md"], version, files),
+        **extra,
+    }
+    package = describe.descriptor(version, files, prefix=data, release_files=beside) | mark
+    out: dict[str, bytes] = {
+        f"{data}__init__.py": b'"""The shipped data files of kzdata (generated by `kzdata build`)."""\n',
+        f"{data}datapackage.json": describe.to_bytes(describe.descriptor(version, files, release_files=beside) | mark),
+    }
+    for name, (csv_data, parquet_data) in files.items():
+        out[f"{data}csv/{name}.csv"] = csv_data
+        out[f"{data}{name}.parquet"] = parquet_data
+    # The release bundle (`kzdata export`) needs these beside the data, also in an installed wheel.
+    for name, content in beside.items():
+        out[f"{data}{name}"] = content
+    out["datapackage.json"] = describe.to_bytes(package)
+    out["croissant.json"] = croissant.build_bytes(extra["dataset-card.md"], version, files, prefix=data)
+    out["CITATION.cff"] = cff
+    out[".zenodo.json"] = zenodo_json(version, fingerprint, documents)
+    out["docs/data-dictionary.md"] = render_markdown().encode("utf-8")
+    out.update(generated_files())  # kzdata/_generated.py, docs/formats.md
+    return out, rows
+
+
+__all__ = ["REGISTRY", "BuildResult", "build", "outputs_of", "read_all"]

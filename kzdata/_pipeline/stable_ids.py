@@ -1,0 +1,229 @@
+"""Releases and stable identifiers.
+
+Rules (also in ``docs/versioning.md``):
+
+* An id never changes meaning and is never reused. Every published release
+  freezes the ids it shipped in ``raw/releases/<version>.csv``.
+* The build refuses to drop a frozen id unless ``raw/changes.csv`` records its
+  retraction, or its merge into another id, with a reason; a retracted or merged
+  id may not come back.
+* The first release is recorded by its manifest alone: ``changes`` lists only what
+  changed after it (records added, corrected, retracted and merged in later releases),
+  so the log stays proportional to the edits, not to the dataset (docs/versioning.md).
+  :func:`kzdata.changes` (:mod:`kzdata._changes`) reads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kzdata._registry import ID_PATTERN, REGISTRY, TABLES
+from kzdata._versions import parse_version
+from kzdata.errors import InvalidArgumentError, Issue
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MANIFEST_DIR = "releases"
+_ID = re.compile(ID_PATTERN)
+
+
+MANIFEST_HEADER = ["record_table", "record_id"]
+
+
+def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list[Issue]]:
+    """The frozen ``(table, id)`` pairs of every published release, by version, and every problem.
+
+    ``raw/releases/`` must exist (empty before the first release): without it the
+    stable-id check would silently check nothing. Each manifest is read as the raw
+    tables are (regular file, size limit, UTF-8 without BOM), is named after a version,
+    and lists known tables and id-shaped record ids under the header
+    ``record_table,record_id``.
+    """
+    from kzdata._pipeline.inputs import decode_text, read_input
+
+    out: dict[str, set[tuple[str, str]]] = {}
+    issues: list[Issue] = []
+    folder = raw_dir / MANIFEST_DIR
+    label_dir = f"raw/{MANIFEST_DIR}/"
+    if not folder.is_dir():
+        rule = (
+            "the folder of release manifests is missing (or not a folder); restore it from version control "
+            "(before the first release it is an empty folder)"
+        )
+        return out, [Issue(label_dir, "-", "-", "-", rule)]
+    for file in sorted(folder.glob("*.csv")):
+        label = f"{label_dir}{file.name}"
+        data = read_input(file, label)
+        text = decode_text(data, label) if isinstance(data, bytes) else data
+        if isinstance(text, Issue):
+            issues.append(text)
+            continue
+        try:
+            parse_version(file.stem)
+        except InvalidArgumentError:
+            issues.append(Issue(label, "-", "-", repr(file.stem), "a manifest is named <MAJOR.MINOR.PATCH>.csv"))
+            continue
+        if "\r" in text:
+            issues.append(Issue(label, "-", "-", "-", "lines end with LF only (\\n), as in the raw tables"))
+            continue
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows or rows[0] != MANIFEST_HEADER:
+            shown = repr(",".join(rows[0])) if rows else "-"
+            issues.append(Issue(label, "-", "-", shown, f"the header must be exactly: {','.join(MANIFEST_HEADER)}"))
+            continue
+        frozen = set()
+        for line, row in enumerate(rows[1:], start=2):
+            if len(row) != 2 or row[0] not in REGISTRY or not _ID.match(row[1]):
+                rule = "each row is a table name and an id, e.g. events,almaty-protest"
+                issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), rule))
+                continue
+            if (row[0], row[1]) in frozen:
+                issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), "each id is listed once"))
+                continue
+            frozen.add((row[0], row[1]))
+        out[file.stem] = frozen
+    return out, issues
+
+
+def read_manifests(raw_dir: Path) -> dict[str, set[tuple[str, str]]]:
+    """The frozen ``(table, id)`` pairs of every published release, by version.
+
+    Raises :class:`~kzdata.errors.RawDataError` listing every unusable manifest.
+    """
+    manifests, issues = load_manifests(raw_dir)
+    if issues:
+        from kzdata.errors import RawDataError
+
+        raise RawDataError(issues)
+    return manifests
+
+
+def _version_or_none(text: str | None) -> tuple[int, int, int] | None:
+    if text is None:
+        return None
+    try:
+        return parse_version(text)
+    except InvalidArgumentError:
+        return None
+
+
+def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
+    """Every ``(table, id)`` in the data, the change log excepted."""
+    return {(t.name, str(i)) for t in TABLES if t.name != "changes" for i in frames[t.name][t.primary_key].dropna()}
+
+
+def stable_id_issues(
+    raw_dir: Path,
+    frames: Mapping[str, pd.DataFrame],
+    lines: Mapping[str, list[int]],
+    *,
+    version: str | None = None,
+) -> list[Issue]:
+    """Frozen ids that vanished without a retraction, retracted ids that came back, and
+    change-log versions without a manifest (``version``, the one being built, needs none)."""
+    manifests, problems = load_manifests(raw_dir)
+    if problems:
+        return problems
+    log = frames["changes"]
+    gone = {
+        (str(t), str(i))
+        for t, i, c in zip(log["record_table"], log["record_id"], log["change"], strict=True)
+        if c in ("retracted", "merged")
+    }
+    now = current_ids(frames)
+    issues = []
+    for release, frozen in manifests.items():
+        for table, record_id in sorted(frozen - now - gone):
+            issues.append(
+                Issue(
+                    f"raw/{table}.csv",
+                    "-",
+                    REGISTRY[table].primary_key,
+                    repr(record_id),
+                    f"release {release} shipped this id; keep it, or record its retraction or merge "
+                    "in raw/changes.csv with a reason",
+                )
+            )
+    current = _version_or_none(version)
+    for release in manifests:
+        if current is not None and parse_version(release) > current:
+            rule = (
+                f"a manifest of release {release}, later than the version being built ({version}); "
+                "a manifest is written by `kzdata release` for a published version: remove this one"
+            )
+            issues.append(Issue(f"raw/{MANIFEST_DIR}/{release}.csv", "-", "-", repr(release), rule))
+    for pos, logged in enumerate(log["version"]):
+        text = str(logged)
+        parsed = _version_or_none(text)
+        if parsed is None or text in manifests or text == version:
+            continue  # a malformed version is reported by the change-log rule
+        where = f"line {lines['changes'][pos]}"
+        if current is not None and parsed > current:
+            rule = (
+                f"a change logged under {text}, later than the version being built ({version}); log it under {version}"
+            )
+            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
+        elif current is not None and parsed < current:
+            rule = (
+                f"release {text} has no manifest raw/{MANIFEST_DIR}/{text}.csv; restore it "
+                f"(or log the change under {version})"
+            )
+            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
+    for pos, (t, i, c) in enumerate(zip(log["record_table"], log["record_id"], log["change"], strict=True)):
+        if c in ("retracted", "merged") and (str(t), str(i)) in now:
+            issues.append(
+                Issue(
+                    "raw/changes.csv",
+                    f"line {lines['changes'][pos]}",
+                    "record_id",
+                    repr(i),
+                    "a retracted or merged id may not be used again",
+                )
+            )
+    return issues
+
+
+def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason: str) -> list[str]:
+    """Write ``raw/releases/<version>.csv`` and log every id new since the last release as added.
+
+    The first release logs nothing: its manifest is the record of what it shipped.
+    Returns the lines appended to ``raw/changes.csv``. Rebuild afterwards.
+    """
+    parse_version(version)
+    raw_dir = root / "raw"
+    manifest = raw_dir / MANIFEST_DIR / f"{version}.csv"
+    if manifest.exists():
+        raise InvalidArgumentError(f"release {version} is already frozen in {manifest}; bump the version first")
+    manifests = read_manifests(raw_dir)
+    earlier: set[tuple[str, str]] = set().union(*manifests.values())
+    now = sorted(current_ids(frames))
+    manifest.parent.mkdir(exist_ok=True)
+    manifest.write_text(_csv(["record_table", "record_id"], now), encoding="utf-8", newline="")
+    logged = {
+        (str(t), str(i)) for t, i in zip(frames["changes"]["record_table"], frames["changes"]["record_id"], strict=True)
+    }
+    first_release = not manifests
+    added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
+    rows = [
+        [f"{version.replace('.', '-')}-added-{t.replace('_', '-')}-{i}", version, "added", t, i, "", reason]
+        for t, i in added
+    ]
+    log_file = raw_dir / "changes.csv"
+    text = log_file.read_text(encoding="utf-8")
+    body = _csv(list(REGISTRY["changes"].raw_column_names), rows).split("\n", 1)[1]
+    log_file.write_text(text + body, encoding="utf-8", newline="")
+    return body.splitlines()
+
+
+def _csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

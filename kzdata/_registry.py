@@ -1,0 +1,971 @@
+"""The table registry: every table of kzdata, declared once.
+
+This module is the single definition of the dataset. Each :class:`Table` lists its
+columns (:class:`Column`) with their kind, nullability, allowed values, bounds,
+foreign keys and a description. Everything else is derived from it:
+
+* the pandera schemas (:mod:`kzdata._schemas`),
+* the Table Schema of every resource in ``datapackage.json`` (:mod:`kzdata._descriptor`),
+* the Parquet column order and types (:mod:`kzdata._pipeline.encode`),
+* the data dictionary (``docs/data-dictionary.md``, :func:`kzdata.describe`),
+* the registry-driven tests.
+
+It is deliberately plain Python with no third-party import, so that
+``import kzdata`` stays cheap and the loaders can use it without pandas or
+pandera being imported first.
+
+Adding a table takes three steps: a CSV in ``raw/``, a :class:`Table` entry in
+:data:`TABLES`, and its name in :data:`TableName`. The registry tests fail until
+all three agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, cast, get_args
+
+if TYPE_CHECKING:
+    from kzdata._generated import TableName
+
+
+Kind = Literal["id", "text", "integer", "number", "boolean", "date", "category", "url"]
+
+#: The pandas dtype each column kind loads as (``category`` columns get their
+#: declared categories on top of this).
+PANDAS_DTYPES: dict[str, str] = {
+    "id": "string",
+    "text": "string",
+    "url": "string",
+    "integer": "Int64",
+    "number": "Float64",
+    "boolean": "boolean",
+    "date": "datetime64[ms]",
+    "category": "category",
+}
+
+#: The Table Schema (frictionless) type of each column kind.
+TABLE_SCHEMA_TYPES: dict[str, str] = {
+    "id": "string",
+    "text": "string",
+    "url": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "category": "string",
+}
+
+#: Readable, stable identifiers: lower-case ASCII words joined by hyphens.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+URL_PATTERN = r"^https?://\S+$"
+
+DatePrecision = Literal["day", "month", "year", "range"]
+DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
+
+DateBasis = Literal[
+    "stated",
+    "year_from_context",
+    "from_context",
+    "bounded_by_narrative",
+    "cited_work_date",
+    "other_document",
+    "publication_date",
+]
+#: Where a date comes from, from the most to the least direct (documented in docs/dates.md).
+DATE_BASES: tuple[str, ...] = get_args(DateBasis)
+
+#: The tables whose every record must be supported by at least one citation.
+#: ``citations`` itself, the editorial ``discrepancies`` headers (their claims are
+#: cited) and the release log ``changes`` are exempt.
+UNCITED_TABLES: frozenset[str] = frozenset({"citations", "discrepancies", "changes"})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table, with everything needed to type, check and document it."""
+
+    name: str
+    kind: Kind
+    description: str
+    nullable: bool = False
+    enum: tuple[str, ...] = ()
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    references: str | None = None
+    """Foreign key as ``"table.column"``."""
+    editorial: bool = False
+    """True when the values are an editorial addition that the sources do not state."""
+    derived: bool = False
+    """True when the build computes the column; it is absent from the raw CSV."""
+
+    @property
+    def pandas_dtype(self) -> str:
+        """The pandas dtype this column has once loaded."""
+        return PANDAS_DTYPES[self.kind]
+
+    @property
+    def pattern(self) -> str | None:
+        """The regular expression every value must match, if any."""
+        if self.kind == "id":
+            return ID_PATTERN
+        if self.kind == "url":
+            return URL_PATTERN
+        return None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: its name, what one row is, and its columns (the first is the primary key)."""
+
+    name: TableName
+    title: str
+    row: str
+    """What one row of the table is, in a sentence."""
+    columns: tuple[Column, ...]
+    notes: tuple[str, ...] = field(default=())
+    may_be_empty: bool = False
+    """True for a table that can legitimately have no rows (the change log before a release)."""
+    loader: bool = True
+    """True when ``kzdata.<name>()`` loads the table (generated); the change log has
+    :func:`kzdata.changes` instead, which also filters it by release."""
+
+    @property
+    def primary_key(self) -> str:
+        """The primary key column (always the first, always a unique string id)."""
+        return self.columns[0].name
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The column names in their canonical order."""
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def raw_column_names(self) -> tuple[str, ...]:
+        """The columns of the table's CSV in ``raw/`` (the derived ones are left out)."""
+        return tuple(c.name for c in self.columns if not c.derived)
+
+    @property
+    def foreign_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """``(column, referenced table, referenced column)`` for every declared foreign key."""
+        out = []
+        for col in self.columns:
+            if col.references:
+                ref_table, ref_col = col.references.split(".")
+                out.append((col.name, ref_table, ref_col))
+        return tuple(out)
+
+
+def _pk(name: str, what: str) -> Column:
+    return Column(name, "id", f"Primary key: a stable, readable slug for the {what}.", unique=True)
+
+
+def _fk(name: str, target: str, description: str, *, nullable: bool = False) -> Column:
+    table, _, column = target.partition(".")
+    return Column(name, "id", description, nullable=nullable, references=f"{table}.{column}")
+
+
+BASIS_DESCRIPTION = (
+    "Where the date comes from: stated (next to the fact), year_from_context, from_context, "
+    "bounded_by_narrative, cited_work_date, other_document or publication_date (defined in "
+    "docs/dates.md); the inferred flag is true exactly when this is not stated."
+)
+
+
+def _interval(prefix: str, what: str, *, nullable: bool = False) -> tuple[Column, ...]:
+    """The five columns of a date known to some precision: start, end, precision, inferred, basis."""
+    return (
+        Column(
+            f"{prefix}_start" if prefix else "date_start",
+            "date",
+            f"First day of the period in which {what} falls (for month or year precision, "
+            "the first day of that month or year).",
+            nullable=nullable,
+        ),
+        Column(
+            f"{prefix}_end" if prefix else "date_end",
+            "date",
+            f"Last day of the period in which {what} falls; equal to the start for day precision.",
+            nullable=nullable,
+        ),
+        Column(
+            f"{prefix}_precision" if prefix else "date_precision",
+            "category",
+            "How precisely the source dates it: day, month, year, or range (only bounds "
+            "are known; the start and end are those bounds).",
+            nullable=nullable,
+            enum=DATE_PRECISIONS,
+        ),
+        Column(
+            f"{prefix}_inferred" if prefix else "date_inferred",
+            "boolean",
+            "True when part of the date (usually the year or the day) is not stated "
+            "next to the fact but taken from the context of the source.",
+            nullable=nullable,
+        ),
+        Column(
+            f"{prefix}_basis" if prefix else "date_basis",
+            "category",
+            BASIS_DESCRIPTION,
+            nullable=nullable,
+            enum=DATE_BASES,
+        ),
+    )
+
+
+SOURCE_KINDS = ("primary_document", "cited_work")
+ENTITY_NOTE = "Exactly one of person_id, organization_id, place_id and reform_id is set."
+
+SOURCES = Table(
+    "sources",
+    "Sources",
+    "One document: a primary document, or a work that the article's footnotes cite.",
+    (
+        _pk("source_id", "document"),
+        Column("kind", "category", "primary_document or cited_work.", enum=SOURCE_KINDS),
+        Column(
+            "title",
+            "text",
+            "Title of the work as printed in the citing footnote (null when the "
+            "footnote text is missing or the work is untitled, such as a social media post).",
+            nullable=True,
+        ),
+        Column(
+            "authors",
+            "text",
+            "Authors for display, separated by '; ' (the structured list is in authorships).",
+            nullable=True,
+        ),
+        Column(
+            "container",
+            "text",
+            "The book, series or report that contains the work, if any.",
+            nullable=True,
+        ),
+        Column(
+            "publisher",
+            "text",
+            "The outlet, journal, platform or publisher as the footnote names it.",
+            nullable=True,
+        ),
+        *_interval("published", "the publication date", nullable=True),
+        Column("url", "url", "Web address as given in the citing footnote.", nullable=True),
+        Column(
+            "footnote",
+            "integer",
+            "Number of the first footnote of the article that cites this work "
+            "(all citing footnotes are in the footnotes table).",
+            nullable=True,
+            minimum=1,
+        ),
+        Column(
+            "footnote_count",
+            "integer",
+            "For a primary document, how many numbered footnotes it has (0 for none): the "
+            "bound for every footnote number that points into it. Null for cited works.",
+            nullable=True,
+            minimum=0,
+        ),
+        Column(
+            "text_missing",
+            "boolean",
+            "True for a footnote whose text is missing from the copy of the article "
+            "used here: the work exists but cannot be identified.",
+        ),
+        Column("note", "text", "Editorial remarks on the record.", nullable=True),
+    ),
+)
+
+SECTIONS = Table(
+    "sections",
+    "Sections of the primary documents",
+    "One section of a primary document, with the number of paragraphs it has; citations point into these.",
+    (
+        _pk("section_id", "section"),
+        _fk("source_id", "sources.source_id", "The primary document the section belongs to."),
+        Column(
+            "heading",
+            "text",
+            "The section heading (or a bracketed editorial label for an untitled part).",
+        ),
+        Column("position", "integer", "Order of the section in the document, from 1.", minimum=1),
+        Column(
+            "paragraph_count",
+            "integer",
+            "Number of paragraphs in the section as counted for this dataset (a "
+            "sentence split by a page break or a footnote block counts once; image "
+            "captions do not count). For the notes section, the number of footnotes.",
+            minimum=1,
+        ),
+    ),
+)
+
+FOOTNOTES = Table(
+    "footnotes",
+    "Footnote entries",
+    "One work cited in one footnote of a primary document (a footnote citing two works has two rows).",
+    (
+        _pk("footnote_entry_id", "footnote entry"),
+        _fk("document_id", "sources.source_id", "The primary document whose footnote this is."),
+        Column(
+            "footnote",
+            "integer",
+            "The footnote number in that document (at most its sources.footnote_count).",
+            minimum=1,
+        ),
+        Column(
+            "position",
+            "integer",
+            "Order of the work within the footnote, from 1.",
+            minimum=1,
+        ),
+        _fk("source_id", "sources.source_id", "The cited work this entry of the footnote refers to."),
+        Column("pages", "text", "Page range the footnote gives, if any.", nullable=True),
+        Column("note", "text", "Editorial remarks on the entry.", nullable=True),
+    ),
+)
+
+AUTHORSHIPS = Table(
+    "authorships",
+    "Authorships",
+    "One person's authorship or editorship of one source.",
+    (
+        _pk("authorship_id", "authorship"),
+        _fk("source_id", "sources.source_id", "The source that the person wrote or edited."),
+        _fk("person_id", "people.person_id", "The person who wrote or edited the source."),
+        Column(
+            "role",
+            "category",
+            "Whether the person is an author or an editor of the source.",
+            enum=("author", "editor"),
+        ),
+        Column("position", "integer", "Order among the source's authors, from 1.", minimum=1),
+    ),
+)
+
+PEOPLE = Table(
+    "people",
+    "People",
+    "One named person: an actor or official in the events, or an author of a source.",
+    (
+        _pk("person_id", "person (family name first, e.g. massimov-karim)"),
+        Column(
+            "name",
+            "text",
+            "One canonical English spelling, given name first; variants are in aliases.",
+        ),
+        Column(
+            "description",
+            "text",
+            "Who the person is, in the terms the sources use (offices with dates are in positions).",
+        ),
+        Column(
+            "role_in_dataset",
+            "category",
+            "actor (appears in the narrative) or author (only writes or edits a source).",
+            enum=("actor", "author"),
+        ),
+    ),
+)
+
+ORGANIZATIONS = Table(
+    "organizations",
+    "Organizations",
+    "One named organization: a state body, party, international organization, "
+    "company, media outlet, journal or research body.",
+    (
+        _pk("organization_id", "organization"),
+        Column("name", "text", "Canonical English name; variants and abbreviations are in aliases."),
+        Column(
+            "kind",
+            "category",
+            "What kind of organization it is.",
+            enum=(
+                "state_body",
+                "court",
+                "security_service",
+                "political_party",
+                "international_organization",
+                "company",
+                "media",
+                "journal",
+                "research_institute",
+                "civil_society",
+                "foreign_government",
+                "other",
+            ),
+        ),
+        _fk(
+            "country_id",
+            "places.place_id",
+            "Country the organization belongs to, where the sources make it clear.",
+            nullable=True,
+        ),
+        Column("description", "text", "What the organization is and does, in a sentence."),
+    ),
+)
+
+PLACES = Table(
+    "places",
+    "Places",
+    "One named place: a country, region, city, port or other location.",
+    (
+        _pk("place_id", "place"),
+        Column("name", "text", "Canonical English name; former names and spellings are in aliases."),
+        Column(
+            "kind",
+            "category",
+            "What kind of place it is: country, region, city, town, port, building, sea or other.",
+            enum=("country", "region", "city", "town", "port", "building", "sea", "other"),
+        ),
+        _fk("parent_id", "places.place_id", "The place it lies within, if recorded.", nullable=True),
+        Column(
+            "latitude",
+            "number",
+            "EDITORIAL: approximate latitude (WGS84), added for mapping; not stated by the sources.",
+            nullable=True,
+            minimum=-90,
+            maximum=90,
+            editorial=True,
+        ),
+        Column(
+            "longitude",
+            "number",
+            "EDITORIAL: approximate longitude (WGS84), added for mapping; not stated by the sources.",
+            nullable=True,
+            minimum=-180,
+            maximum=180,
+            editorial=True,
+        ),
+        Column("description", "text", "What the sources say about the place, briefly.", nullable=True),
+    ),
+)
+
+POSITIONS = Table(
+    "positions",
+    "Positions held",
+    "One office or role held by one person, from when to when as far as the sources say.",
+    (
+        _pk("position_id", "position"),
+        _fk("person_id", "people.person_id", "The person who held the office."),
+        _fk(
+            "organization_id",
+            "organizations.organization_id",
+            "The body in which the office is held, if any.",
+            nullable=True,
+        ),
+        Column("title", "text", "The office or role, e.g. chair, first deputy chair."),
+        Column("start_date", "date", "When the holder took the office, if stated.", nullable=True),
+        Column(
+            "start_precision",
+            "category",
+            "How precisely the source dates the start: day, month, year or range.",
+            nullable=True,
+            enum=DATE_PRECISIONS,
+        ),
+        Column(
+            "start_inferred",
+            "boolean",
+            "True when the year or day of start_date comes from context rather than the sentence; "
+            "set exactly when start_date is.",
+            nullable=True,
+        ),
+        Column(
+            "start_basis",
+            "category",
+            BASIS_DESCRIPTION + " Set exactly when start_date is.",
+            nullable=True,
+            enum=DATE_BASES,
+        ),
+        Column("end_date", "date", "When the holder left the office, if stated.", nullable=True),
+        Column(
+            "end_precision",
+            "category",
+            "How precisely the source dates the end: day, month, year or range.",
+            nullable=True,
+            enum=DATE_PRECISIONS,
+        ),
+        Column(
+            "end_inferred",
+            "boolean",
+            "True when the year or day of end_date comes from context rather than the sentence; "
+            "set exactly when end_date is.",
+            nullable=True,
+        ),
+        Column(
+            "end_basis",
+            "category",
+            BASIS_DESCRIPTION + " Set exactly when end_date is.",
+            nullable=True,
+            enum=DATE_BASES,
+        ),
+        Column(
+            "note",
+            "text",
+            "How the office ended or other context.",
+            nullable=True,
+        ),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    "Events",
+    "One dated or datable happening reported by a source.",
+    (
+        _pk("event_id", "event"),
+        *_interval("", "the event"),
+        Column(
+            "time_of_day",
+            "text",
+            "Clock time (HH:MM, local) or part of the day, when the source gives one.",
+            nullable=True,
+        ),
+        Column("title", "text", "Short headline in our words."),
+        Column("description", "text", "What happened, in our words."),
+        Column(
+            "category",
+            "category",
+            "Kind of event, from a controlled vocabulary (an editorial classification).",
+            enum=(
+                "background",
+                "protest",
+                "violence",
+                "emergency_measure",
+                "security_deployment",
+                "personnel_change",
+                "detention",
+                "investigation",
+                "conviction",
+                "statement",
+                "reform",
+                "legislation",
+                "referendum",
+                "election",
+                "foreign_policy",
+                "economy",
+                "other",
+            ),
+        ),
+        _fk("place_id", "places.place_id", "Where it happened, if the source says.", nullable=True),
+    ),
+)
+
+EVENT_ACTORS = Table(
+    "event_actors",
+    "Event actors",
+    "One person or organization taking part in one event, in a stated role.",
+    (
+        _pk("event_actor_id", "participation"),
+        _fk("event_id", "events.event_id", "The event the person or organization took part in."),
+        _fk("person_id", "people.person_id", "The person, if the actor is a person.", nullable=True),
+        _fk(
+            "organization_id",
+            "organizations.organization_id",
+            "The organization, if the actor is an organization.",
+            nullable=True,
+        ),
+        Column(
+            "role",
+            "category",
+            "The actor's part in the event.",
+            enum=(
+                "initiator",
+                "participant",
+                "target",
+                "subject",
+                "speaker",
+                "decision_maker",
+                "observer",
+                "reporter",
+            ),
+        ),
+    ),
+    notes=("Exactly one of person_id and organization_id is set.",),
+)
+
+SENTENCES = Table(
+    "sentences",
+    "Court sentences",
+    "One conviction of one person, with the term and trial conditions as stated.",
+    (
+        _pk("sentence_id", "conviction"),
+        _fk("person_id", "people.person_id", "The person who was convicted."),
+        Column(
+            "prison_years",
+            "integer",
+            "Prison term in years; null when the source gives no term.",
+            nullable=True,
+            minimum=0,
+            maximum=100,
+        ),
+        Column(
+            "charges",
+            "text",
+            "Charges as the source lists them, separated by '; '; null when not stated.",
+            nullable=True,
+        ),
+        Column(
+            "closed_trial",
+            "boolean",
+            "True when the source says the trial was closed or classified; null when it does not say.",
+            nullable=True,
+        ),
+        *_interval("verdict", "the verdict", nullable=True),
+        _fk("event_id", "events.event_id", "The conviction event in the timeline.", nullable=True),
+        Column("description", "text", "The conviction in our words."),
+    ),
+)
+
+REFORMS = Table(
+    "reforms",
+    "Reforms",
+    "One reform or policy measure, with its date and status as the sources state them.",
+    (
+        _pk("reform_id", "reform"),
+        Column("name", "text", "Short name of the reform, in our words."),
+        Column(
+            "kind",
+            "category",
+            "Area of the reform (an editorial classification).",
+            enum=(
+                "constitutional",
+                "electoral",
+                "judicial",
+                "anti-corruption",
+                "asset-recovery",
+                "local-government",
+                "security",
+                "symbolic",
+                "historical",
+                "programme",
+                "foreign-policy",
+                "other",
+            ),
+        ),
+        *_interval("", "the reform's adoption or announcement (empty when the sources give no date)", nullable=True),
+        Column(
+            "status",
+            "category",
+            "Where the reform stood at the time of the latest source that reports it.",
+            enum=("announced", "adopted", "approved", "implemented", "in_progress", "expanded", "renamed"),
+        ),
+        Column("description", "text", "What the reform does, in our words."),
+        _fk("event_id", "events.event_id", "The event that adopted or announced it.", nullable=True),
+    ),
+)
+
+INDICATORS = Table(
+    "indicators",
+    "Indicators",
+    "One measured quantity: a governance index, a casualty count, a vote share, a rule parameter.",
+    (
+        _pk("indicator_id", "indicator"),
+        Column("name", "text", "What is measured, in our words."),
+        _fk(
+            "publisher",
+            "organizations.organization_id",
+            "Organization that publishes the index, for published indices; null otherwise.",
+            nullable=True,
+        ),
+        Column(
+            "unit",
+            "category",
+            "Unit of the values: points, percentile, percent, people, troops, years, usd or count.",
+            enum=("points", "percentile", "percent", "people", "troops", "years", "usd", "count"),
+        ),
+        Column(
+            "higher_is_better",
+            "boolean",
+            "For scores and indices, whether a higher value is better; null when the question does not apply.",
+            nullable=True,
+        ),
+        Column(
+            "topic",
+            "category",
+            "Subject area of the indicator (an editorial classification).",
+            enum=(
+                "governance",
+                "casualties",
+                "security",
+                "elections",
+                "local_government",
+                "public_opinion",
+                "demography",
+                "migration",
+                "asset_recovery",
+                "justice",
+                "constitution",
+            ),
+        ),
+        Column("description", "text", "Definition and scope of the indicator."),
+    ),
+)
+
+INDICATOR_VALUES = Table(
+    "indicator_values",
+    "Indicator values",
+    "One figure stated by one source: an observed value, a target or a legal parameter.",
+    (
+        _pk("value_id", "figure"),
+        _fk("indicator_id", "indicators.indicator_id", "The indicator this figure is a value of."),
+        *_interval("", "the period or moment the value refers to"),
+        Column(
+            "value",
+            "number",
+            "The best single figure: the number the text gives, or for a figure stated in "
+            "words or vaguely, the best value fixed by the conversion rules of docs/figures.md "
+            "(for a range, its midpoint). Read it together with qualifier and the bounds.",
+        ),
+        Column(
+            "value_low",
+            "number",
+            "The lowest value the text allows (equal to value for an exact figure); null when "
+            "the text sets no lower bound (see docs/figures.md).",
+            nullable=True,
+        ),
+        Column(
+            "value_high",
+            "number",
+            "The highest value the text allows (equal to value for an exact figure); null when "
+            "the text sets no upper bound (see docs/figures.md).",
+            nullable=True,
+        ),
+        Column(
+            "stated_as",
+            "text",
+            "The short wording of the figure as the text gives it (e.g. 'hundreds'), set only "
+            "when the figure is written in words or stated vaguely; null for figures in digits.",
+            nullable=True,
+        ),
+        Column(
+            "value_kind",
+            "category",
+            "observed (a measurement), target (an aim) or rule (a parameter set by law).",
+            enum=("observed", "target", "rule"),
+        ),
+        Column(
+            "valid_from",
+            "date",
+            "For a rule: the first day it is known to be in force (a change known only to the "
+            "month counts from the first of that month); null when the sources do not say "
+            "when it began, and for observed values and targets (docs/figures.md, 'Rules').",
+            nullable=True,
+        ),
+        Column(
+            "valid_to",
+            "date",
+            "For a rule that was replaced: the last day it can have been in force, the day "
+            "before its successor's valid_from; null while it is still in force at the latest "
+            "source, and for observed values and targets.",
+            nullable=True,
+        ),
+        Column(
+            "valid_basis",
+            "category",
+            "For a rule: where its validity bounds come from (the vocabulary of the date "
+            "bases, docs/dates.md); null for observed values and targets.",
+            nullable=True,
+            enum=DATE_BASES,
+        ),
+        Column(
+            "qualifier",
+            "category",
+            "How the source bounds the number: exact, approximately, more_than, "
+            "at_least, up_to, less_than, almost, or between (a range stated as a range; "
+            "value_low and value_high are its ends).",
+            enum=("exact", "approximately", "more_than", "at_least", "up_to", "less_than", "almost", "between"),
+        ),
+        _fk("source_id", "sources.source_id", "The primary document stating the figure."),
+        _fk("place_id", "places.place_id", "Place the figure is about, if narrower than Kazakhstan.", nullable=True),
+        _fk("event_id", "events.event_id", "Event the figure describes, if any.", nullable=True),
+        _fk("reform_id", "reforms.reform_id", "Reform the figure describes, if any.", nullable=True),
+        Column("note", "text", "Context of the figure in our words.", nullable=True),
+    ),
+)
+
+ALIASES = Table(
+    "aliases",
+    "Aliases",
+    "One name variant for a person, organization, place or reform programme.",
+    (
+        _pk("alias_id", "alias"),
+        _fk("person_id", "people.person_id", "The person the alias names.", nullable=True),
+        _fk(
+            "organization_id",
+            "organizations.organization_id",
+            "The organization the alias names.",
+            nullable=True,
+        ),
+        _fk("place_id", "places.place_id", "The place the alias names.", nullable=True),
+        _fk("reform_id", "reforms.reform_id", "The reform or programme named.", nullable=True),
+        Column("alias", "text", "The variant exactly as spelled."),
+        Column(
+            "kind",
+            "category",
+            "Kind of variant: spelling or transliteration, abbreviation, former or later name, "
+            "short name, translation, misspelling.",
+            enum=(
+                "spelling_variant",
+                "transliteration",
+                "abbreviation",
+                "former_name",
+                "later_name",
+                "short_name",
+                "translation",
+                "misspelling",
+            ),
+        ),
+        Column("note", "text", "Where or when the variant is used.", nullable=True),
+    ),
+    notes=(ENTITY_NOTE,),
+)
+
+CITATIONS = Table(
+    "citations",
+    "Citations",
+    "One pinpoint in a primary document that supports one record of another table.",
+    (
+        _pk("citation_id", "citation"),
+        Column(
+            "record_table",
+            "category",
+            "Table of the supported record.",
+            enum=(),  # filled in below with every cited table name
+        ),
+        Column("record_id", "id", "Primary key of the supported record in record_table."),
+        _fk("source_id", "sources.source_id", "The primary document that supports the record."),
+        _fk("section_id", "sections.section_id", "The section of that document."),
+        Column(
+            "paragraph",
+            "integer",
+            "Paragraph number within the section, from 1; null for the notes section.",
+            nullable=True,
+            minimum=1,
+        ),
+        Column(
+            "footnote",
+            "integer",
+            "The footnote number of the cited document attached to the supporting passage, if any "
+            "(at most the document's sources.footnote_count).",
+            nullable=True,
+            minimum=1,
+        ),
+        Column(
+            "locator",
+            "text",
+            "The pinpoint for people: section heading, paragraph and footnote "
+            "(derived by the build from section_id, paragraph and footnote).",
+            derived=True,
+        ),
+    ),
+    notes=(
+        "record_table and record_id together form a reference to any cited table; "
+        "kzdata.validate() checks that it resolves.",
+    ),
+)
+
+DISCREPANCIES = Table(
+    "discrepancies",
+    "Discrepancies",
+    "One disagreement between the sources, within a source, or between the "
+    "article and a work it cites. No side is preferred.",
+    (
+        _pk("discrepancy_id", "discrepancy"),
+        Column("topic", "text", "What the disagreement is about."),
+        Column(
+            "kind",
+            "category",
+            "Where the disagreement lies.",
+            enum=("between_sources", "within_source", "text_vs_cited_work"),
+        ),
+        Column("explanation", "text", "Why the claims conflict and what might explain it, without resolving it."),
+    ),
+)
+
+DISCREPANCY_CLAIMS = Table(
+    "discrepancy_claims",
+    "Discrepancy claims",
+    "One side of a discrepancy: a claim, the source that makes it and the record that carries it.",
+    (
+        _pk("claim_id", "claim"),
+        _fk("discrepancy_id", "discrepancies.discrepancy_id", "The discrepancy this claim is one side of."),
+        Column("side", "integer", "Which side of the discrepancy the claim is on (1, 2, ...).", minimum=1),
+        Column("claim", "text", "What this side claims, in our words."),
+        _fk("source_id", "sources.source_id", "The source making the claim (a primary document or a cited work)."),
+        Column(
+            "record_table",
+            "category",
+            "Table of the record that carries the claim, if one does.",
+            nullable=True,
+            enum=(),
+        ),
+        Column("record_id", "id", "Primary key of that record.", nullable=True),
+    ),
+)
+
+CHANGES = Table(
+    "changes",
+    "Changes",
+    "One change to one record in one release: added, corrected, retracted or merged.",
+    (
+        _pk("change_id", "change"),
+        Column("version", "text", "The release (MAJOR.MINOR.PATCH) that made the change."),
+        Column(
+            "change",
+            "category",
+            "added, corrected, retracted or merged.",
+            enum=("added", "corrected", "retracted", "merged"),
+        ),
+        Column("record_table", "category", "Table of the record that changed.", enum=()),
+        Column("record_id", "id", "Primary key of the record concerned."),
+        Column("merged_into", "id", "For merged records, the id that replaces it.", nullable=True),
+        Column("reason", "text", "Why the change was made, in a sentence."),
+    ),
+    may_be_empty=True,
+    loader=False,
+)
+
+
+TABLES: tuple[Table, ...] = (
+    SOURCES,
+    SECTIONS,
+    FOOTNOTES,
+    AUTHORSHIPS,
+    PEOPLE,
+    ORGANIZATIONS,
+    PLACES,
+    POSITIONS,
+    EVENTS,
+    EVENT_ACTORS,
+    SENTENCES,
+    REFORMS,
+    INDICATORS,
+    INDICATOR_VALUES,
+    ALIASES,
+    CITATIONS,
+    DISCREPANCIES,
+    DISCREPANCY_CLAIMS,
+    CHANGES,
+)
+"""Every table, in the order they are documented, built and fingerprinted: the one list of tables."""
+
+TABLE_NAMES = cast("tuple[TableName, ...]", tuple(t.name for t in TABLES))
+"""The table names in registry order (typed as :data:`kzdata.TableName` where it matters)."""
+
+# ``record_table`` names a row of any table, so its vocabulary is the registry itself, known
+# only once every table above is declared: set here, once, on the frozen columns.
+for _table in TABLES:
+    for _column in _table.columns:
+        if _column.name == "record_table":
+            object.__setattr__(_column, "enum", TABLE_NAMES)
+
+REGISTRY: dict[str, Table] = {t.name: t for t in TABLES}
+"""Every table by name."""

@@ -1,0 +1,669 @@
+"""Cross-table and cross-column rules, shared by the build and :func:`kzdata.validate`.
+
+Each rule takes the whole dataset (a mapping of table name to DataFrame, rows in any
+order, a default RangeIndex) and yields :class:`Failure` records that name the table,
+the row position, the column, the value and the rule. The build turns the row
+position into a line of ``raw/<table>.csv``; ``validate()`` turns it into a primary
+key. Every rule is set- or hash-based (``isin``, ``groupby``, ``merge``), never a
+loop over pairs of rows, so its cost grows linearly with the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kzdata._registry import REGISTRY, TABLES, UNCITED_TABLES
+from kzdata._versions import is_version
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One row breaking one rule."""
+
+    table: str
+    row: int
+    column: str
+    value: object
+    rule: str
+
+
+def plain_value(value: object) -> object:
+    """A cell value as an editor wrote it, without numpy or pandas wrappers (for messages).
+
+    >>> import numpy as np
+    >>> plain_value(np.int64(500)), plain_value(pd.Timestamp("0999-01-05"))
+    (500, '0999-01-05')
+    """
+    if isinstance(value, pd.Timestamp):
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if value is pd.NA or value is None:
+        return None
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def isin(values: pd.Series, known: pd.Series) -> pd.Series:
+    """``values.isin(known)`` for id columns, hashed by Arrow.
+
+    pandas 3.1's ``isin`` on Arrow-backed strings falls back to a Python loop; Arrow's
+    ``is_in`` keeps the rules linear and fast at any size (see docs/benchmarks.md).
+    Missing values are never "in".
+
+    >>> isin(pd.Series(["a", "b", None], dtype="string"), pd.Series(["a"], dtype="string")).tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    needles = pa.array(values.astype(object), type=pa.large_string(), from_pandas=True)
+    haystack = pa.array(known.dropna().astype(object), type=pa.large_string(), from_pandas=True)
+    found = pc.is_in(needles, value_set=haystack).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _rows(table: str, frame: pd.DataFrame, mask: pd.Series, column: str, rule: str) -> Iterator[Failure]:
+    # A comparison with a missing value is unknown, not a failure: the schema reports missing cells.
+    mask = mask.fillna(False).astype(bool)
+    for pos in mask.to_numpy().nonzero()[0]:
+        yield Failure(table, int(pos), column, frame[column].iloc[pos], rule)
+
+
+def foreign_keys(frames: Frames) -> Iterator[Failure]:
+    """Every declared foreign key resolves to an existing primary key."""
+    for table in TABLES:
+        frame = frames[table.name]
+        for column, ref_table, ref_column in table.foreign_keys:
+            values = frame[column]
+            known = frames[ref_table][ref_column]
+            bad = values.notna() & ~isin(values, known)
+            yield from _rows(table.name, frame, bad, column, f"must be an existing {ref_table}.{ref_column}")
+
+
+def _polymorphic(frames: Frames, table: str, *, nullable: bool) -> Iterator[Failure]:
+    frame = frames[table]
+    keys = pd.Series(False, index=frame.index)
+    for ref_table, group in frame.groupby("record_table", observed=True):
+        known = frames[str(ref_table)][REGISTRY[str(ref_table)].primary_key]
+        keys.loc[group.index] = isin(group["record_id"], known)
+    # A missing record_table is either allowed (nullable) or already reported by the schema.
+    dangling = frame["record_table"].notna() & frame["record_id"].notna() & ~keys
+    yield from _rows(table, frame, dangling, "record_id", "must be the primary key of an existing row of record_table")
+    if nullable:
+        half = frame["record_id"].isna() != frame["record_table"].isna()
+        yield from _rows(table, frame, half, "record_id", "record_table and record_id are set together or not at all")
+
+
+def record_references(frames: Frames) -> Iterator[Failure]:
+    """``(record_table, record_id)`` pairs in citations and discrepancy claims resolve."""
+    yield from _polymorphic(frames, "citations", nullable=False)
+    yield from _polymorphic(frames, "discrepancy_claims", nullable=True)
+
+
+def every_record_cited(frames: Frames) -> Iterator[Failure]:
+    """Every record of every fact table has at least one citation."""
+    cited = frames["citations"]
+    for table in TABLES:
+        if table.name in UNCITED_TABLES:
+            continue
+        frame = frames[table.name]
+        ids = cited.loc[cited["record_table"] == table.name, "record_id"]
+        bad = ~isin(frame[table.primary_key], ids)
+        yield from _rows(table.name, frame, bad, table.primary_key, "every record needs at least one row in citations")
+
+
+def citation_locators(frames: Frames) -> Iterator[Failure]:
+    """A citation points into a section of its own document, within the paragraph count."""
+    cit = frames["citations"]
+    sections = frames["sections"].set_index("section_id")
+    sources = frames["sources"].set_index("source_id")
+    owner = cit["section_id"].map(sections["source_id"])
+    yield from _rows(
+        "citations",
+        cit,
+        owner.notna() & (owner != cit["source_id"]),
+        "section_id",
+        "the section must belong to the cited source_id",
+    )
+    count = cit["section_id"].map(sections["paragraph_count"]).astype("Int64")
+    too_far = (cit["paragraph"] > count).fillna(False)
+    yield from _rows("citations", cit, too_far, "paragraph", "must not exceed the section's paragraph_count")
+    neither = cit["paragraph"].isna() & cit["footnote"].isna()
+    yield from _rows("citations", cit, neither, "paragraph", "a citation needs a paragraph, a footnote, or both")
+    kind = cit["source_id"].map(sources["kind"].astype("string"))
+    yield from _rows(
+        "citations",
+        cit,
+        kind == "cited_work",
+        "source_id",
+        "citations point into a primary document (cited works are reached through footnotes)",
+    )
+    notes = frames["footnotes"]["footnote"]
+    bad_fn = cit["footnote"].notna() & ~cit["footnote"].isin(notes)
+    yield from _rows("citations", cit, bad_fn, "footnote", "must be a footnote number present in footnotes")
+
+
+def _interval_columns(table: str) -> list[tuple[str, str, str, str | None]]:
+    """``(start, end, precision, inferred)`` column groups of a table."""
+    names = REGISTRY[table].column_names
+    groups = []
+    for name in names:
+        if name.endswith("_precision"):
+            stem = name[: -len("_precision")]
+            start = "date_start" if stem == "date" else f"{stem}_start"
+            end = "date_end" if stem == "date" else f"{stem}_end"
+            if start in names and end in names:
+                inferred = f"{stem}_inferred"
+                groups.append((start, end, name, inferred if inferred in names else None))
+    return groups
+
+
+def _precision_problems(start: pd.Series, end: pd.Series, precision: pd.Series) -> list[tuple[pd.Series, str, str]]:
+    prec = precision.astype("string")
+    month_end = start + pd.offsets.MonthEnd(0)
+    year_end = start + pd.offsets.YearEnd(0)
+    checks = [
+        (end < start, "end", "the end must not be before the start"),
+        ((prec == "day") & (end != start), "end", "day precision: start and end are the same day"),
+        ((prec == "month") & (start.dt.day != 1), "start", "month precision: the start is the first of the month"),
+        (
+            (prec == "month") & (end != month_end),
+            "end",
+            "month precision: the end is the last day of the start's month",
+        ),
+        (
+            (prec == "year") & ((start.dt.month != 1) | (start.dt.day != 1)),
+            "start",
+            "year precision: the start is 1 January",
+        ),
+        ((prec == "year") & (end != year_end), "end", "year precision: the end is 31 December of the start's year"),
+        (
+            (prec == "range") & (end == start),
+            "end",
+            "range precision: the bounds differ (use day precision for one day)",
+        ),
+    ]
+    return [(mask.fillna(False).astype(bool), col, rule) for mask, col, rule in checks]
+
+
+def date_intervals(frames: Frames) -> Iterator[Failure]:
+    """Every date interval is ordered and agrees with its precision."""
+    for table in TABLES:
+        frame = frames[table.name]
+        for start, end, precision, inferred in _interval_columns(table.name):
+            group = [start, end, precision] + ([inferred] if inferred else [])
+            set_count = sum(frame[c].notna().astype(int) for c in group)
+            partial = (set_count > 0) & (set_count < len(group))
+            yield from _rows(table.name, frame, partial, precision, f"{', '.join(group)} are all set or all empty")
+            for mask, which, rule in _precision_problems(frame[start], frame[end], frame[precision]):
+                yield from _rows(table.name, frame, mask, start if which == "start" else end, rule)
+
+
+def position_dates(frames: Frames) -> Iterator[Failure]:
+    """A position's dates come with their precision and end after they start."""
+    pos = frames["positions"]
+    for date, prec in (("start_date", "start_precision"), ("end_date", "end_precision")):
+        for col in (prec, prec.replace("precision", "inferred")):
+            yield from _rows(
+                "positions", pos, pos[date].isna() != pos[col].isna(), col, f"{col} is set exactly when {date} is"
+            )
+        p = pos[prec].astype("string")
+        d = pos[date]
+        off_month = ((p == "month") & (d.dt.day != 1)).fillna(False)
+        off_year = ((p == "year") & ((d.dt.month != 1) | (d.dt.day != 1))).fillna(False)
+        yield from _rows(
+            "positions",
+            pos,
+            off_month | off_year,
+            date,
+            "a month or year date is stored as the first day of that month or year",
+        )
+    yield from _rows(
+        "positions",
+        pos,
+        (pos["end_date"] < pos["start_date"]).fillna(False),
+        "end_date",
+        "the end must not be before the start",
+    )
+
+
+def exactly_one(frames: Frames) -> Iterator[Failure]:
+    """Link rows name exactly one entity."""
+    for table, columns in (
+        ("event_actors", ["person_id", "organization_id"]),
+        ("aliases", ["person_id", "organization_id", "place_id", "reform_id"]),
+    ):
+        frame = frames[table]
+        count = sum(frame[c].notna().astype(int) for c in columns)
+        yield from _rows(table, frame, count != 1, columns[0], f"exactly one of {', '.join(columns)} is set")
+
+
+def indicator_value_rules(frames: Frames) -> Iterator[Failure]:
+    """Shares stay within 0-100, counts are not negative, targets come after baselines."""
+    values = frames["indicator_values"]
+    unit = values["indicator_id"].map(frames["indicators"].set_index("indicator_id")["unit"].astype("string"))
+    share = unit.isin(["percent", "percentile"])
+    yield from _rows(
+        "indicator_values",
+        values,
+        (share & (values["value"] > 100)).fillna(False),
+        "value",
+        "a percent or percentile value is at most 100",
+    )
+    yield from _rows(
+        "indicator_values", values, (values["value"] < 0).fillna(False), "value", "values are not negative"
+    )
+    kind = values["value_kind"].astype("string")
+    baseline = values[kind == "observed"].groupby("indicator_id", observed=True)["date_start"].min()
+    first_year = values["indicator_id"].map(baseline).dt.year
+    early = ((kind == "target") & (values["date_start"].dt.year <= first_year)).fillna(False)
+    yield from _rows(
+        "indicator_values",
+        values,
+        early,
+        "date_start",
+        "a target's year is after the indicator's baseline (earliest observed) year",
+    )
+
+
+def source_rules(frames: Frames) -> Iterator[Failure]:
+    """Cited works carry a footnote number, primary documents none; missing texts have no title."""
+    src = frames["sources"]
+    kind = src["kind"].astype("string")
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "cited_work") & src["footnote"].isna(),
+        "footnote",
+        "a cited work names the first footnote that cites it",
+    )
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "primary_document") & src["footnote"].notna(),
+        "footnote",
+        "a primary document has no footnote number",
+    )
+    yield from _rows(
+        "sources",
+        src,
+        src["text_missing"].fillna(False) & src["title"].notna(),
+        "title",
+        "a source whose footnote text is missing has no title",
+    )
+    fn = frames["footnotes"]
+    fn_kind = fn["source_id"].map(src.set_index("source_id")["kind"].astype("string"))
+    yield from _rows(
+        "footnotes",
+        fn,
+        fn_kind == "primary_document",
+        "source_id",
+        "a footnote cites a cited_work, not a primary document",
+    )
+    dup = fn.duplicated(["document_id", "footnote", "position"], keep=False)
+    yield from _rows("footnotes", fn, dup, "position", "document_id, footnote and position together are unique")
+    first = fn.groupby("source_id")["footnote"].min()
+    listed = src["source_id"].map(first).astype("Int64")
+    wrong = ((kind == "cited_work") & listed.notna() & (listed != src["footnote"])).fillna(False)
+    yield from _rows("sources", src, wrong, "footnote", "equals the lowest footnote that cites the work in footnotes")
+
+
+def discrepancy_sides(frames: Frames) -> Iterator[Failure]:
+    """Every discrepancy has claims on at least two sides."""
+    disc = frames["discrepancies"]
+    sides = frames["discrepancy_claims"].groupby("discrepancy_id")["side"].nunique()
+    count = disc["discrepancy_id"].map(sides).fillna(0)
+    yield from _rows(
+        "discrepancies",
+        disc,
+        count < 2,
+        "discrepancy_id",
+        "a discrepancy has claims on at least two sides in discrepancy_claims",
+    )
+
+
+def events_within_sources(frames: Frames) -> Iterator[Failure]:
+    """An event cannot start after the latest publication date of the documents citing it."""
+    events = frames["events"]
+    cit = frames["citations"]
+    cit = cit[cit["record_table"] == "events"]
+    published = frames["sources"].set_index("source_id")["published_end"]
+    latest = cit.assign(pub=cit["source_id"].map(published)).groupby("record_id")["pub"].max()
+    bound = events["event_id"].map(latest)
+    yield from _rows(
+        "events",
+        events,
+        (events["date_start"] > bound).fillna(False),
+        "date_start",
+        "an event cannot start after the publication of every source that reports it",
+    )
+
+
+#: Which bound each qualifier sets from the stated number (docs/figures.md, "Bounds").
+_LOW_FROM_VALUE = ("exact", "more_than", "at_least")
+_HIGH_FROM_VALUE = ("exact", "up_to", "less_than", "almost")
+
+
+def figure_bounds(frames: Frames) -> Iterator[Failure]:
+    """A figure's bounds enclose its best value and agree with its qualifier (docs/figures.md).
+
+    ``value_low <= value <= value_high`` where the bounds are set; an exact figure has
+    both bounds equal to the value; a lower-bounded figure (more_than, at_least) has
+    ``value_low == value``, an upper-bounded one (up_to, less_than, almost) has
+    ``value_high == value`` and no lower bound; an approximate figure has no bounds
+    (none is invented); a stated range (between) has both.
+    """
+    values = frames["indicator_values"]
+    value, low, high = values["value"], values["value_low"], values["value_high"]
+    qual = values["qualifier"].astype("string")
+    checks = [
+        (low > value, "value_low", "value_low is at most value"),
+        (high < value, "value_high", "value_high is at least value"),
+        (qual.isin(_LOW_FROM_VALUE) & (low != value), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(_LOW_FROM_VALUE) & low.isna(), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(_HIGH_FROM_VALUE) & (high != value), "value_high", "for this qualifier value_high equals value"),
+        (qual.isin(_HIGH_FROM_VALUE) & high.isna(), "value_high", "for this qualifier value_high equals value"),
+        (
+            qual.isin(("up_to", "less_than", "almost")) & low.notna(),
+            "value_low",
+            "an upper-bounded figure (up_to, less_than, almost) has no value_low",
+        ),
+        (
+            (qual == "approximately") & (low.notna() | high.notna()),
+            "value_low",
+            "an approximate figure has no bounds (none is invented)",
+        ),
+        (
+            (qual == "between") & (low.isna() | high.isna() | (low == high)),
+            "qualifier",
+            "a range (between) has two different bounds",
+        ),
+    ]
+    for mask, column, rule in checks:
+        yield from _rows("indicator_values", values, mask.fillna(False).astype(bool), column, rule)
+
+
+def rule_validity(frames: Frames) -> Iterator[Failure]:
+    """Rules carry a validity period, are dated within it, and never overlap a successor.
+
+    So that "the rule in force on date X" is the filter
+    ``(valid_from <= X or valid_from missing) and (valid_to >= X or valid_to missing)``
+    and returns at most one value per indicator and place, and a superseded value is
+    never dated to a time after its validity ended (docs/figures.md, "Rules").
+    """
+    values = frames["indicator_values"]
+    rule = values["value_kind"].astype("string") == "rule"
+    start, end = values["valid_from"], values["valid_to"]
+    yield from _rows(
+        "indicator_values", values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis"
+    )
+    for column in ("valid_from", "valid_to", "valid_basis"):
+        yield from _rows(
+            "indicator_values",
+            values,
+            ~rule & values[column].notna(),
+            column,
+            "only rules (value_kind rule) have a validity period",
+        )
+    yield from _rows("indicator_values", values, end < start, "valid_to", "valid_to is not before valid_from")
+    yield from _rows(
+        "indicator_values",
+        values,
+        rule & (values["date_start"] < start),
+        "date_start",
+        "a rule is not dated before its valid_from",
+    )
+    yield from _rows(
+        "indicator_values",
+        values,
+        rule & (values["date_end"] > end),
+        "date_end",
+        "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
+    )
+    rules = values.loc[rule, ["indicator_id", "place_id", "valid_from", "valid_to"]].assign(
+        place=values.loc[rule, "place_id"].astype("string").fillna("")
+    )
+    pairs = rules.reset_index().merge(rules.reset_index(), on=["indicator_id", "place"], suffixes=("", "_other"))
+
+    def before_or_open(first: pd.Series, last: pd.Series) -> pd.Series:
+        # A missing bound is open: it never separates two periods.
+        return (first.isna() | last.isna() | (first <= last)).fillna(True).astype(bool)
+
+    overlap = (
+        (pairs["index"] != pairs["index_other"])
+        & before_or_open(pairs["valid_from"], pairs["valid_to_other"])
+        & before_or_open(pairs["valid_from_other"], pairs["valid_to"])
+    )
+    mask = pd.Series(False, index=values.index)
+    mask.loc[pairs.loc[overlap, "index"].unique()] = True
+    yield from _rows(
+        "indicator_values",
+        values,
+        mask,
+        "indicator_id",
+        "two rules of the same indicator and place are not in force on the same day (see valid_from, valid_to)",
+    )
+
+
+def _basis_groups(table: str) -> list[tuple[str, str, str]]:
+    """``(date, inferred, basis)`` column triples of a table: one per dated interval or date."""
+    names = REGISTRY[table].column_names
+    out = []
+    for name in names:
+        if name.endswith("_basis") and name != "valid_basis":
+            stem = name[: -len("_basis")]
+            date = "date_start" if stem == "date" else f"{stem}_start" if f"{stem}_start" in names else f"{stem}_date"
+            out.append((date, f"{stem}_inferred", name))
+    return out
+
+
+def date_bases(frames: Frames) -> Iterator[Failure]:
+    """Every date has a basis, and its inferred flag agrees: true exactly when the basis is not ``stated``.
+
+    The flag is kept for users of 0.1.0; the basis says which kind of inference it is
+    (docs/dates.md), and this rule keeps the two from drifting apart.
+    """
+    for table in TABLES:
+        frame = frames[table.name]
+        for date, inferred, basis in _basis_groups(table.name):
+            values = frame[basis].astype("string")
+            yield from _rows(
+                table.name,
+                frame,
+                frame[date].notna() != values.notna(),
+                basis,
+                f"{basis} is set exactly when {date} is",
+            )
+            flag = frame[inferred].astype("boolean")
+            disagree = values.notna() & flag.notna() & (flag != (values != "stated"))
+            yield from _rows(
+                table.name,
+                frame,
+                disagree,
+                basis,
+                f"{inferred} is true exactly when {basis} is not 'stated'",
+            )
+
+
+def footnote_documents(frames: Frames) -> Iterator[Failure]:
+    """Footnotes belong to a primary document and stay within its footnote count.
+
+    No bound in code depends on the current documents: each primary document states its
+    ``footnote_count`` in ``sources``, and a footnote number, in ``footnotes`` or in a
+    citation, is checked against the count of its own document. A citation's footnote must
+    be one of the footnotes of the document it cites, not merely a number some document uses.
+    """
+    src = frames["sources"]
+    kind = src["kind"].astype("string")
+    count = src["footnote_count"]
+    yield from _rows(
+        "sources",
+        src,
+        (kind == "primary_document") & count.isna(),
+        "footnote_count",
+        "a primary document states its footnote_count (0 when it has none)",
+    )
+    yield from _rows(
+        "sources", src, (kind == "cited_work") & count.notna(), "footnote_count", "a cited work has no footnote_count"
+    )
+    counts = src.set_index("source_id")["footnote_count"]
+    kinds = src.set_index("source_id")["kind"].astype("string")
+    fn = frames["footnotes"]
+    yield from _rows(
+        "footnotes",
+        fn,
+        fn["document_id"].map(kinds) == "cited_work",
+        "document_id",
+        "a footnote belongs to a primary document",
+    )
+    limit = fn["document_id"].map(counts).astype("Int64")
+    yield from _rows(
+        "footnotes", fn, fn["footnote"] > limit, "footnote", "must not exceed the document's footnote_count in sources"
+    )
+    cit = frames["citations"]
+    cited_limit = cit["source_id"].map(counts).astype("Int64")
+    yield from _rows(
+        "citations",
+        cit,
+        cit["footnote"] > cited_limit,
+        "footnote",
+        "must not exceed the cited document's footnote_count in sources",
+    )
+    keys = fn["document_id"].astype("string") + "#" + fn["footnote"].astype("string")
+    wanted = cit["source_id"].astype("string") + "#" + cit["footnote"].astype("string")
+    yield from _rows(
+        "citations",
+        cit,
+        cit["footnote"].notna() & ~isin(wanted, keys),
+        "footnote",
+        "must be a footnote of the cited document (source_id) in footnotes",
+    )
+
+
+def change_log(frames: Frames) -> Iterator[Failure]:
+    """The change log is well formed: versions are versions, and merges form a sound graph.
+
+    A ``merged`` row names the id that replaces the record (``merged_into``), in the same
+    table, existing in the data, not the record itself, not itself retracted or merged
+    (so chains and cycles of merges are impossible); other changes name no target.
+    """
+    log = frames["changes"]
+    if log.empty:
+        return
+    version = log["version"].astype("string")
+    yield from _rows(
+        "changes",
+        log,
+        ~version.map(is_version, na_action="ignore").fillna(True).astype(bool),
+        "version",
+        "a version is MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0",
+    )
+    kind = log["change"].astype("string").fillna("")
+    merged = (kind == "merged").fillna(False).astype(bool)
+    target = log["merged_into"].astype("string")
+    yield from _rows(
+        "changes", log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
+    )
+    yield from _rows(
+        "changes",
+        log,
+        ~merged & target.notna(),
+        "merged_into",
+        "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+    )
+    record_table = log["record_table"].astype("string").fillna("")
+    yield from _rows(
+        "changes",
+        log,
+        merged & (target == log["record_id"].astype("string")),
+        "merged_into",
+        "a record cannot be merged into itself",
+    )
+    exists = pd.Series(False, index=log.index)
+    for table, group in log[merged & target.notna()].groupby(record_table, observed=True):
+        if str(table) not in REGISTRY:
+            continue
+        known = frames[str(table)][REGISTRY[str(table)].primary_key]
+        exists.loc[group.index] = isin(group["merged_into"], known)
+    gone = {
+        (str(t), str(i))
+        for t, i, c in zip(record_table, log["record_id"], kind, strict=True)
+        if c in ("retracted", "merged")
+    }
+    pairs = list(zip(record_table, target, strict=True))
+    retired_target = pd.Series([(str(t), str(i)) in gone for t, i in pairs], index=log.index)
+    yield from _rows(
+        "changes",
+        log,
+        merged & target.notna() & (target != log["record_id"].astype("string")) & retired_target,
+        "merged_into",
+        "the replacement id is itself retracted or merged; merge into the record that survives",
+    )
+    yield from _rows(
+        "changes",
+        log,
+        merged & target.notna() & ~retired_target & ~exists,
+        "merged_into",
+        "the replacement id must be an existing record of the same record_table",
+    )
+
+
+def acyclic_hierarchies(frames: Frames) -> Iterator[Failure]:
+    """A foreign key into its own table (e.g. a place's ``parent_id``) forms a tree, never a loop."""
+    for table in TABLES:
+        for column, ref_table, ref_column in table.foreign_keys:
+            if ref_table != table.name:
+                continue
+            frame = frames[table.name]
+            parent = dict(zip(frame[ref_column].astype("string"), frame[column].astype("string"), strict=True))
+            in_cycle: set[str] = set()
+            done: set[str] = set()
+            for start in parent:
+                path: list[str] = []
+                node: str | None = start
+                seen: set[str] = set()
+                while node is not None and not pd.isna(node) and node not in done and node not in seen:
+                    seen.add(node)
+                    path.append(node)
+                    node = parent.get(node)
+                if node is not None and not pd.isna(node) and node in seen:
+                    in_cycle.update(path[path.index(node) :])
+                done.update(path)
+            mask = frame[ref_column].astype("string").isin(sorted(in_cycle))
+            yield from _rows(
+                table.name,
+                frame,
+                mask,
+                column,
+                f"following {column} must never lead back to the same row (no loops in the {table.name} hierarchy)",
+            )
+
+
+RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
+    foreign_keys,
+    record_references,
+    every_record_cited,
+    citation_locators,
+    date_intervals,
+    position_dates,
+    exactly_one,
+    indicator_value_rules,
+    source_rules,
+    discrepancy_sides,
+    events_within_sources,
+    figure_bounds,
+    rule_validity,
+    date_bases,
+    footnote_documents,
+    change_log,
+    acyclic_hierarchies,
+)
+
+
+def check(frames: Frames) -> list[Failure]:
+    """Run every rule over ``frames`` and return all failures."""
+    return [failure for rule in RULES for failure in rule(frames)]

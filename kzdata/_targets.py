@@ -1,0 +1,104 @@
+"""How far each target is from where the indicator stands.
+
+For every indicator with a target: the baseline (earliest observed value), the
+latest observed value, the target, the gap between target and latest value, and
+the change per year needed to close it by the target year. Years are those of the
+values' date intervals (the start year for a year-precision value), and ``*_basis`` says
+where that date comes from (docs/dates.md): a "presently" figure is dated by the evidence
+the text cites for it, not by the publication day, so the year and the pace are the
+evidence's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = [
+    "indicator_id",
+    "name",
+    "unit",
+    "higher_is_better",
+    "baseline_value",
+    "baseline_year",
+    "baseline_basis",
+    "latest_value",
+    "latest_year",
+    "latest_basis",
+    "target_value",
+    "target_year",
+    "gap",
+    "needed_per_year",
+]
+
+
+def targets() -> pd.DataFrame:
+    """Baseline, latest value, target, gap and the yearly change needed, per indicator with a target.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> t = kzdata.targets().set_index("indicator_id")
+    >>> cpi = t.loc["corruption-perceptions-index"]
+    >>> int(cpi["baseline_value"]), int(cpi["target_value"]), int(cpi["target_year"])
+    (36, 47, 2026)
+    """
+    import pandas as pd
+
+    from kzdata._load import load
+
+    values = load("indicator_values")
+    indicators = load("indicators").set_index("indicator_id")
+    kind = values["value_kind"].astype("string")
+    observed = values[kind == "observed"].sort_values(["date_start", "value_id"])
+    goal = values[kind == "target"].sort_values(["date_start", "value_id"])
+    rows = []
+    for indicator_id, target_rows in goal.groupby("indicator_id", sort=True):
+        seen = observed[observed["indicator_id"] == indicator_id]
+        target = target_rows.iloc[-1]
+        info = indicators.loc[indicator_id]
+        base = seen.iloc[0] if len(seen) else None
+        last = seen.iloc[-1] if len(seen) else None
+        target_year = int(target["date_start"].year)
+        latest_year = None if last is None else int(last["date_start"].year)
+        gap = None if last is None else float(target["value"] - last["value"])
+        years_left = None if latest_year is None else target_year - latest_year
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "name": info["name"],
+                "unit": info["unit"],
+                "higher_is_better": info["higher_is_better"],
+                "baseline_value": None if base is None else float(base["value"]),
+                "baseline_year": None if base is None else int(base["date_start"].year),
+                "baseline_basis": None if base is None else str(base["date_basis"]),
+                "latest_value": None if last is None else float(last["value"]),
+                "latest_year": latest_year,
+                "latest_basis": None if last is None else str(last["date_basis"]),
+                "target_value": float(target["value"]),
+                "target_year": target_year,
+                "gap": gap,
+                "needed_per_year": None if gap is None or not years_left else gap / years_left,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    return frame.astype(
+        {
+            "indicator_id": "string",
+            "name": "string",
+            "unit": "string",
+            "higher_is_better": "boolean",
+            "baseline_value": "Float64",
+            "baseline_year": "Int64",
+            "baseline_basis": "string",
+            "latest_value": "Float64",
+            "latest_year": "Int64",
+            "latest_basis": "string",
+            "target_value": "Float64",
+            "target_year": "Int64",
+            "gap": "Float64",
+            "needed_per_year": "Float64",
+        }
+    )

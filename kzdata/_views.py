@@ -1,0 +1,106 @@
+"""Analysis-ready views: the joins almost every analysis starts with, one call each.
+
+Each view keeps the rows of one base table, in its order, one row per record, and
+adds readable labels from the tables it points to, so that nothing is multiplied
+or lost by the join:
+
+* :func:`events_view`: every event with ``place_name`` and ``actors`` (the people
+  and organizations taking part, ``"Name (role)"`` joined by ``"; "``, in
+  ``event_actor_id`` order; null when none is recorded);
+* :func:`sentences_view`: every sentence with ``person_name``;
+* :func:`indicator_values_view`: every figure with its indicator's ``indicator_name``,
+  ``unit``, ``higher_is_better`` and ``publisher_name``.
+
+The id columns stay, so any other join is still possible, and each view is marked
+as its base table (``attrs["kzdata_table"]``): ``kzdata.cite(view)`` lists the
+sources of the base records it holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kzdata._generated import TableName
+
+
+def _names(table: TableName, key: str) -> pd.Series:
+    from kzdata._load import load
+
+    return load(table).set_index(key)["name"]
+
+
+def _insert_after(frame: pd.DataFrame, after: str, name: str, values: pd.Series, dtype: str = "string") -> None:
+    frame.insert(list(frame.columns).index(after) + 1, name, values.astype(dtype))
+
+
+def _mark(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    frame.attrs["kzdata_table"] = table
+    return frame
+
+
+def events_view() -> pd.DataFrame:
+    """Every event with the name of its place and the people and organizations taking part.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> v = kzdata.events_view()
+    >>> len(v) == len(kzdata.events()) and {"place_name", "actors"} <= set(v.columns)
+    True
+    """
+    from kzdata._load import load
+
+    events = load("events")
+    actors = load("event_actors").sort_values("event_actor_id")
+    who = actors["person_id"].map(_names("people", "person_id"))
+    who = who.fillna(actors["organization_id"].map(_names("organizations", "organization_id"))).astype("string")
+    role = actors["role"].astype("string")
+    label = (who + (" (" + role + ")").fillna("")).fillna(who)
+    joined = label.groupby(actors["event_id"].to_numpy(), sort=False).agg("; ".join)
+    frame = events.copy()
+    _insert_after(frame, "place_id", "place_name", frame["place_id"].map(_names("places", "place_id")))
+    frame["actors"] = frame["event_id"].map(joined).astype("string")
+    return _mark(frame.reset_index(drop=True), "events")
+
+
+def sentences_view() -> pd.DataFrame:
+    """Every court sentence with the name of the person convicted.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> v = kzdata.sentences_view()
+    >>> v.loc[v["person_id"] == "massimov-karim", "person_name"].iloc[0]
+    'Karim Massimov'
+    """
+    from kzdata._load import load
+
+    frame = load("sentences").copy()
+    _insert_after(frame, "person_id", "person_name", frame["person_id"].map(_names("people", "person_id")))
+    return _mark(frame.reset_index(drop=True), "sentences")
+
+
+def indicator_values_view() -> pd.DataFrame:
+    """Every indicator value with its indicator's name, unit, direction and publisher.
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> v = kzdata.indicator_values_view()
+    >>> {"indicator_name", "unit", "higher_is_better", "publisher_name"} <= set(v.columns)
+    True
+    """
+    from kzdata._load import load
+
+    frame = load("indicator_values").copy()
+    indicators = load("indicators").set_index("indicator_id")
+    ids = frame["indicator_id"]
+    publisher = ids.map(indicators["publisher"]).map(_names("organizations", "organization_id"))
+    _insert_after(frame, "indicator_id", "publisher_name", publisher)
+    _insert_after(frame, "indicator_id", "higher_is_better", ids.map(indicators["higher_is_better"]), "boolean")
+    _insert_after(frame, "indicator_id", "unit", ids.map(indicators["unit"]))
+    _insert_after(frame, "indicator_id", "indicator_name", ids.map(indicators["name"]))
+    return _mark(frame.reset_index(drop=True), "indicator_values")
