@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from kzdata import _meta as meta
-from kzdata._registry import REGISTRY, TABLES
+from kzdata._registry import CHANGES, CITATIONS, DISCREPANCIES, DISCREPANCY_CLAIMS, FOOTNOTES, REGISTRY, SOURCES, TABLES
 from kzdata.errors import IntegrityError, InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -161,32 +161,34 @@ def source_ids(frame: pd.DataFrame, table: str | Sequence[str] | None = None) ->
     from kzdata._load import load
 
     names = tables_in(frame, table)
-    if names == ["changes"]:
+    if names == [CHANGES.name]:
         raise InvalidArgumentError(
             "the changes table is the release log and cites no sources; cite the release with kzdata.cite()"
         )
     import pandas as pd
 
-    citations = load("citations")
+    citations = load(CITATIONS.name)
     parts = [citations.iloc[0:0]]
     for name in names:
         ids = _ids(frame, name)
-        if name == "citations":
+        if name == CITATIONS.name:
             parts.append(citations[citations["citation_id"].isin(ids)])
-        elif name == "discrepancies":
-            claims = load("discrepancy_claims")
+        elif name == DISCREPANCIES.name:
+            claims = load(DISCREPANCY_CLAIMS.name)
             claim_ids = set(claims.loc[claims["discrepancy_id"].isin(ids), "claim_id"])
             parts.append(
-                citations[(citations["record_table"] == "discrepancy_claims") & citations["record_id"].isin(claim_ids)]
+                citations[
+                    (citations["record_table"] == DISCREPANCY_CLAIMS.name) & citations["record_id"].isin(claim_ids)
+                ]
             )
         else:
             parts.append(citations[(citations["record_table"] == name) & citations["record_id"].isin(ids)])
     used = pd.concat(parts, ignore_index=True)
-    footnotes = load("footnotes")
+    footnotes = load(FOOTNOTES.name)
     # A footnote number means something only within its document: join on both.
     notes = used.loc[used["footnote"].notna(), ["source_id", "footnote"]].rename(columns={"source_id": "document_id"})
     works = footnotes.merge(notes.drop_duplicates(), on=["document_id", "footnote"])["source_id"]
-    sources = load("sources")
+    sources = load(SOURCES.name)
     placeholders = set(sources.loc[sources["text_missing"].astype(bool), "source_id"])
     return sorted((set(used["source_id"]) | set(works)) - placeholders)
 
@@ -225,7 +227,7 @@ def format_sources(ids: Iterable[str], style: Style = "text") -> list[str]:
     """Bibliography entries of the given sources: primary documents first, then cited works, by id."""
     from kzdata._load import load
 
-    sources = load("sources")
+    sources = load(SOURCES.name)
     chosen = sources[sources["source_id"].isin(set(ids))].copy()
     chosen["_primary"] = chosen["kind"].astype("string") != "primary_document"
     chosen = chosen.sort_values(["_primary", "source_id"])

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzdata import _meta as meta
+from kzdata._formats import DEFAULT as DEFAULT_FORMAT
+from kzdata._formats import FORMATS
 from kzdata._registry import REGISTRY, TABLE_NAMES
 from kzdata.errors import EXIT_DATA, EXIT_USAGE, InvalidArgumentError, KzdataError
 
@@ -387,11 +389,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="a new or empty directory")
     p.add_argument(
         "--format",
-        choices=("bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"),
-        default="bundle",
-        help="bundle (CSV + Parquet; default), csv, parquet, xlsx (needs the excel extra), sqlite, "
-        "datasette (kzdata.db + metadata.json) or stata (.dta files); every format also carries "
-        "CITATION.cff, the dataset card, the licence and the data dictionary",
+        choices=list(FORMATS),
+        default=DEFAULT_FORMAT,
+        metavar="FORMAT",
+        help="; ".join(
+            f"{f.name}: {f.summary}" + (f" (needs the {f.extra} extra)" if f.extra else "") for f in FORMATS.values()
+        )
+        + f" (default {DEFAULT_FORMAT}); every format also carries CITATION.cff, the dataset card, the licence and "
+        "the data dictionary (docs/formats.md)",
     )
     p.set_defaults(run=_export)
 

@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
 
-from kzdata import _files
 from kzdata._registry import TABLE_NAMES
 
 PROPERTY = "kzdata:fingerprint"
@@ -47,16 +45,13 @@ def of_files(csv_files: Mapping[str, bytes]) -> str:
     return fingerprint({name: "sha256:" + hashlib.sha256(data).hexdigest() for name, data in csv_files.items()})
 
 
-def shipped_descriptor() -> dict[str, Any]:
-    """The installed ``datapackage.json`` as a dict (an empty dict when it cannot be read)."""
-    try:
-        loaded = json.loads(_files.descriptor_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
 def recorded() -> str | None:
-    """The fingerprint the installed release recorded, or ``None`` when the descriptor lacks it."""
-    value = shipped_descriptor().get(PROPERTY)
+    """The fingerprint the installed release recorded, or ``None`` when the descriptor lacks it.
+
+    An unreadable or malformed descriptor raises :class:`~kzdata.errors.IntegrityError`
+    naming that cause (:func:`kzdata._integrity.descriptor`), never "no fingerprint".
+    """
+    from kzdata._integrity import descriptor
+
+    value = json.loads(descriptor().raw).get(PROPERTY)
     return value if isinstance(value, str) else None

@@ -145,7 +145,11 @@ class Table:
         for col in self.columns:
             if col.name == name:
                 return col
-        raise KeyError(name)
+        from kzdata.errors import InvalidArgumentError
+
+        raise InvalidArgumentError(
+            f"table {self.name!r} has no column {name!r}; its columns are: {', '.join(self.column_names)}"
+        )
 
     @property
     def raw_column_names(self) -> tuple[str, ...]:
@@ -221,6 +225,20 @@ def _interval(prefix: str, what: str, *, nullable: bool = False) -> tuple[Column
 
 
 SOURCE_KINDS = ("primary_document", "cited_work")
+
+QUALIFIERS = ("exact", "approximately", "more_than", "at_least", "up_to", "less_than", "almost", "between")
+"""How a source bounds a figure (``indicator_values.qualifier``; docs/figures.md, "Bounds")."""
+LOW_BOUND_IS_VALUE = ("exact", "more_than", "at_least")
+"""Qualifiers whose stated number is the figure's lower bound (``value_low == value``)."""
+HIGH_BOUND_IS_VALUE = ("exact", "up_to", "less_than", "almost")
+"""Qualifiers whose stated number is the figure's upper bound (``value_high == value``)."""
+UPPER_BOUND_ONLY = ("up_to", "less_than", "almost")
+"""Qualifiers that bound a figure from above only: no ``value_low``."""
+
+CHANGE_KINDS = ("added", "corrected", "retracted", "merged")
+"""What a release did to a record (``changes.change``)."""
+RETIRING_CHANGES = ("retracted", "merged")
+"""Changes that take an id out of the data for good: it may never come back."""
 ENTITY_NOTE = "Exactly one of person_id, organization_id, place_id and reform_id is set."
 
 SOURCES = Table(
@@ -781,7 +799,7 @@ INDICATOR_VALUES = Table(
             "How the source bounds the number: exact, approximately, more_than, "
             "at_least, up_to, less_than, almost, or between (a range stated as a range; "
             "value_low and value_high are its ends).",
-            enum=("exact", "approximately", "more_than", "at_least", "up_to", "less_than", "almost", "between"),
+            enum=QUALIFIERS,
         ),
         _fk("source_id", "sources.source_id", "The primary document stating the figure."),
         _fk("place_id", "places.place_id", "Place the figure is about, if narrower than Kazakhstan.", nullable=True),
@@ -922,7 +940,7 @@ CHANGES = Table(
             "change",
             "category",
             "added, corrected, retracted or merged.",
-            enum=("added", "corrected", "retracted", "merged"),
+            enum=CHANGE_KINDS,
         ),
         Column("record_table", "category", "Table of the record that changed.", enum=()),
         Column("record_id", "id", "Primary key of the record concerned."),

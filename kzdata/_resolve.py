@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from kzdata._registry import ALIASES, ORGANIZATIONS, PEOPLE, PLACES, REFORMS
 from kzdata.errors import InvalidArgumentError, UnknownEntityError
 
 if TYPE_CHECKING:
@@ -33,10 +34,10 @@ _RULES = (
 )
 
 ENTITY_TABLES: tuple[tuple[str, TableName, str], ...] = (
-    ("person", "people", "person_id"),
-    ("organization", "organizations", "organization_id"),
-    ("place", "places", "place_id"),
-    ("reform", "reforms", "reform_id"),
+    ("person", PEOPLE.name, "person_id"),
+    ("organization", ORGANIZATIONS.name, "organization_id"),
+    ("place", PLACES.name, "place_id"),
+    ("reform", REFORMS.name, "reform_id"),
 )
 
 
@@ -76,7 +77,7 @@ def _names() -> pd.DataFrame:
                 }
             )
         )
-    aliases = load("aliases")
+    aliases = load(ALIASES.name)
     for entity, table, key in ENTITY_TABLES:
         sub = aliases[aliases[key].notna()]
         names = load(table).set_index(key)["name"]

@@ -15,7 +15,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kzdata._registry import REGISTRY, TABLES, UNCITED_TABLES
+from kzdata._registry import (
+    ALIASES,
+    CHANGES,
+    CITATIONS,
+    DISCREPANCIES,
+    DISCREPANCY_CLAIMS,
+    EVENT_ACTORS,
+    EVENTS,
+    FOOTNOTES,
+    HIGH_BOUND_IS_VALUE,
+    INDICATOR_VALUES,
+    INDICATORS,
+    LOW_BOUND_IS_VALUE,
+    POSITIONS,
+    REGISTRY,
+    RETIRING_CHANGES,
+    SECTIONS,
+    SOURCES,
+    TABLES,
+    UNCITED_TABLES,
+    UPPER_BOUND_ONLY,
+)
 from kzdata._versions import is_version
 
 Frames = Mapping[str, pd.DataFrame]
@@ -100,13 +121,13 @@ def _polymorphic(frames: Frames, table: str, *, nullable: bool) -> Iterator[Fail
 
 def record_references(frames: Frames) -> Iterator[Failure]:
     """``(record_table, record_id)`` pairs in citations and discrepancy claims resolve."""
-    yield from _polymorphic(frames, "citations", nullable=False)
-    yield from _polymorphic(frames, "discrepancy_claims", nullable=True)
+    yield from _polymorphic(frames, CITATIONS.name, nullable=False)
+    yield from _polymorphic(frames, DISCREPANCY_CLAIMS.name, nullable=True)
 
 
 def every_record_cited(frames: Frames) -> Iterator[Failure]:
     """Every record of every fact table has at least one citation."""
-    cited = frames["citations"]
+    cited = frames[CITATIONS.name]
     for table in TABLES:
         if table.name in UNCITED_TABLES:
             continue
@@ -118,12 +139,12 @@ def every_record_cited(frames: Frames) -> Iterator[Failure]:
 
 def citation_locators(frames: Frames) -> Iterator[Failure]:
     """A citation points into a section of its own document, within the paragraph count."""
-    cit = frames["citations"]
-    sections = frames["sections"].set_index("section_id")
-    sources = frames["sources"].set_index("source_id")
+    cit = frames[CITATIONS.name]
+    sections = frames[SECTIONS.name].set_index("section_id")
+    sources = frames[SOURCES.name].set_index("source_id")
     owner = cit["section_id"].map(sections["source_id"])
     yield from _rows(
-        "citations",
+        CITATIONS.name,
         cit,
         owner.notna() & (owner != cit["source_id"]),
         "section_id",
@@ -131,20 +152,20 @@ def citation_locators(frames: Frames) -> Iterator[Failure]:
     )
     count = cit["section_id"].map(sections["paragraph_count"]).astype("Int64")
     too_far = (cit["paragraph"] > count).fillna(False)
-    yield from _rows("citations", cit, too_far, "paragraph", "must not exceed the section's paragraph_count")
+    yield from _rows(CITATIONS.name, cit, too_far, "paragraph", "must not exceed the section's paragraph_count")
     neither = cit["paragraph"].isna() & cit["footnote"].isna()
-    yield from _rows("citations", cit, neither, "paragraph", "a citation needs a paragraph, a footnote, or both")
+    yield from _rows(CITATIONS.name, cit, neither, "paragraph", "a citation needs a paragraph, a footnote, or both")
     kind = cit["source_id"].map(sources["kind"].astype("string"))
     yield from _rows(
-        "citations",
+        CITATIONS.name,
         cit,
         kind == "cited_work",
         "source_id",
         "citations point into a primary document (cited works are reached through footnotes)",
     )
-    notes = frames["footnotes"]["footnote"]
+    notes = frames[FOOTNOTES.name]["footnote"]
     bad_fn = cit["footnote"].notna() & ~cit["footnote"].isin(notes)
-    yield from _rows("citations", cit, bad_fn, "footnote", "must be a footnote number present in footnotes")
+    yield from _rows(CITATIONS.name, cit, bad_fn, "footnote", "must be a footnote number present in footnotes")
 
 
 def _interval_columns(table: str) -> list[tuple[str, str, str, str | None]]:
@@ -205,25 +226,25 @@ def date_intervals(frames: Frames) -> Iterator[Failure]:
 
 def position_dates(frames: Frames) -> Iterator[Failure]:
     """A position's dates come with their precision and end after they start."""
-    pos = frames["positions"]
+    pos = frames[POSITIONS.name]
     for date, prec in (("start_date", "start_precision"), ("end_date", "end_precision")):
         for col in (prec, prec.replace("precision", "inferred")):
             yield from _rows(
-                "positions", pos, pos[date].isna() != pos[col].isna(), col, f"{col} is set exactly when {date} is"
+                POSITIONS.name, pos, pos[date].isna() != pos[col].isna(), col, f"{col} is set exactly when {date} is"
             )
         p = pos[prec].astype("string")
         d = pos[date]
         off_month = ((p == "month") & (d.dt.day != 1)).fillna(False)
         off_year = ((p == "year") & ((d.dt.month != 1) | (d.dt.day != 1))).fillna(False)
         yield from _rows(
-            "positions",
+            POSITIONS.name,
             pos,
             off_month | off_year,
             date,
             "a month or year date is stored as the first day of that month or year",
         )
     yield from _rows(
-        "positions",
+        POSITIONS.name,
         pos,
         (pos["end_date"] < pos["start_date"]).fillna(False),
         "end_date",
@@ -234,8 +255,8 @@ def position_dates(frames: Frames) -> Iterator[Failure]:
 def exactly_one(frames: Frames) -> Iterator[Failure]:
     """Link rows name exactly one entity."""
     for table, columns in (
-        ("event_actors", ["person_id", "organization_id"]),
-        ("aliases", ["person_id", "organization_id", "place_id", "reform_id"]),
+        (EVENT_ACTORS.name, ["person_id", "organization_id"]),
+        (ALIASES.name, ["person_id", "organization_id", "place_id", "reform_id"]),
     ):
         frame = frames[table]
         count = sum(frame[c].notna().astype(int) for c in columns)
@@ -244,25 +265,25 @@ def exactly_one(frames: Frames) -> Iterator[Failure]:
 
 def indicator_value_rules(frames: Frames) -> Iterator[Failure]:
     """Shares stay within 0-100, counts are not negative, targets come after baselines."""
-    values = frames["indicator_values"]
-    unit = values["indicator_id"].map(frames["indicators"].set_index("indicator_id")["unit"].astype("string"))
+    values = frames[INDICATOR_VALUES.name]
+    unit = values["indicator_id"].map(frames[INDICATORS.name].set_index("indicator_id")["unit"].astype("string"))
     share = unit.isin(["percent", "percentile"])
     yield from _rows(
-        "indicator_values",
+        INDICATOR_VALUES.name,
         values,
         (share & (values["value"] > 100)).fillna(False),
         "value",
         "a percent or percentile value is at most 100",
     )
     yield from _rows(
-        "indicator_values", values, (values["value"] < 0).fillna(False), "value", "values are not negative"
+        INDICATOR_VALUES.name, values, (values["value"] < 0).fillna(False), "value", "values are not negative"
     )
     kind = values["value_kind"].astype("string")
     baseline = values[kind == "observed"].groupby("indicator_id", observed=True)["date_start"].min()
     first_year = values["indicator_id"].map(baseline).dt.year
     early = ((kind == "target") & (values["date_start"].dt.year <= first_year)).fillna(False)
     yield from _rows(
-        "indicator_values",
+        INDICATOR_VALUES.name,
         values,
         early,
         "date_start",
@@ -272,53 +293,55 @@ def indicator_value_rules(frames: Frames) -> Iterator[Failure]:
 
 def source_rules(frames: Frames) -> Iterator[Failure]:
     """Cited works carry a footnote number, primary documents none; missing texts have no title."""
-    src = frames["sources"]
+    src = frames[SOURCES.name]
     kind = src["kind"].astype("string")
     yield from _rows(
-        "sources",
+        SOURCES.name,
         src,
         (kind == "cited_work") & src["footnote"].isna(),
         "footnote",
         "a cited work names the first footnote that cites it",
     )
     yield from _rows(
-        "sources",
+        SOURCES.name,
         src,
         (kind == "primary_document") & src["footnote"].notna(),
         "footnote",
         "a primary document has no footnote number",
     )
     yield from _rows(
-        "sources",
+        SOURCES.name,
         src,
         src["text_missing"].fillna(False) & src["title"].notna(),
         "title",
         "a source whose footnote text is missing has no title",
     )
-    fn = frames["footnotes"]
+    fn = frames[FOOTNOTES.name]
     fn_kind = fn["source_id"].map(src.set_index("source_id")["kind"].astype("string"))
     yield from _rows(
-        "footnotes",
+        FOOTNOTES.name,
         fn,
         fn_kind == "primary_document",
         "source_id",
         "a footnote cites a cited_work, not a primary document",
     )
     dup = fn.duplicated(["document_id", "footnote", "position"], keep=False)
-    yield from _rows("footnotes", fn, dup, "position", "document_id, footnote and position together are unique")
+    yield from _rows(FOOTNOTES.name, fn, dup, "position", "document_id, footnote and position together are unique")
     first = fn.groupby("source_id")["footnote"].min()
     listed = src["source_id"].map(first).astype("Int64")
     wrong = ((kind == "cited_work") & listed.notna() & (listed != src["footnote"])).fillna(False)
-    yield from _rows("sources", src, wrong, "footnote", "equals the lowest footnote that cites the work in footnotes")
+    yield from _rows(
+        SOURCES.name, src, wrong, "footnote", "equals the lowest footnote that cites the work in footnotes"
+    )
 
 
 def discrepancy_sides(frames: Frames) -> Iterator[Failure]:
     """Every discrepancy has claims on at least two sides."""
-    disc = frames["discrepancies"]
-    sides = frames["discrepancy_claims"].groupby("discrepancy_id")["side"].nunique()
+    disc = frames[DISCREPANCIES.name]
+    sides = frames[DISCREPANCY_CLAIMS.name].groupby("discrepancy_id")["side"].nunique()
     count = disc["discrepancy_id"].map(sides).fillna(0)
     yield from _rows(
-        "discrepancies",
+        DISCREPANCIES.name,
         disc,
         count < 2,
         "discrepancy_id",
@@ -328,24 +351,19 @@ def discrepancy_sides(frames: Frames) -> Iterator[Failure]:
 
 def events_within_sources(frames: Frames) -> Iterator[Failure]:
     """An event cannot start after the latest publication date of the documents citing it."""
-    events = frames["events"]
-    cit = frames["citations"]
-    cit = cit[cit["record_table"] == "events"]
-    published = frames["sources"].set_index("source_id")["published_end"]
+    events = frames[EVENTS.name]
+    cit = frames[CITATIONS.name]
+    cit = cit[cit["record_table"] == EVENTS.name]
+    published = frames[SOURCES.name].set_index("source_id")["published_end"]
     latest = cit.assign(pub=cit["source_id"].map(published)).groupby("record_id")["pub"].max()
     bound = events["event_id"].map(latest)
     yield from _rows(
-        "events",
+        EVENTS.name,
         events,
         (events["date_start"] > bound).fillna(False),
         "date_start",
         "an event cannot start after the publication of every source that reports it",
     )
-
-
-#: Which bound each qualifier sets from the stated number (docs/figures.md, "Bounds").
-_LOW_FROM_VALUE = ("exact", "more_than", "at_least")
-_HIGH_FROM_VALUE = ("exact", "up_to", "less_than", "almost")
 
 
 def figure_bounds(frames: Frames) -> Iterator[Failure]:
@@ -357,18 +375,18 @@ def figure_bounds(frames: Frames) -> Iterator[Failure]:
     ``value_high == value`` and no lower bound; an approximate figure has no bounds
     (none is invented); a stated range (between) has both.
     """
-    values = frames["indicator_values"]
+    values = frames[INDICATOR_VALUES.name]
     value, low, high = values["value"], values["value_low"], values["value_high"]
     qual = values["qualifier"].astype("string")
     checks = [
         (low > value, "value_low", "value_low is at most value"),
         (high < value, "value_high", "value_high is at least value"),
-        (qual.isin(_LOW_FROM_VALUE) & (low != value), "value_low", "for this qualifier value_low equals value"),
-        (qual.isin(_LOW_FROM_VALUE) & low.isna(), "value_low", "for this qualifier value_low equals value"),
-        (qual.isin(_HIGH_FROM_VALUE) & (high != value), "value_high", "for this qualifier value_high equals value"),
-        (qual.isin(_HIGH_FROM_VALUE) & high.isna(), "value_high", "for this qualifier value_high equals value"),
+        (qual.isin(LOW_BOUND_IS_VALUE) & (low != value), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(LOW_BOUND_IS_VALUE) & low.isna(), "value_low", "for this qualifier value_low equals value"),
+        (qual.isin(HIGH_BOUND_IS_VALUE) & (high != value), "value_high", "for this qualifier value_high equals value"),
+        (qual.isin(HIGH_BOUND_IS_VALUE) & high.isna(), "value_high", "for this qualifier value_high equals value"),
         (
-            qual.isin(("up_to", "less_than", "almost")) & low.notna(),
+            qual.isin(UPPER_BOUND_ONLY) & low.notna(),
             "value_low",
             "an upper-bounded figure (up_to, less_than, almost) has no value_low",
         ),
@@ -384,7 +402,7 @@ def figure_bounds(frames: Frames) -> Iterator[Failure]:
         ),
     ]
     for mask, column, rule in checks:
-        yield from _rows("indicator_values", values, mask.fillna(False).astype(bool), column, rule)
+        yield from _rows(INDICATOR_VALUES.name, values, mask.fillna(False).astype(bool), column, rule)
 
 
 def rule_validity(frames: Frames) -> Iterator[Failure]:
@@ -395,30 +413,30 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
     and returns at most one value per indicator and place, and a superseded value is
     never dated to a time after its validity ended (docs/figures.md, "Rules").
     """
-    values = frames["indicator_values"]
+    values = frames[INDICATOR_VALUES.name]
     rule = values["value_kind"].astype("string") == "rule"
     start, end = values["valid_from"], values["valid_to"]
     yield from _rows(
-        "indicator_values", values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis"
+        INDICATOR_VALUES.name, values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis"
     )
     for column in ("valid_from", "valid_to", "valid_basis"):
         yield from _rows(
-            "indicator_values",
+            INDICATOR_VALUES.name,
             values,
             ~rule & values[column].notna(),
             column,
             "only rules (value_kind rule) have a validity period",
         )
-    yield from _rows("indicator_values", values, end < start, "valid_to", "valid_to is not before valid_from")
+    yield from _rows(INDICATOR_VALUES.name, values, end < start, "valid_to", "valid_to is not before valid_from")
     yield from _rows(
-        "indicator_values",
+        INDICATOR_VALUES.name,
         values,
         rule & (values["date_start"] < start),
         "date_start",
         "a rule is not dated before its valid_from",
     )
     yield from _rows(
-        "indicator_values",
+        INDICATOR_VALUES.name,
         values,
         rule & (values["date_end"] > end),
         "date_end",
@@ -441,7 +459,7 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
     mask = pd.Series(False, index=values.index)
     mask.loc[pairs.loc[overlap, "index"].unique()] = True
     yield from _rows(
-        "indicator_values",
+        INDICATOR_VALUES.name,
         values,
         mask,
         "indicator_id",
@@ -497,24 +515,28 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
     citation, is checked against the count of its own document. A citation's footnote must
     be one of the footnotes of the document it cites, not merely a number some document uses.
     """
-    src = frames["sources"]
+    src = frames[SOURCES.name]
     kind = src["kind"].astype("string")
     count = src["footnote_count"]
     yield from _rows(
-        "sources",
+        SOURCES.name,
         src,
         (kind == "primary_document") & count.isna(),
         "footnote_count",
         "a primary document states its footnote_count (0 when it has none)",
     )
     yield from _rows(
-        "sources", src, (kind == "cited_work") & count.notna(), "footnote_count", "a cited work has no footnote_count"
+        SOURCES.name,
+        src,
+        (kind == "cited_work") & count.notna(),
+        "footnote_count",
+        "a cited work has no footnote_count",
     )
     counts = src.set_index("source_id")["footnote_count"]
     kinds = src.set_index("source_id")["kind"].astype("string")
-    fn = frames["footnotes"]
+    fn = frames[FOOTNOTES.name]
     yield from _rows(
-        "footnotes",
+        FOOTNOTES.name,
         fn,
         fn["document_id"].map(kinds) == "cited_work",
         "document_id",
@@ -522,12 +544,16 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
     )
     limit = fn["document_id"].map(counts).astype("Int64")
     yield from _rows(
-        "footnotes", fn, fn["footnote"] > limit, "footnote", "must not exceed the document's footnote_count in sources"
+        FOOTNOTES.name,
+        fn,
+        fn["footnote"] > limit,
+        "footnote",
+        "must not exceed the document's footnote_count in sources",
     )
-    cit = frames["citations"]
+    cit = frames[CITATIONS.name]
     cited_limit = cit["source_id"].map(counts).astype("Int64")
     yield from _rows(
-        "citations",
+        CITATIONS.name,
         cit,
         cit["footnote"] > cited_limit,
         "footnote",
@@ -536,7 +562,7 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
     keys = fn["document_id"].astype("string") + "#" + fn["footnote"].astype("string")
     wanted = cit["source_id"].astype("string") + "#" + cit["footnote"].astype("string")
     yield from _rows(
-        "citations",
+        CITATIONS.name,
         cit,
         cit["footnote"].notna() & ~isin(wanted, keys),
         "footnote",
@@ -551,12 +577,12 @@ def change_log(frames: Frames) -> Iterator[Failure]:
     table, existing in the data, not the record itself, not itself retracted or merged
     (so chains and cycles of merges are impossible); other changes name no target.
     """
-    log = frames["changes"]
+    log = frames[CHANGES.name]
     if log.empty:
         return
     version = log["version"].astype("string")
     yield from _rows(
-        "changes",
+        CHANGES.name,
         log,
         ~version.map(is_version, na_action="ignore").fillna(True).astype(bool),
         "version",
@@ -566,10 +592,10 @@ def change_log(frames: Frames) -> Iterator[Failure]:
     merged = (kind == "merged").fillna(False).astype(bool)
     target = log["merged_into"].astype("string")
     yield from _rows(
-        "changes", log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
+        CHANGES.name, log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
     )
     yield from _rows(
-        "changes",
+        CHANGES.name,
         log,
         ~merged & target.notna(),
         "merged_into",
@@ -577,7 +603,7 @@ def change_log(frames: Frames) -> Iterator[Failure]:
     )
     record_table = log["record_table"].astype("string").fillna("")
     yield from _rows(
-        "changes",
+        CHANGES.name,
         log,
         merged & (target == log["record_id"].astype("string")),
         "merged_into",
@@ -590,21 +616,19 @@ def change_log(frames: Frames) -> Iterator[Failure]:
         known = frames[str(table)][REGISTRY[str(table)].primary_key]
         exists.loc[group.index] = isin(group["merged_into"], known)
     gone = {
-        (str(t), str(i))
-        for t, i, c in zip(record_table, log["record_id"], kind, strict=True)
-        if c in ("retracted", "merged")
+        (str(t), str(i)) for t, i, c in zip(record_table, log["record_id"], kind, strict=True) if c in RETIRING_CHANGES
     }
     pairs = list(zip(record_table, target, strict=True))
     retired_target = pd.Series([(str(t), str(i)) in gone for t, i in pairs], index=log.index)
     yield from _rows(
-        "changes",
+        CHANGES.name,
         log,
         merged & target.notna() & (target != log["record_id"].astype("string")) & retired_target,
         "merged_into",
         "the replacement id is itself retracted or merged; merge into the record that survives",
     )
     yield from _rows(
-        "changes",
+        CHANGES.name,
         log,
         merged & target.notna() & ~retired_target & ~exists,
         "merged_into",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kzdata._registry import INDICATOR_VALUES, INDICATORS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -49,8 +51,8 @@ def targets() -> pd.DataFrame:
 
     from kzdata._load import load
 
-    values = load("indicator_values")
-    indicators = load("indicators").set_index("indicator_id")
+    values = load(INDICATOR_VALUES.name)
+    indicators = load(INDICATORS.name).set_index("indicator_id")
     kind = values["value_kind"].astype("string")
     observed = values[kind == "observed"].sort_values(["date_start", "value_id"])
     goal = values[kind == "target"].sort_values(["date_start", "value_id"])

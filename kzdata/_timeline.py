@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from kzdata._registry import EVENTS, PEOPLE, REFORMS, SENTENCES
 from kzdata.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -42,10 +43,10 @@ def _parts() -> list[pd.DataFrame]:
 
     from kzdata._load import load
 
-    events = load("events")
-    reforms = load("reforms")
-    sentences = load("sentences").dropna(subset=["verdict_start"])
-    people = load("people").set_index("person_id")["name"]
+    events = load(EVENTS.name)
+    reforms = load(REFORMS.name)
+    sentences = load(SENTENCES.name).dropna(subset=["verdict_start"])
+    people = load(PEOPLE.name).set_index("person_id")["name"]
     term = sentences["prison_years"].astype("string")
     sentence_title = (
         "Sentence: "

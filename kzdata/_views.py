@@ -20,6 +20,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kzdata._registry import (
+    EVENT_ACTORS,
+    EVENTS,
+    INDICATOR_VALUES,
+    INDICATORS,
+    ORGANIZATIONS,
+    PEOPLE,
+    PLACES,
+    SENTENCES,
+)
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -53,17 +64,17 @@ def events_view() -> pd.DataFrame:
     """
     from kzdata._load import load
 
-    events = load("events")
-    actors = load("event_actors").sort_values("event_actor_id")
-    who = actors["person_id"].map(_names("people", "person_id"))
-    who = who.fillna(actors["organization_id"].map(_names("organizations", "organization_id"))).astype("string")
+    events = load(EVENTS.name)
+    actors = load(EVENT_ACTORS.name).sort_values("event_actor_id")
+    who = actors["person_id"].map(_names(PEOPLE.name, "person_id"))
+    who = who.fillna(actors["organization_id"].map(_names(ORGANIZATIONS.name, "organization_id"))).astype("string")
     role = actors["role"].astype("string")
     label = (who + (" (" + role + ")").fillna("")).fillna(who)
     joined = label.groupby(actors["event_id"].to_numpy(), sort=False).agg("; ".join)
     frame = events.copy()
-    _insert_after(frame, "place_id", "place_name", frame["place_id"].map(_names("places", "place_id")))
+    _insert_after(frame, "place_id", "place_name", frame["place_id"].map(_names(PLACES.name, "place_id")))
     frame["actors"] = frame["event_id"].map(joined).astype("string")
-    return _mark(frame.reset_index(drop=True), "events")
+    return _mark(frame.reset_index(drop=True), EVENTS.name)
 
 
 def sentences_view() -> pd.DataFrame:
@@ -78,9 +89,9 @@ def sentences_view() -> pd.DataFrame:
     """
     from kzdata._load import load
 
-    frame = load("sentences").copy()
-    _insert_after(frame, "person_id", "person_name", frame["person_id"].map(_names("people", "person_id")))
-    return _mark(frame.reset_index(drop=True), "sentences")
+    frame = load(SENTENCES.name).copy()
+    _insert_after(frame, "person_id", "person_name", frame["person_id"].map(_names(PEOPLE.name, "person_id")))
+    return _mark(frame.reset_index(drop=True), SENTENCES.name)
 
 
 def indicator_values_view() -> pd.DataFrame:
@@ -95,12 +106,12 @@ def indicator_values_view() -> pd.DataFrame:
     """
     from kzdata._load import load
 
-    frame = load("indicator_values").copy()
-    indicators = load("indicators").set_index("indicator_id")
+    frame = load(INDICATOR_VALUES.name).copy()
+    indicators = load(INDICATORS.name).set_index("indicator_id")
     ids = frame["indicator_id"]
-    publisher = ids.map(indicators["publisher"]).map(_names("organizations", "organization_id"))
+    publisher = ids.map(indicators["publisher"]).map(_names(ORGANIZATIONS.name, "organization_id"))
     _insert_after(frame, "indicator_id", "publisher_name", publisher)
     _insert_after(frame, "indicator_id", "higher_is_better", ids.map(indicators["higher_is_better"]), "boolean")
     _insert_after(frame, "indicator_id", "unit", ids.map(indicators["unit"]))
     _insert_after(frame, "indicator_id", "indicator_name", ids.map(indicators["name"]))
-    return _mark(frame.reset_index(drop=True), "indicator_values")
+    return _mark(frame.reset_index(drop=True), INDICATOR_VALUES.name)

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kzdata._registry import TABLES, Table
+from kzdata._registry import CITATIONS, EVENTS, INDICATOR_VALUES, INDICATORS, PEOPLE, PLACES, SENTENCES, TABLES, Table
 
 DATABASE = "kzdata"
 """The database name in Datasette URLs (Datasette takes it from the file name ``kzdata.db``)."""
@@ -42,35 +42,35 @@ QUERIES: dict[str, dict[str, str]] = {
     "january_2022_timeline": {
         "title": "The January 2022 timeline",
         "description": "Every event dated within January 2022, in order, with its place.",
-        "sql": """select e.date_start, e.date_end, e.date_precision, e.time_of_day, e.title,
+        "sql": f"""select e.date_start, e.date_end, e.date_precision, e.time_of_day, e.title,
   e.category, p.name as place, e.description, e.event_id
-from events e left join places p on p.place_id = e.place_id
+from {EVENTS.name} e left join {PLACES.name} p on p.place_id = e.place_id
 where e.date_start >= '2022-01-01' and e.date_end <= '2022-01-31'
-order by e.date_start, e.time_of_day is null, e.time_of_day, e.event_id""",
+order by e.date_start, e.time_of_day is null, e.time_of_day, e.event_id""",  # noqa: S608 - table names from the registry, not input
     },
     "sentences_with_names": {
         "title": "Court sentences with names and sources",
         "description": "Every conviction with the person's name, the term, the charges and the passages "
         "of the primary documents that report it. Give a person_id (e.g. massimov-karim) to see one "
         "person, or leave it empty for all.",
-        "sql": """select p.name, s.prison_years, s.charges, s.closed_trial, s.verdict_start, s.verdict_end,
+        "sql": f"""select p.name, s.prison_years, s.charges, s.closed_trial, s.verdict_start, s.verdict_end,
   s.verdict_precision,
-  (select group_concat(c.locator, ' | ') from citations c
-   where c.record_table = 'sentences' and c.record_id = s.sentence_id) as sources,
+  (select group_concat(c.locator, ' | ') from {CITATIONS.name} c
+   where c.record_table = '{SENTENCES.name}' and c.record_id = s.sentence_id) as sources,
   s.description, s.person_id, s.sentence_id
-from sentences s join people p on p.person_id = s.person_id
+from {SENTENCES.name} s join {PEOPLE.name} p on p.person_id = s.person_id
 where :person_id = '' or s.person_id = :person_id
-order by s.prison_years is null, s.prison_years desc, p.name""",
+order by s.prison_years is null, s.prison_years desc, p.name""",  # noqa: S608 - table names from the registry, not input
     },
     "indicator_targets": {
         "title": "Targets and the figures behind them",
         "description": "Every figure of every indicator that has a target (such as the 2026 "
         "anti-corruption goals): observed values and targets side by side, in date order.",
-        "sql": """select i.name as indicator, i.unit, v.value_kind, v.qualifier, v.value,
+        "sql": f"""select i.name as indicator, i.unit, v.value_kind, v.qualifier, v.value,
   v.date_start, v.date_end, v.date_precision, v.source_id, v.note, i.indicator_id, v.value_id
-from indicator_values v join indicators i on i.indicator_id = v.indicator_id
-where v.indicator_id in (select indicator_id from indicator_values where value_kind = 'target')
-order by i.name, v.value_kind = 'target', v.date_start""",
+from {INDICATOR_VALUES.name} v join {INDICATORS.name} i on i.indicator_id = v.indicator_id
+where v.indicator_id in (select indicator_id from {INDICATOR_VALUES.name} where value_kind = 'target')
+order by i.name, v.value_kind = 'target', v.date_start""",  # noqa: S608 - table names from the registry, not input
     },
 }
 

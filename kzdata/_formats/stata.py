@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzdata._registry import TABLES, Table
+from kzdata.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,7 +76,10 @@ def stata_frame(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[s
     long_text: list[str] = []
     for col in table.columns:
         if len(col.name) > NAME_LIMIT:  # pragma: no cover - the registry test keeps names short
-            raise ValueError(f"column {table.name}.{col.name} is longer than Stata's {NAME_LIMIT} characters")
+            raise InvalidArgumentError(
+                f"column {table.name}.{col.name} is longer than Stata's {NAME_LIMIT} characters; "
+                "rename it in the registry"
+            )
         series = frame[col.name].reset_index(drop=True)
         if col.kind == "category":
             out[col.name] = series

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from kzdata._registry import CITATIONS, SECTIONS
+
 
 def citation_locator(citations: pd.DataFrame, sections: pd.DataFrame) -> pd.Series:
     """A readable pinpoint: document, section heading, paragraph and footnote.
@@ -29,7 +31,7 @@ def citation_locator(citations: pd.DataFrame, sections: pd.DataFrame) -> pd.Seri
 def derive(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Return ``frames`` with every derived column filled in."""
     out = dict(frames)
-    citations = out["citations"].copy()
-    citations["locator"] = citation_locator(citations, out["sections"])
-    out["citations"] = citations
+    citations = out[CITATIONS.name].copy()
+    citations["locator"] = citation_locator(citations, out[SECTIONS.name])
+    out[CITATIONS.name] = citations
     return out

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kzdata._registry import ID_PATTERN, REGISTRY, TABLES
+from kzdata._registry import CHANGES, ID_PATTERN, REGISTRY, RETIRING_CHANGES, TABLES
 from kzdata._versions import parse_version
 from kzdata.errors import InvalidArgumentError, Issue
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MANIFEST_DIR = "releases"
+CHANGE_LOG = f"raw/{CHANGES.name}.csv"
+"""The change log as the build names it in messages."""
 _ID = re.compile(ID_PATTERN)
 
 
@@ -115,7 +117,7 @@ def _version_or_none(text: str | None) -> tuple[int, int, int] | None:
 
 def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
     """Every ``(table, id)`` in the data, the change log excepted."""
-    return {(t.name, str(i)) for t in TABLES if t.name != "changes" for i in frames[t.name][t.primary_key].dropna()}
+    return {(t.name, str(i)) for t in TABLES if t.name != CHANGES.name for i in frames[t.name][t.primary_key].dropna()}
 
 
 def stable_id_issues(
@@ -130,11 +132,11 @@ def stable_id_issues(
     manifests, problems = load_manifests(raw_dir)
     if problems:
         return problems
-    log = frames["changes"]
+    log = frames[CHANGES.name]
     gone = {
         (str(t), str(i))
         for t, i, c in zip(log["record_table"], log["record_id"], log["change"], strict=True)
-        if c in ("retracted", "merged")
+        if c in RETIRING_CHANGES
     }
     now = current_ids(frames)
     issues = []
@@ -163,24 +165,24 @@ def stable_id_issues(
         parsed = _version_or_none(text)
         if parsed is None or text in manifests or text == version:
             continue  # a malformed version is reported by the change-log rule
-        where = f"line {lines['changes'][pos]}"
+        where = f"line {lines[CHANGES.name][pos]}"
         if current is not None and parsed > current:
             rule = (
                 f"a change logged under {text}, later than the version being built ({version}); log it under {version}"
             )
-            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
+            issues.append(Issue(CHANGE_LOG, where, "version", repr(text), rule))
         elif current is not None and parsed < current:
             rule = (
                 f"release {text} has no manifest raw/{MANIFEST_DIR}/{text}.csv; restore it "
                 f"(or log the change under {version})"
             )
-            issues.append(Issue("raw/changes.csv", where, "version", repr(text), rule))
+            issues.append(Issue(CHANGE_LOG, where, "version", repr(text), rule))
     for pos, (t, i, c) in enumerate(zip(log["record_table"], log["record_id"], log["change"], strict=True)):
-        if c in ("retracted", "merged") and (str(t), str(i)) in now:
+        if c in RETIRING_CHANGES and (str(t), str(i)) in now:
             issues.append(
                 Issue(
-                    "raw/changes.csv",
-                    f"line {lines['changes'][pos]}",
+                    CHANGE_LOG,
+                    f"line {lines[CHANGES.name][pos]}",
                     "record_id",
                     repr(i),
                     "a retracted or merged id may not be used again",
@@ -206,7 +208,8 @@ def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason:
     manifest.parent.mkdir(exist_ok=True)
     manifest.write_text(_csv(["record_table", "record_id"], now), encoding="utf-8", newline="")
     logged = {
-        (str(t), str(i)) for t, i in zip(frames["changes"]["record_table"], frames["changes"]["record_id"], strict=True)
+        (str(t), str(i))
+        for t, i in zip(frames[CHANGES.name]["record_table"], frames[CHANGES.name]["record_id"], strict=True)
     }
     first_release = not manifests
     added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
@@ -216,7 +219,7 @@ def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason:
     ]
     log_file = raw_dir / "changes.csv"
     text = log_file.read_text(encoding="utf-8")
-    body = _csv(list(REGISTRY["changes"].raw_column_names), rows).split("\n", 1)[1]
+    body = _csv(list(REGISTRY[CHANGES.name].raw_column_names), rows).split("\n", 1)[1]
     log_file.write_text(text + body, encoding="utf-8", newline="")
     return body.splitlines()
 

@@ -48,7 +48,7 @@ from kzdata._recovery import (
     roll_back,
     write_synced,
 )
-from kzdata.errors import BuildLockError, BuildWriteError
+from kzdata.errors import BuildLockError, BuildWriteError, InvalidArgumentError
 
 
 def commit_outputs(root: Path, files: Mapping[str, bytes]) -> None:
@@ -62,13 +62,13 @@ def commit_outputs(root: Path, files: Mapping[str, bytes]) -> None:
     for rel, content in files.items():
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise ValueError(f"an output path must be relative and inside the project: {rel!r}")
+            raise InvalidArgumentError(f"an output path must be relative and inside the project: {rel!r}")
         if pure.parts[: len(DATA.parts)] == DATA.parts:
             data_files[str(pure.relative_to(DATA))] = content
         else:
             top_files[str(pure)] = content
     if "datapackage.json" not in data_files:
-        raise ValueError("the data folder needs its datapackage.json (it identifies the release)")
+        raise InvalidArgumentError("the data folder needs its datapackage.json (it identifies the release)")
     with build_lock(root):
         recover_locked(root)
         token = f"{os.getpid()}-{os.urandom(4).hex()}"
