@@ -8,15 +8,20 @@ foreign keys and a description. Everything else is derived from it:
 * the Table Schema of every resource in ``datapackage.json`` (:mod:`kzdata._descriptor`),
 * the Parquet column order and types (:mod:`kzdata._pipeline.encode`),
 * the data dictionary (``docs/data-dictionary.md``, :func:`kzdata.describe`),
+* the ``TableName`` literal and the loader functions (``kzdata/_generated.py``, written by
+  ``kzdata build``),
 * the registry-driven tests.
+
+Each table is a module constant (``EVENTS``) that other modules use to name it
+(``EVENTS.name``): the string ``"events"`` is written here only. Vocabularies, and the
+subsets of them that rules rely on, are named constants next to each other.
 
 It is deliberately plain Python with no third-party import, so that
 ``import kzdata`` stays cheap and the loaders can use it without pandas or
 pandera being imported first.
 
-Adding a table takes three steps: a CSV in ``raw/``, a :class:`Table` entry in
-:data:`TABLES`, and its name in :data:`TableName`. The registry tests fail until
-all three agree.
+Adding a table: a CSV in ``raw/``, a :class:`Table` constant here listed in
+:data:`TABLES`, its citations, then ``kzdata build`` (``docs/changing.md``).
 """
 
 from __future__ import annotations
