@@ -105,14 +105,3 @@ def primary_documents(csv_files: Mapping[str, bytes]) -> tuple[PrimaryDocument, 
             )
         )
     return tuple(out)
-
-
-def shipped_documents() -> tuple[PrimaryDocument, ...]:
-    """The primary documents of the installed release (from its checked CSV files)."""
-    from kzdata import _files
-    from kzdata._integrity import read_checked
-
-    names = (SOURCES.name, AUTHORSHIPS.name, PEOPLE.name)
-    return primary_documents(
-        {name: read_checked(f"{_files.CSV_DIR}/{name}.csv", what=f"table {name!r}") for name in names}
-    )

@@ -137,8 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         tested = counts["killed"] + counts["survived"] + counts["timeout"]
         score = (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
         summary[module] = {**counts, "score": round(score, 3)}
-        print(f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['timeout']} timed out, "
-              f"{counts['no tests']} not covered; score {score:.0%}", flush=True)
+        print(
+            f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['timeout']} timed out, "
+            f"{counts['no tests']} not covered; score {score:.0%}",
+            flush=True,
+        )
         summary_file.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return 0
 

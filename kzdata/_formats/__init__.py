@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, cast
 from kzdata.errors import InvalidArgumentError, MissingDependencyError
 
 if TYPE_CHECKING:
+    from kzdata._documents import PrimaryDocument
     from kzdata._generated import FormatName
 
 Writer = Callable[[Path, tuple[Path, ...], Mapping[str, bytes]], list[Path]]
@@ -104,6 +105,17 @@ FORMATS: dict[str, ExportFormat] = {
 
 DEFAULT: FormatName = cast("FormatName", next(iter(FORMATS)))
 """The format :func:`kzdata.export` writes when none is named."""
+
+
+def release_documents() -> tuple[PrimaryDocument, ...]:
+    """The primary documents of the installed release, read from its checked CSV files (for the formats)."""
+    from kzdata import _files
+    from kzdata._documents import primary_documents
+    from kzdata._integrity import read_checked
+    from kzdata._registry import AUTHORSHIPS, PEOPLE, SOURCES
+
+    names = (SOURCES.name, AUTHORSHIPS.name, PEOPLE.name)
+    return primary_documents({n: read_checked(f"{_files.CSV_DIR}/{n}.csv", what=f"table {n!r}") for n in names})
 
 
 def get(name: object) -> ExportFormat:

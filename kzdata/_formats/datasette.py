@@ -112,9 +112,9 @@ def _table_metadata(table: Table) -> dict[str, Any]:
 def _description_html() -> str:
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
-    from kzdata._documents import shipped_documents
+    from kzdata._formats import release_documents
 
-    sources = "".join(f"<li>{html.escape(doc.summary)}</li>" for doc in shipped_documents())
+    sources = "".join(f"<li>{html.escape(doc.summary)}</li>" for doc in release_documents())
     return (
         f"<p>{html.escape(meta.ABSTRACT)}</p>"
         f"<p>Primary sources:</p><ul>{sources}</ul>"
@@ -131,10 +131,10 @@ def metadata() -> dict[str, Any]:
     from importlib.metadata import version
 
     from kzdata import _meta as meta
-    from kzdata._documents import shipped_documents
+    from kzdata._formats import release_documents
     from kzdata._formats.sqlite import POLYMORPHIC_NOTE
 
-    documents = shipped_documents()
+    documents = release_documents()
     tables: dict[str, dict[str, Any]] = {t.name: _table_metadata(t) for t in TABLES}
     tables["_kzdata_tables"] = {"title": "Data dictionary: tables", "description": "One row per kzdata table."}
     tables["_kzdata_columns"] = {

@@ -182,7 +182,7 @@ def meta_rows() -> list[tuple[str, str]]:
 
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
-    from kzdata._documents import shipped_documents
+    from kzdata._formats import release_documents
 
     return [
         ("name", "kzdata"),
@@ -193,7 +193,7 @@ def meta_rows() -> list[tuple[str, str]]:
         ("license_url", meta.LICENSE_URL),
         ("citation", dataset_citation("text")),
         ("citation_bibtex", dataset_citation("bibtex")),
-        ("sources", json.dumps([doc.summary for doc in shipped_documents()], ensure_ascii=False)),
+        ("sources", json.dumps([doc.summary for doc in release_documents()], ensure_ascii=False)),
         ("polymorphic_references", POLYMORPHIC_NOTE),
         ("dates", "Dates are ISO 8601 text (YYYY-MM-DD); booleans are 0 (false) and 1 (true)."),
     ]

@@ -72,7 +72,7 @@ def about_rows() -> list[list[str]]:
 
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation, release_fingerprint
-    from kzdata._documents import shipped_documents
+    from kzdata._formats import release_documents
 
     return [
         ["title", meta.TITLE],
@@ -82,7 +82,7 @@ def about_rows() -> list[list[str]]:
         ["content fingerprint", release_fingerprint()],
         ["cite as", dataset_citation("text")],
         ["licence", f"{meta.LICENSE_TITLE} ({meta.LICENSE}), {meta.LICENSE_URL}"],
-        ["primary documents", "; ".join(doc.summary for doc in shipped_documents())],
+        ["primary documents", "; ".join(doc.summary for doc in release_documents())],
         [
             "sheets",
             "about (this sheet); dictionary (every column of every table); then one sheet per table, "
