@@ -29,6 +29,7 @@ from kzdata import _files, _validation
 from kzdata._cli import main
 from kzdata._validation import ValidationReport
 from kzdata.errors import DataValidationError, Issue
+from tests.expected_keys import FOREIGN_KEYS
 from tests.release_copy import ReleaseCopy
 
 
@@ -763,54 +764,26 @@ def test_validate_and_the_command_refuse_exactly_the_broken_row(
 
 # --------------------------------------------------------------------------- every foreign key at once
 
-#: Every foreign key (table, column, referenced table), written out from docs/data-dictionary.md,
-#: with a row whose cell is set.
-FOREIGN_KEYS = [
-    ("sections", "source_id", "sources", "cornell-2024-aftermath"),
-    ("footnotes", "document_id", "sources", "fn-04-1"),
-    ("footnotes", "source_id", "sources", "fn-04-1"),
-    ("authorships", "source_id", "sources", None),
-    ("authorships", "person_id", "people", None),
-    ("organizations", "country_id", "places", None),
-    ("places", "parent_id", "places", "aktau"),
-    ("positions", "person_id", "people", "cornell-svante-joint-center-director"),
-    ("positions", "organization_id", "organizations", "cornell-svante-joint-center-director"),
-    ("events", "place_id", "places", None),
-    ("event_actors", "event_id", "events", "2019-capital-renamed-nur-sultan-nazarbayev-nursultan"),
-    ("event_actors", "person_id", "people", "2019-capital-renamed-nur-sultan-nazarbayev-nursultan"),
-    ("event_actors", "organization_id", "organizations", None),
-    ("sentences", "person_id", "people", "massimov-karim-conviction"),
-    ("sentences", "event_id", "events", None),
-    ("reforms", "event_id", "events", None),
-    ("indicators", "publisher", "organizations", None),
-    ("indicator_values", "indicator_id", "indicators", "csto-troops-cornell"),
-    ("indicator_values", "source_id", "sources", "csto-troops-cornell"),
-    ("indicator_values", "place_id", "places", None),
-    ("indicator_values", "event_id", "events", None),
-    ("indicator_values", "reform_id", "reforms", None),
-    ("aliases", "person_id", "people", "abish-short"),
-    ("aliases", "organization_id", "organizations", "accessnow-spelling"),
-    ("aliases", "place_id", "places", None),
-    ("aliases", "reform_id", "reforms", None),
-    ("citations", "source_id", "sources", None),
-    ("citations", "section_id", "sections", None),
-    ("discrepancy_claims", "discrepancy_id", "discrepancies", "abish-detained-or-at-large-1"),
-    ("discrepancy_claims", "source_id", "sources", "abish-detained-or-at-large-1"),
-]
+#: The row to break for a foreign key, where the first row with the cell set would also break another
+#: (or the same cell twice); every other key breaks the first row whose cell is set.
+ROW_FOR_KEY = {
+    ("footnotes", "document_id"): "fn-04-1",
+    ("footnotes", "source_id"): "fn-04-1",
+    ("aliases", "organization_id"): "accessnow-spelling",
+}
 
 
 def test_every_foreign_key_is_checked_by_validate(
     release: ReleaseCopy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One bad reference in every foreign-key column (rows without a chosen one: the first with the cell set)."""
+    """One bad reference in every foreign-key column of tests/expected_keys.py, all at once."""
     broken = []
-    for table, column, ref, pk in FOREIGN_KEYS:
+    for table, column, ref, ref_column in FOREIGN_KEYS:
         frame = release.frame(table)
-        if pk is None:
-            pk = str(frame.loc[frame[column].notna(), frame.columns[0]].iloc[0])
+        pk = ROW_FOR_KEY.get((table, column)) or str(frame.loc[frame[column].notna(), frame.columns[0]].iloc[0])
         value = f"zz-no-such-{column.replace('_', '-')}"
         release.set(table, pk, **{column: value})
-        broken.append((Failure(table, pk, column, rf"must be an existing {ref}\."), value))
+        broken.append((Failure(table, pk, column, rf"must be an existing {ref}\.{ref_column}$"), value))
     release.save()
     report, code, out = validate_command(monkeypatch, capsys)
     missing, _ = unmatched(report.issues, tuple(f for f, _ in broken))
