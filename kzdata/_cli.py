@@ -121,7 +121,7 @@ def _progress(message: str) -> Iterator[None]:
 def _info(args: argparse.Namespace) -> int:
     import kzdata
     from kzdata._load import read_arrow
-    from kzdata._terminal import cut, wrap
+    from kzdata._terminal import beside, wrap
 
     width = _width_of(args)
     subject = meta.TITLE.split(": ", 1)[-1]
@@ -132,7 +132,8 @@ def _info(args: argparse.Namespace) -> int:
     for name in TABLE_NAMES:
         rows = read_arrow(name).num_rows
         head = f"  {name:<{name_width}}  {rows:>5} rows  "
-        print(head + cut(REGISTRY[name].title, max(1, width - len(head))))
+        for line in beside(head, REGISTRY[name].title, width):
+            print(line)
     if args.validate:
         from kzdata._validation import validate
 
@@ -150,7 +151,7 @@ def _info(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     from kzdata._load import load
-    from kzdata._terminal import render_table
+    from kzdata._terminal import render_table, wrap
 
     frame = load(args.table)
     if args.columns is not None:
@@ -170,10 +171,12 @@ def _show(args: argparse.Namespace) -> int:
             )
         frame = frame[wanted]
     shown = frame if args.limit is None else frame.head(args.limit)
-    for line in render_table(shown, _width_of(args), args.max_colwidth):
+    width = _width_of(args)
+    for line in render_table(shown, width, args.max_colwidth):
         print(line)
     if len(frame) > len(shown):
-        print(f"... {len(frame) - len(shown)} more rows (use --limit N or --limit all to see more)")
+        for line in wrap(f"... {len(frame) - len(shown)} more rows (use --limit N or --limit all to see more)", width):
+            print(line)
     return EXIT_OK
 
 

@@ -39,6 +39,26 @@ def cut(text: str, width: int) -> str:
     return text[: width - len(ELLIPSIS)] + ELLIPSIS
 
 
+def beside(head: str, text: str, width: int, room: int = 8) -> list[str]:
+    """``head`` with ``text`` cut to the rest of the line, within ``width`` characters.
+
+    When fewer than ``room`` characters are left for ``text`` (and it does not fit whole),
+    the head's words are wrapped on their own and the text is wrapped below them, indented
+    further, so that no line is wider than ``width`` and nothing is cut to a stub.
+
+    >>> beside("  events  100 rows  ", "Events", 40)
+    ['  events  100 rows  Events']
+    >>> beside("  discrepancy_claims     65 rows  ", "Claims of each side", 30)
+    ['  discrepancy_claims 65 rows', '    Claims of each side']
+    """
+    left = width - len(head)
+    flat = " ".join(text.split())
+    if left >= room or 0 < len(flat) <= left:
+        return [head + cut(flat, left)]
+    indent = head[: len(head) - len(head.lstrip())]
+    return wrap(" ".join(head.split()), width, indent=indent) + wrap(flat, width, indent=indent + "  ")
+
+
 def _cell(value: object) -> str:
     import pandas as pd
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import tomllib
 from frictionless import Package
 
 import kzdata
@@ -96,7 +97,12 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     about = {row[0]: row[1] for row in book["about"].iter_rows(min_row=2, values_only=True)}
     fingerprint = oracle.csv_fingerprint(_files.data_dir() / "csv")
     assert about["content fingerprint"] == fingerprint
-    assert fingerprint in about["cite as"] and about["cite as"] == kzdata.cite()
+    version = tomllib.loads((oracle.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    released = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["kzdata:release_date"]
+    assert about["version"] == version and about["release date"] == released
+    parts = (f"(Version {version}) [Data set].", f"Released {released}.", f"Fingerprint {fingerprint}.", "CC-BY-4.0")
+    for part in parts:
+        assert part in about["cite as"], part
     assert "CC-BY-4.0" in about["licence"] and "creativecommons.org/licenses/by/4.0" in about["licence"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
