@@ -205,6 +205,9 @@ def test_every_error_class_has_its_documented_exit_code() -> None:
         assert classes[name].exit_code == code
         row = next(line for line in table.splitlines() if line.startswith(f"| [`{name}`]"))
         assert row.split("|")[3].strip() == str(code), row
+        section = table.split(f"\n## {name}\n", 1)[1].split("\n## ", 1)[0]
+        stated = re.findall(r"[Ee]xit code (\d)", section)
+        assert all(s == str(code) for s in stated), f"the {name} section states exit code(s) {stated}, not {code}"
 
 
 def _instance(cls: type[errors.KzdataError]) -> errors.KzdataError:
