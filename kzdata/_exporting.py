@@ -58,10 +58,9 @@ def export(out: Path | str, format: FormatName = _formats.DEFAULT) -> list[Path]
     out
         A new or empty directory.
     format
-        One of ``kzdata._formats.FORMATS`` (listed with what each writes in
-        ``docs/formats.md``): ``"bundle"`` (CSV and Parquet, the default), ``"csv"``,
-        ``"parquet"``, ``"xlsx"`` (needs ``pip install "kzdata[excel]"``), ``"sqlite"``,
-        ``"datasette"`` or ``"stata"``. Every format also carries the dataset card, the
+        One of the names of :data:`kzdata.FormatName` (``kzdata._formats.FORMATS``), each
+        listed with what it writes and what it needs in ``docs/formats.md``; the default is
+        ``"bundle"`` (CSV and Parquet). Every format also carries the dataset card, the
         licence, ``CITATION.cff`` and the data dictionary.
 
     Raises

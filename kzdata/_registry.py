@@ -20,8 +20,9 @@ It is deliberately plain Python with no third-party import, so that
 ``import kzdata`` stays cheap and the loaders can use it without pandas or
 pandera being imported first.
 
-Adding a table: a CSV in ``raw/``, a :class:`Table` constant here listed in
-:data:`TABLES`, its citations, then ``kzdata build`` (``docs/changing.md``).
+Adding a table takes a :class:`Table` constant listed in :data:`TABLES`, a CSV in
+``raw/`` and a citation per record; ``kzdata build`` generates the rest, including the
+:data:`~kzdata.TableName` literal and the table's loader (``docs/changing.md``).
 """
 
 from __future__ import annotations
