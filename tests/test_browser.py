@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests import oracle
 from tests.conftest import REPO
-from tests.raw_oracle import raw_rows
 from tests.test_publish_site import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,13 +90,13 @@ def test_a_journalists_path(browser: Any, site: str, tmp_path: Path) -> None:
     browser.get(f"{site}kzdata/events")
     assert "Events" in browser.find_element(By.TAG_NAME, "h1").text
     assert "One dated or datable happening" in browser.page_source
-    assert f"{len(raw_rows('events'))} rows" in browser.find_element(By.TAG_NAME, "h3").text
+    assert f"{len(oracle.rows('events'))} rows" in browser.find_element(By.TAG_NAME, "h3").text
 
     # 2. Filter by a facet: click "protest" under category.
     facet = browser.find_element(By.CSS_SELECTOR, "div[data-column='category']")
     facet.find_element(By.LINK_TEXT, "protest").click()
     assert "category=protest" in browser.current_url
-    protests = sum(e["category"] == "protest" for e in raw_rows("events"))
+    protests = sum(e["category"] == "protest" for e in oracle.rows("events"))
     assert browser.find_element(By.TAG_NAME, "h3").text.startswith(f"{protests} row")
     browser.execute_script("document.querySelector('h3').scrollIntoView()")  # the rows, not the column notes
     shot = tmp_path / "datasette-events.png"
@@ -125,5 +125,5 @@ def test_a_journalists_path(browser: Any, site: str, tmp_path: Path) -> None:
     browser.get(f"{site}kzdata")
     browser.find_element(By.LINK_TEXT, "The January 2022 timeline").click()
     rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
-    january = [e for e in raw_rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    january = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
     assert len(rows) == len(january)

@@ -42,17 +42,7 @@ from kzdata._pipeline.build import build
 from kzdata._pipeline.raw_tables import RawTable
 from kzdata._registry import REGISTRY, TABLES, Table
 from kzdata.errors import Issue, RawDataError
-
-REPO = Path(__file__).resolve().parents[1]
-RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
-#: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
-
-
-def source_root() -> Path:
-    """The project whose raw/ is mutated: the repository, unless the env var says otherwise."""
-    return Path(os.environ.get(RAW_ROOT_ENV) or REPO).resolve()
-
+from tests.conftest import copy_source_project, source_root
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -60,21 +50,12 @@ def source_root() -> Path:
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the real raw/ and pyproject.toml, built once (the known-good output)."""
-    src = source_root()
-    if not any((src / "raw").glob("*.csv")):
-        pytest.fail(f"no raw/*.csv in {src}; set {RAW_ROOT_ENV} to a project with a raw/ directory", pytrace=False)
-    root = tmp_path_factory.mktemp("baseline")
-    shutil.copytree(src / "raw", root / "raw")
-    for name in ("pyproject.toml", *OPTIONAL_INPUTS):
-        if name == "pyproject.toml" or (src / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src / name, root / name)
+    root = copy_source_project(tmp_path_factory.mktemp("baseline"))
     try:
         build(root)
     except RawDataError as exc:
-        pytest.fail(
-            f"the unmodified raw/ of {src} does not build, so no corruption can be tested:\n{exc}", pytrace=False
-        )
+        message = f"the unmodified raw/ of {source_root()} does not build, so no corruption can be tested:\n{exc}"
+        pytest.fail(message, pytrace=False)
     return root
 
 

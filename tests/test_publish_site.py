@@ -18,7 +18,7 @@ import pytest
 from kzdata._cli import main
 from kzdata._formats.datasette import QUERIES, facets, label_column, metadata
 from kzdata._registry import REGISTRY
-from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
+from tests import oracle
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
     assert "cornell-2024" in meta["description_html"] and "crs-2022" in meta["description_html"]
     assert "[Data set]" in meta["description_html"]  # the citation
     tables = meta["databases"]["kzdata"]["tables"]
-    for table in RAW_TABLES:
-        assert set(raw_header(table)) <= set(tables[table]["columns"]), table
+    for table in oracle.RAW_TABLES:
+        assert set(oracle.header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
     assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "place_id"]
@@ -87,7 +87,7 @@ def _run(site: Path, query: str, **params: str) -> list[sqlite3.Row]:
 
 def test_january_timeline_query(site: Path) -> None:
     rows = _run(site, "january_2022_timeline")
-    expected = [e for e in raw_rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    expected = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
     assert len(rows) == len(expected) > 20
     assert [r["date_start"] for r in rows] == sorted(r["date_start"] for r in rows)
     assert {r["event_id"] for r in rows} == {e["event_id"] for e in expected}
@@ -95,13 +95,13 @@ def test_january_timeline_query(site: Path) -> None:
 
 def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
     everyone = _run(site, "sentences_with_names", person_id="")
-    assert len(everyone) == len(raw_rows("sentences"))
+    assert len(everyone) == len(oracle.rows("sentences"))
     (massimov,) = _run(site, "sentences_with_names", person_id="massimov-karim")
     assert massimov["name"] == "Karim Massimov"
     assert massimov["prison_years"] == 18
     cited = [
         c
-        for c in raw_rows("citations")
+        for c in oracle.rows("citations")
         if c["record_table"] == "sentences" and c["record_id"] == massimov["sentence_id"]
     ]
     assert len(massimov["sources"].split(" | ")) == len(cited) == 3
@@ -110,10 +110,10 @@ def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
 
 def test_targets_query(site: Path) -> None:
     rows = _run(site, "indicator_targets")
-    targets = [v for v in raw_rows("indicator_values") if v["value_kind"] == "target"]
+    targets = [v for v in oracle.rows("indicator_values") if v["value_kind"] == "target"]
     with_target = {v["indicator_id"] for v in targets}
     assert sum(r["value_kind"] == "target" for r in rows) == len(targets)
-    assert len(rows) == sum(v["indicator_id"] in with_target for v in raw_rows("indicator_values"))
+    assert len(rows) == sum(v["indicator_id"] in with_target for v in oracle.rows("indicator_values"))
 
 
 # --- kzdata serve -------------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_serve_answers_on_localhost(server: str) -> None:
     assert server.startswith("http://127.0.0.1:")
     protests = get_json(f"{server}kzdata/events.json?category=protest&_shape=array&_size=max")
     assert isinstance(protests, list)
-    assert len(protests) == sum(e["category"] == "protest" for e in raw_rows("events"))
+    assert len(protests) == sum(e["category"] == "protest" for e in oracle.rows("events"))
     meta = get_json(f"{server}-/metadata.json")
     assert isinstance(meta, dict) and meta["license"] == "CC-BY-4.0"
 
@@ -162,7 +162,7 @@ def test_serve_downloads_csv(server: str) -> None:
     with urllib.request.urlopen(f"{server}kzdata/sentences.csv?_size=max", timeout=30) as response:
         lines = response.read().decode("utf-8").splitlines()
     assert lines[0].startswith("sentence_id,person_id,")
-    assert len(lines) == 1 + len(raw_rows("sentences"))
+    assert len(lines) == 1 + len(oracle.rows("sentences"))
 
 
 def test_serve_labels_foreign_keys(server: str) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 import shutil
 from datetime import date
@@ -35,35 +34,15 @@ from kzdata._pipeline.raw_tables import read_raw
 from kzdata._registry import ID_PATTERN, REGISTRY, TABLE_NAMES, Column, Table
 from kzdata._schemas import schema
 from kzdata.errors import RawDataError
-
-REPO = Path(__file__).resolve().parents[1]
-RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
-#: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
+from tests.conftest import copy_source_project, source_root
 
 Rows = list[list[str]]
-
-
-def source_root() -> Path:
-    return Path(os.environ.get(RAW_ROOT_ENV) or REPO).resolve()
-
-
-def copy_project(dest: Path) -> Path:
-    src = source_root()
-    if not any((src / "raw").glob("*.csv")):
-        pytest.fail(f"no raw/*.csv in {src}; set {RAW_ROOT_ENV} to a project with a raw/ directory", pytrace=False)
-    shutil.copytree(src / "raw", dest / "raw")
-    for name in ("pyproject.toml", *OPTIONAL_INPUTS):
-        if name == "pyproject.toml" or (src / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src / name, dest / name)
-    return dest
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary copy of the project, built once."""
-    root = copy_project(tmp_path_factory.mktemp("roundtrip"))
+    root = copy_source_project(tmp_path_factory.mktemp("roundtrip"))
     try:
         build(root)
     except RawDataError as exc:
@@ -181,7 +160,7 @@ def raw_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its files are rewritten from the pristine copy next to it (``../raw``), so every
     example changes exactly one cell, whatever the examples before it did.
     """
-    root = copy_project(tmp_path_factory.mktemp("props"))
+    root = copy_source_project(tmp_path_factory.mktemp("props"))
     shutil.copytree(root / "raw", root / "work")
     return root / "work"
 
@@ -376,7 +355,7 @@ EXOTIC = (
 
 def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     """Unicode, inner runs of spaces, a tab, quotes, commas, leading zeros: unchanged end to end."""
-    root = copy_project(tmp_path)
+    root = copy_source_project(tmp_path)
     rewrite(root / "raw", "events", "description", EXOTIC)
     build(root)
     pk = original_pk(root / "raw", "events")

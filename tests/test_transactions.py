@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata import _files, _recovery
+from kzdata import _recovery
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
 from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
-from tests.conftest import REPO
+from tests.conftest import copy_build_inputs, point_kzdata_at
 
 TOP = (
     "datapackage.json",
@@ -90,11 +90,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     """A project built from the real raw/ ("old") and the outputs of the next version's build ("new")."""
     base = tmp_path_factory.mktemp("txn")
     old_root = base / "old"
-    shutil.copytree(REPO / "raw", old_root / "raw")
-    (old_root / "docs").mkdir()
-    for name in ("pyproject.toml", "build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md"):
-        shutil.copy2(REPO / name, old_root / name)
-    build(old_root)
+    build(copy_build_inputs(old_root))
     new_root = base / "new"
     shutil.copytree(old_root, new_root)
     bump_version(new_root)
@@ -126,7 +122,7 @@ def count_operations(root: Path, files: dict[str, bytes]) -> int:
 
 def read_as_user(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a reader does next: load a table and verify (this finishes an interrupted build)."""
-    monkeypatch.setattr(_files, "locate", lambda: root / "kzdata" / "data")
+    point_kzdata_at(root / "kzdata" / "data", monkeypatch)
     assert len(kzdata.load("people")) > 0
     assert kzdata.verify().ok
 
@@ -270,7 +266,7 @@ def test_a_missing_data_folder_left_by_an_old_build_is_restored(
 
 
 def test_a_missing_data_folder_is_an_integrity_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_files, "locate", lambda: tmp_path / "kzdata" / "data")
+    point_kzdata_at(tmp_path / "kzdata" / "data", monkeypatch)
     for call in (lambda: kzdata.load("events"), kzdata.verify):
         with pytest.raises(IntegrityError, match=r"data folder is missing.*(Reinstall|kzdata build)"):
             call()
@@ -311,7 +307,7 @@ def test_loads_during_builds_never_fail(
 ) -> None:
     """Readers racing a build that swaps releases back and forth see one whole release each time."""
     _, old, new = releases
-    monkeypatch.setattr(_files, "locate", lambda: project / "kzdata" / "data")
+    point_kzdata_at(project / "kzdata" / "data", monkeypatch)
     errors: list[BaseException] = []
     stop = threading.Event()
 
