@@ -29,6 +29,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = REPO / "docs" / "figures" / "datasette-events.png"
 
+pytestmark = pytest.mark.slow  # a real Chromium and a real server: seconds, not milliseconds
+
 
 def _missing() -> list[str]:
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]

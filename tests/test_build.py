@@ -35,6 +35,7 @@ def test_committed_outputs_are_fresh(project_copy: Path) -> None:
     assert not stale, f"stale generated files, run `kzdata build`: {stale}"
 
 
+@pytest.mark.slow  # two full builds; test_committed_outputs_are_fresh above makes one
 def test_two_builds_are_byte_identical(project_copy: Path) -> None:
     build(project_copy)
     first = digests(project_copy)

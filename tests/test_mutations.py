@@ -561,8 +561,43 @@ def integer_with_leading_zero(root: Path) -> Expected:
     return _cell("sections", "position", lambda v: "0" + v, r"leading zero")(root)
 
 
+#: The cases that stay in the inner loop (``pytest -m "not slow"``): one or two of each group
+#: of CASES and INPUT_CASES below (one kind of rule each). Every other case is marked slow and
+#: runs in the full suite (CI). The registry-wide sweeps further down still check every column
+#: and every foreign key in the inner loop, a few builds in all.
+INNER_LOOP = {
+    # CASES
+    "duplicate-primary-key",
+    "dangling-events.place_id",
+    "impossible-date",
+    "end-before-start",
+    "negative-number",
+    "footnote-beyond-38",
+    "target-before-baseline",
+    "category-outside-vocabulary",
+    "record-without-citation",
+    "missing-column",
+    "byte-order-mark",
+    "row-with-too-few-fields",
+    # INPUT_CASES
+    "integer-beyond-64-bits",
+    "control-character-nul",
+    "table-is-a-fifo",
+    "manifest-header",
+    "pyproject-broken-toml",
+    "licence-missing",
+    "merge-cycle",
+    "places-in-a-loop",
+}
+#: Every case id, to check that INNER_LOOP names only cases that exist.
+_CASE_IDS: set[str] = set()
+
+
 def case(mutation: Mutation, id: str, *marks: pytest.MarkDecorator) -> object:
-    return pytest.param(mutation, id=id, marks=marks)
+    """One parameter of a mutation test; marked slow unless its id is in :data:`INNER_LOOP`."""
+    _CASE_IDS.add(id)
+    slow = () if id in INNER_LOOP else (pytest.mark.slow,)
+    return pytest.param(mutation, id=id, marks=(*marks, *slow))
 
 
 CASES = [
@@ -1000,6 +1035,10 @@ INPUT_CASES = [
     case(place_inside_itself, "place-inside-itself"),
     case(places_in_a_loop, "places-in-a-loop"),
 ]
+
+
+def test_every_inner_loop_case_exists() -> None:
+    assert sorted(INNER_LOOP - _CASE_IDS) == []
 
 
 @pytest.fixture

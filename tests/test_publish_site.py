@@ -50,6 +50,7 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
     }
 
 
+@pytest.mark.slow  # datasette itself, in a fresh interpreter
 def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
     """The documented `datasette kzdata.db --metadata metadata.json` works on the exported files."""
     pytest.importorskip("datasette", reason='needs the web extra: pip install "kzdata[web]"')
@@ -172,6 +173,7 @@ def test_serve_labels_foreign_keys(server: str) -> None:
     assert massimov["person_id"] == {"value": "massimov-karim", "label": "Karim Massimov"}
 
 
+@pytest.mark.slow  # starts its own server
 def test_serve_stops_cleanly_on_ctrl_c() -> None:
     pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
     process, url = start_server()
@@ -189,6 +191,7 @@ def test_serve_defaults_to_this_machine_only() -> None:
     assert (args.host, args.port) == ("127.0.0.1", 8001)
 
 
+@pytest.mark.slow  # starts its own server
 def test_serve_on_a_busy_port_is_a_usage_error() -> None:
     pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
     with socket.socket() as busy:

@@ -148,6 +148,8 @@ def test_parquet_holds_the_values_of_the_built_csv(built: Path, name: str) -> No
 
 # --------------------------------------------------------------------------- (c) property-based
 #
+# The generated examples (@given) are marked slow: the inner loop keeps the fixed examples.
+#
 # Each example runs the build's per-table path (read_raw -> pandera schema -> sort ->
 # Parquet -> pandas -> canonical CSV) on one raw file; the cross-table rules are not
 # involved in the cells generated here. A full build() checks one fixed exotic value.
@@ -225,6 +227,7 @@ valid_text = st.text(
 ).filter(lambda s: s == s.strip())
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     text=valid_text,
@@ -236,6 +239,7 @@ def test_control_characters_are_refused(raw_copy: Path, text: str, control: str)
     assert _refused_at(raw_copy, "people", "description", line), f"{control!r} was accepted in text"
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=valid_text, name=st.sampled_from(["events", "people"]))
 def test_valid_descriptions_survive_unchanged(raw_copy: Path, text: str, name: str) -> None:
@@ -244,6 +248,7 @@ def test_valid_descriptions_survive_unchanged(raw_copy: Path, text: str, name: s
     assert cell_of(header, rows, REGISTRY[name], original_pk(raw_copy, name), "description") == text
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     number=st.one_of(
@@ -270,6 +275,7 @@ def test_small_and_large_numbers_can_be_written_and_survive(raw_copy: Path, numb
     assert cell_of(header, rows, REGISTRY[name], original_pk(raw_copy, name), "value") == number
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(day=st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
 def test_valid_dates_survive_unchanged(raw_copy: Path, day: date) -> None:
@@ -305,6 +311,7 @@ def _refused_at(raw_dir: Path, name: str, column: str, line: int) -> list[str]:
     return [i.rule for i in raw.issues if (i.where, i.row, i.column) == (f"raw/{name}.csv", f"line {line}", column)]
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(bad=invalid_ids)
 def test_invalid_ids_are_refused(raw_copy: Path, bad: str) -> None:
@@ -336,6 +343,7 @@ def _is_valid_date(text: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(bad=invalid_dates)
 def test_invalid_dates_are_refused(raw_copy: Path, bad: str) -> None:
@@ -368,6 +376,7 @@ def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     assert cell_of(header, rows, table, pk, "description") == EXOTIC
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=valid_text, invisible=st.sampled_from(INVISIBLE))
 def test_invisible_formatting_is_refused(raw_copy: Path, text: str, invisible: str) -> None:

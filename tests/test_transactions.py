@@ -142,6 +142,7 @@ def assert_one_release(root: Path, old: dict[str, bytes], new: dict[str, bytes],
     return "old" if now == old else "new"
 
 
+@pytest.mark.slow  # fault injection: one publication per file operation
 @pytest.mark.parametrize(
     ("mode", "exchange"),
     [("raise", True), ("crash", True), ("crash", False)],
@@ -193,6 +194,7 @@ publish(Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes()))
 """
 
 
+@pytest.mark.slow  # fault injection: one process killed per file operation
 def test_a_kill_at_every_operation_leaves_a_release_that_loads(
     releases: tuple[Path, dict[str, bytes], dict[str, bytes]],
     tmp_path: Path,
@@ -222,6 +224,7 @@ def test_a_kill_at_every_operation_leaves_a_release_that_loads(
         shutil.rmtree(root)
 
 
+@pytest.mark.slow  # two `kzdata build` processes
 def test_a_killed_kzdata_build_is_completed_by_the_next_command(
     project: Path, releases: tuple[Path, dict, dict]
 ) -> None:
@@ -272,6 +275,7 @@ def test_a_missing_data_folder_is_an_integrity_error(tmp_path: Path, monkeypatch
             call()
 
 
+@pytest.mark.slow  # holds the lock for a second on purpose
 def test_concurrent_builds_wait_for_each_other_and_say_so(
     project: Path, releases: tuple[Path, dict, dict], tmp_path: Path
 ) -> None:
@@ -302,6 +306,7 @@ def test_a_build_that_cannot_get_the_lock_fails_clearly(
     assert outputs(project) == old
 
 
+@pytest.mark.slow  # eight publications raced by a reader
 def test_loads_during_builds_never_fail(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
