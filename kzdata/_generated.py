@@ -73,7 +73,7 @@ def sources() -> pd.DataFrame:
 
     Same as ``kzdata.load('sources')``; ``kzdata.describe('sources')`` lists its columns.
     """
-    return load('sources')
+    return load("sources")
 
 
 def sections() -> pd.DataFrame:
@@ -82,7 +82,7 @@ def sections() -> pd.DataFrame:
 
     Same as ``kzdata.load('sections')``; ``kzdata.describe('sections')`` lists its columns.
     """
-    return load('sections')
+    return load("sections")
 
 
 def footnotes() -> pd.DataFrame:
@@ -91,7 +91,7 @@ def footnotes() -> pd.DataFrame:
 
     Same as ``kzdata.load('footnotes')``; ``kzdata.describe('footnotes')`` lists its columns.
     """
-    return load('footnotes')
+    return load("footnotes")
 
 
 def authorships() -> pd.DataFrame:
@@ -99,7 +99,7 @@ def authorships() -> pd.DataFrame:
 
     Same as ``kzdata.load('authorships')``; ``kzdata.describe('authorships')`` lists its columns.
     """
-    return load('authorships')
+    return load("authorships")
 
 
 def people() -> pd.DataFrame:
@@ -108,7 +108,7 @@ def people() -> pd.DataFrame:
 
     Same as ``kzdata.load('people')``; ``kzdata.describe('people')`` lists its columns.
     """
-    return load('people')
+    return load("people")
 
 
 def organizations() -> pd.DataFrame:
@@ -117,7 +117,7 @@ def organizations() -> pd.DataFrame:
 
     Same as ``kzdata.load('organizations')``; ``kzdata.describe('organizations')`` lists its columns.
     """
-    return load('organizations')
+    return load("organizations")
 
 
 def places() -> pd.DataFrame:
@@ -125,7 +125,7 @@ def places() -> pd.DataFrame:
 
     Same as ``kzdata.load('places')``; ``kzdata.describe('places')`` lists its columns.
     """
-    return load('places')
+    return load("places")
 
 
 def positions() -> pd.DataFrame:
@@ -134,7 +134,7 @@ def positions() -> pd.DataFrame:
 
     Same as ``kzdata.load('positions')``; ``kzdata.describe('positions')`` lists its columns.
     """
-    return load('positions')
+    return load("positions")
 
 
 def events() -> pd.DataFrame:
@@ -142,7 +142,7 @@ def events() -> pd.DataFrame:
 
     Same as ``kzdata.load('events')``; ``kzdata.describe('events')`` lists its columns.
     """
-    return load('events')
+    return load("events")
 
 
 def event_actors() -> pd.DataFrame:
@@ -151,7 +151,7 @@ def event_actors() -> pd.DataFrame:
 
     Same as ``kzdata.load('event_actors')``; ``kzdata.describe('event_actors')`` lists its columns.
     """
-    return load('event_actors')
+    return load("event_actors")
 
 
 def sentences() -> pd.DataFrame:
@@ -160,7 +160,7 @@ def sentences() -> pd.DataFrame:
 
     Same as ``kzdata.load('sentences')``; ``kzdata.describe('sentences')`` lists its columns.
     """
-    return load('sentences')
+    return load("sentences")
 
 
 def reforms() -> pd.DataFrame:
@@ -169,7 +169,7 @@ def reforms() -> pd.DataFrame:
 
     Same as ``kzdata.load('reforms')``; ``kzdata.describe('reforms')`` lists its columns.
     """
-    return load('reforms')
+    return load("reforms")
 
 
 def indicators() -> pd.DataFrame:
@@ -178,7 +178,7 @@ def indicators() -> pd.DataFrame:
 
     Same as ``kzdata.load('indicators')``; ``kzdata.describe('indicators')`` lists its columns.
     """
-    return load('indicators')
+    return load("indicators")
 
 
 def indicator_values() -> pd.DataFrame:
@@ -187,7 +187,7 @@ def indicator_values() -> pd.DataFrame:
 
     Same as ``kzdata.load('indicator_values')``; ``kzdata.describe('indicator_values')`` lists its columns.
     """
-    return load('indicator_values')
+    return load("indicator_values")
 
 
 def aliases() -> pd.DataFrame:
@@ -195,7 +195,7 @@ def aliases() -> pd.DataFrame:
 
     Same as ``kzdata.load('aliases')``; ``kzdata.describe('aliases')`` lists its columns.
     """
-    return load('aliases')
+    return load("aliases")
 
 
 def citations() -> pd.DataFrame:
@@ -204,7 +204,7 @@ def citations() -> pd.DataFrame:
 
     Same as ``kzdata.load('citations')``; ``kzdata.describe('citations')`` lists its columns.
     """
-    return load('citations')
+    return load("citations")
 
 
 def discrepancies() -> pd.DataFrame:
@@ -213,7 +213,7 @@ def discrepancies() -> pd.DataFrame:
 
     Same as ``kzdata.load('discrepancies')``; ``kzdata.describe('discrepancies')`` lists its columns.
     """
-    return load('discrepancies')
+    return load("discrepancies")
 
 
 def discrepancy_claims() -> pd.DataFrame:
@@ -222,4 +222,4 @@ def discrepancy_claims() -> pd.DataFrame:
 
     Same as ``kzdata.load('discrepancy_claims')``; ``kzdata.describe('discrepancy_claims')`` lists its columns.
     """
-    return load('discrepancy_claims')
+    return load("discrepancy_claims")

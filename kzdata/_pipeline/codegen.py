@@ -51,7 +51,7 @@ def generated_module() -> str:
             f'    """{summary}\n\n'
             f"    Same as ``kzdata.load({table.name!r})``; ``kzdata.describe({table.name!r})`` lists its columns.\n"
             f'    """\n'
-            f"    return load({table.name!r})\n"
+            f'    return load("{table.name}")\n'
         )
     return "".join(parts)
 
