@@ -150,6 +150,7 @@ def get_json(url: str) -> object:
         return json.loads(response.read())
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_answers_on_localhost(server: str) -> None:
     assert server.startswith("http://127.0.0.1:")
     protests = get_json(f"{server}kzdata/events.json?category=protest&_shape=array&_size=max")
@@ -159,6 +160,7 @@ def test_serve_answers_on_localhost(server: str) -> None:
     assert isinstance(meta, dict) and meta["license"] == "CC-BY-4.0"
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_downloads_csv(server: str) -> None:
     with urllib.request.urlopen(f"{server}kzdata/sentences.csv?_size=max", timeout=30) as response:
         lines = response.read().decode("utf-8").splitlines()
@@ -166,6 +168,7 @@ def test_serve_downloads_csv(server: str) -> None:
     assert len(lines) == 1 + len(oracle.rows("sentences"))
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_labels_foreign_keys(server: str) -> None:
     page = get_json(f"{server}kzdata/sentences.json?_labels=on&_shape=array")
     assert isinstance(page, list)

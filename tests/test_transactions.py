@@ -247,6 +247,7 @@ def test_a_killed_kzdata_build_is_completed_by_the_next_command(
     assert outputs(project) == new
 
 
+@pytest.mark.slow  # recovery from interrupted builds, on the two builds of `releases`
 def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tuple[Path, dict, dict]) -> None:
     _, _, new = releases
     for name in (".data-old-123", ".data-staging-456"):
@@ -256,6 +257,7 @@ def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tu
     assert not leftovers(project)
 
 
+@pytest.mark.slow  # recovery from an interrupted build, on the two builds of `releases`
 def test_a_missing_data_folder_left_by_an_old_build_is_restored(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,6 +298,7 @@ def test_concurrent_builds_wait_for_each_other_and_say_so(
     assert outputs(project) == new
 
 
+@pytest.mark.slow  # on the two builds of `releases`
 def test_a_build_that_cannot_get_the_lock_fails_clearly(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -336,6 +339,7 @@ def test_loads_during_builds_never_fail(
     assert not errors, errors[0]
 
 
+@pytest.mark.slow  # fault injection (a full disk), on the two builds of `releases`
 def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
