@@ -1,7 +1,8 @@
-"""Independent answers, read straight from ``raw/*.csv`` with the csv module.
+"""The one independent oracle: answers read straight from the hand-curated ``raw/*.csv`` with the csv module.
 
-Nothing here imports kzdata: these functions are the oracles the tests compare the
-library against, so they must not share its code.
+Nothing here imports kzdata, nor the test modules (``tests/test_harness.py`` checks it): these functions are
+the oracles the tests compare the library against, so they must not share its code.
+Records are text exactly as curated (quoted newlines stay inside a record).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ TABLE_ORDER = [
 ]
 
 
+#: Every table that has a file in raw/, sorted by name (found on disk, not from the registry).
+RAW_TABLES = sorted(p.stem for p in (REPO / "raw").glob("*.csv"))
+
+
 @cache
 def rows(table: str) -> tuple[dict[str, str], ...]:
     """Every row of ``raw/<table>.csv`` as a dict of strings."""
@@ -44,10 +49,15 @@ def rows(table: str) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(fh))
 
 
+def header(table: str) -> list[str]:
+    """The column names of ``raw/<table>.csv``, in file order."""
+    with (REPO / "raw" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh))
+
+
 def key(table: str) -> str:
     """The primary key column: the first column of the raw file."""
-    with (REPO / "raw" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        return next(csv.reader(fh))[0]
+    return header(table)[0]
 
 
 def sources_behind(table: str, ids: set[str]) -> set[str]:

@@ -21,13 +21,15 @@ from typing import Any
 
 import pytest
 
+from tests import oracle
 from tests.conftest import REPO
-from tests.raw_oracle import raw_rows
 from tests.test_publish_site import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = REPO / "docs" / "figures" / "datasette-events.png"
+
+pytestmark = pytest.mark.slow  # a real Chromium and a real server: seconds, not milliseconds
 
 
 def _missing() -> list[str]:
@@ -83,21 +85,68 @@ def site(browser: Any) -> Iterator[str]:
     assert process.returncode == 0
 
 
+#: How long a page may take to appear (generous: CI machines are slow and shared).
+WAIT_SECONDS = 30
+
+
+def _wait(browser: Any) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, WAIT_SECONDS)
+
+
+def _open(browser: Any, url: str, ready: tuple[str, str]) -> None:
+    """Load ``url`` and wait until the new page shows the element ``ready`` (a By locator)."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    browser.get(url)
+    _wait(browser).until(ec.url_to_be(url))
+    _wait(browser).until(ec.presence_of_element_located(ready))
+
+
+def _follow(browser: Any, link: Any, url_part: str, ready: tuple[str, str]) -> None:
+    """Click ``link`` (a link or a submit button), then wait for the page it opens.
+
+    A click does not wait for the navigation it starts: until the old document is gone,
+    a lookup may find the old page's element, which goes stale as it is read. So wait
+    for the old document to go, for the new address, and for the element ``ready``.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    link.click()
+    _wait(browser).until(ec.staleness_of(old_page))
+    _wait(browser).until(ec.url_contains(url_part))
+    _wait(browser).until(ec.presence_of_element_located(ready))
+
+
+def _text(browser: Any, locator: tuple[str, str]) -> str:
+    """The text of the element at ``locator``, once it is visible on the current page."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    return str(_wait(browser).until(ec.visibility_of_element_located(locator)).text)
+
+
 def test_a_journalists_path(browser: Any, site: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    heading = (By.TAG_NAME, "h1")
+    count = (By.TAG_NAME, "h3")
+    results = (By.CSS_SELECTOR, "table.rows-and-columns")
 
     # 1. The events table, with its description from the registry and its facets.
-    browser.get(f"{site}kzdata/events")
-    assert "Events" in browser.find_element(By.TAG_NAME, "h1").text
+    _open(browser, f"{site}kzdata/events", count)
+    assert "Events" in _text(browser, heading)
     assert "One dated or datable happening" in browser.page_source
-    assert f"{len(raw_rows('events'))} rows" in browser.find_element(By.TAG_NAME, "h3").text
+    assert f"{len(oracle.rows('events'))} rows" in _text(browser, count)
 
     # 2. Filter by a facet: click "protest" under category.
-    facet = browser.find_element(By.CSS_SELECTOR, "div[data-column='category']")
-    facet.find_element(By.LINK_TEXT, "protest").click()
-    assert "category=protest" in browser.current_url
-    protests = sum(e["category"] == "protest" for e in raw_rows("events"))
-    assert browser.find_element(By.TAG_NAME, "h3").text.startswith(f"{protests} row")
+    facet = _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "div[data-column='category']")))
+    _follow(browser, facet.find_element(By.LINK_TEXT, "protest"), "category=protest", count)
+    protests = sum(e["category"] == "protest" for e in oracle.rows("events"))
+    assert _text(browser, count).startswith(f"{protests} row")
     browser.execute_script("document.querySelector('h3').scrollIntoView()")  # the rows, not the column notes
     shot = tmp_path / "datasette-events.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
@@ -105,25 +154,32 @@ def test_a_journalists_path(browser: Any, site: str, tmp_path: Path) -> None:
         shutil.copyfile(shot, SCREENSHOT)
 
     # 3. A person, then their sentence (the foreign key shows the name, not the slug).
-    browser.get(f"{site}kzdata/people/massimov-karim")
+    _open(browser, f"{site}kzdata/people/massimov-karim", heading)
     assert "Karim Massimov" in browser.page_source
-    browser.find_element(By.CSS_SELECTOR, "a[href$='/kzdata/sentences?person_id=massimov-karim']").click()
-    table = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns").text
+    sentences = (By.CSS_SELECTOR, "a[href$='/kzdata/sentences?person_id=massimov-karim']")
+    link = _wait(browser).until(ec.element_to_be_clickable(sentences))
+    _follow(browser, link, "/kzdata/sentences?person_id=massimov-karim", results)
+    table = _text(browser, results)
     assert "Karim Massimov" in table and "18" in table
 
     # 4. The canned query shows the sentence with the passages that report it.
-    browser.get(f"{site}kzdata")
-    browser.find_element(By.LINK_TEXT, "Court sentences with names and sources").click()
-    field = browser.find_element(By.NAME, "person_id")
-    field.send_keys("massimov-karim")
-    browser.find_element(By.CSS_SELECTOR, "form.sql input[type='submit']").click()
-    result = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns").text
+    _open(browser, f"{site}kzdata", heading)
+    query = _wait(browser).until(ec.element_to_be_clickable((By.LINK_TEXT, "Court sentences with names and sources")))
+    _follow(browser, query, "/kzdata/sentences_with_names", (By.NAME, "person_id"))
+    _wait(browser).until(ec.element_to_be_clickable((By.NAME, "person_id"))).send_keys("massimov-karim")
+    submit = _wait(browser).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "form.sql input[type='submit']")))
+    _follow(browser, submit, "person_id=massimov-karim", results)
+    result = _text(browser, results)
     assert "Karim Massimov" in result and "high treason" in result
     assert "cornell-2024, Aftermath and Remaining Questions, para. 3" in result
 
     # 5. Another canned query: the January 2022 timeline, every row of it.
-    browser.get(f"{site}kzdata")
-    browser.find_element(By.LINK_TEXT, "The January 2022 timeline").click()
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr")
-    january = [e for e in raw_rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    _open(browser, f"{site}kzdata", heading)
+    timeline = _wait(browser).until(ec.element_to_be_clickable((By.LINK_TEXT, "The January 2022 timeline")))
+    _follow(browser, timeline, "/kzdata/january_2022_timeline", results)
+    rows = _wait(browser).until(
+        ec.presence_of_all_elements_located((By.CSS_SELECTOR, "table.rows-and-columns tbody tr"))
+    )
+    january = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    assert january, "the oracle finds January 2022 events"
     assert len(rows) == len(january)

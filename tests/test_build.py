@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kzdata import _files
 from kzdata._load import load
 from kzdata._pipeline.build import build
 from kzdata.errors import RawDataError
-from tests.conftest import REPO
+from tests.conftest import REPO, point_kzdata_at
 
 
 def digests(root: Path) -> dict[str, str]:
@@ -36,6 +35,7 @@ def test_committed_outputs_are_fresh(project_copy: Path) -> None:
     assert not stale, f"stale generated files, run `kzdata build`: {stale}"
 
 
+@pytest.mark.slow  # two full builds; test_committed_outputs_are_fresh above makes one
 def test_two_builds_are_byte_identical(project_copy: Path) -> None:
     build(project_copy)
     first = digests(project_copy)
@@ -96,7 +96,7 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     shutil.rmtree(project_copy / "raw" / "releases", ignore_errors=True)
     (project_copy / "raw" / "releases").mkdir()
     build(project_copy)
-    monkeypatch.setattr(_files, "locate", lambda: project_copy / "kzdata" / "data")
+    point_kzdata_at(project_copy / "kzdata" / "data", monkeypatch)
     changes = load("changes")
     assert len(changes) == 0
     assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -117,21 +116,18 @@ def test_the_fingerprint_is_recorded_everywhere_alike() -> None:
     assert fingerprint in json.loads((oracle.REPO / ".zenodo.json").read_text(encoding="utf-8"))["notes"]
 
 
-def test_verify_checks_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_checks_the_fingerprint(release_copy: Path) -> None:
     """A CSV edited together with its recorded hash passes the file check but not the fingerprint."""
-    copy = tmp_path / "data"
-    shutil.copytree(_files.data_dir(), copy)
-    events = copy / "csv" / "events.csv"
+    events = release_copy / "csv" / "events.csv"
     events.write_bytes(events.read_bytes().replace(b"2022", b"2021", 1))
-    descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((release_copy / "datapackage.json").read_text(encoding="utf-8"))
     import hashlib
 
     for resource in descriptor["resources"]:
         if resource["name"] == "events":
             resource["hash"] = "sha256:" + hashlib.sha256(events.read_bytes()).hexdigest()
             resource["bytes"] = events.stat().st_size
-    (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    monkeypatch.setattr(_files, "locate", lambda: copy)
+    (release_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
     assert any(p.startswith("content fingerprint") for p in report.problems), report.problems

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import importlib
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -126,12 +125,9 @@ def _shipped_header(table: str) -> list[str]:
         return next(csv.reader(fh))
 
 
-def test_export_refuses_damaged_data_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = tmp_path / "data"
-    shutil.copytree(_files.data_dir(), copy)
-    people = copy / "csv" / "people.csv"
+def test_export_refuses_damaged_data_and_writes_nothing(release_copy: Path, tmp_path: Path) -> None:
+    people = release_copy / "csv" / "people.csv"
     people.write_bytes(people.read_bytes().replace(b"a", b"o", 1))
-    monkeypatch.setattr(_files, "locate", lambda: copy)
     for fmt in ("bundle", "csv", "parquet"):
         with pytest.raises(IntegrityError, match=r"people\.csv"):
             kzdata.export(tmp_path / f"out-{fmt}", fmt)  # type: ignore[arg-type]

@@ -68,6 +68,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders both figures with matplotlib in a fresh interpreter
 @pytest.mark.parametrize(
     ("name", "size"),
     [(figures.TIMELINE_FILE, figures.TIMELINE_SIZE), (figures.TARGETS_FILE, figures.TARGETS_SIZE)],
@@ -83,6 +84,7 @@ def test_figure_is_a_png_of_the_declared_size(rendered: Path, name: str, size: t
     assert not any(t.startswith(b"Software\0") for t in texts), "no matplotlib version in the metadata"
 
 
+@pytest.mark.slow  # renders them again
 def test_rerun_writes_identical_bytes(rendered: Path, tmp_path: Path) -> None:
     assert _run(tmp_path).returncode == 0
     for name in (figures.TIMELINE_FILE, figures.TARGETS_FILE):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,20 +15,8 @@ from typing import Any
 import pytest
 
 import kzdata
-from kzdata import _files
 from kzdata import _integrity as integrity
 from kzdata._cli import main
-from tests.conftest import REPO
-
-DATA = REPO / "kzdata" / "data"
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "kzdata" / "data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(_files, "locate", lambda: copy)
-    return copy
 
 
 def flip_last_byte(file: Path) -> None:
@@ -55,16 +42,16 @@ READERS: dict[str, Callable[[], object]] = {
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
-def test_every_reader_refuses_an_altered_parquet_file(data_copy: Path, reader: str) -> None:
-    flip_last_byte(data_copy / "events.parquet")
+def test_every_reader_refuses_an_altered_parquet_file(release_copy: Path, reader: str) -> None:
+    flip_last_byte(release_copy / "events.parquet")
     with pytest.raises(kzdata.IntegrityError, match=r"events\.parquet") as info:
         READERS[reader]()
     assert isinstance(info.value, OSError)
     assert "kzdata" in str(info.value).lower() and "reinstall" in str(info.value).lower()
 
 
-def test_an_altered_csv_file_is_refused_by_the_export_helper(data_copy: Path) -> None:
-    flip_last_byte(data_copy / "csv" / "people.csv")
+def test_an_altered_csv_file_is_refused_by_the_export_helper(release_copy: Path) -> None:
+    flip_last_byte(release_copy / "csv" / "people.csv")
     with pytest.raises(kzdata.IntegrityError, match=r"csv/people\.csv: sha256 differs"):
         integrity.verified_files()
     with pytest.raises(kzdata.IntegrityError, match=r"differs from the released one"):
@@ -73,10 +60,10 @@ def test_an_altered_csv_file_is_refused_by_the_export_helper(data_copy: Path) ->
 
 @pytest.mark.parametrize("name", ["LICENSE-DATA", "CITATION.cff", "dataset-card.md"])
 def test_an_altered_file_beside_the_data_is_refused_by_verify_and_every_export(
-    data_copy: Path, tmp_path: Path, name: str
+    release_copy: Path, tmp_path: Path, name: str
 ) -> None:
     # Exports carry these files; an edited licence or citation must not travel as the release's.
-    flip_last_byte(data_copy / name)
+    flip_last_byte(release_copy / name)
     with pytest.raises(kzdata.IntegrityError, match=rf"{re.escape(name)}: sha256 differs"):
         kzdata.verify()
     for fmt in ("bundle", "csv", "parquet"):
@@ -105,9 +92,9 @@ def _edit_descriptor(copy: Path, edit: Callable[[dict[str, Any]], None]) -> None
     ids=["no-hash", "no-path", "no-parquet-twin", "dot-dot", "absolute", "bytes-not-a-number"],
 )
 def test_verify_reports_a_broken_descriptor_entry(
-    data_copy: Path, edit: Callable[[dict[str, Any]], None], problem: str, capsys: pytest.CaptureFixture[str]
+    release_copy: Path, edit: Callable[[dict[str, Any]], None], problem: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _edit_descriptor(data_copy, edit)
+    _edit_descriptor(release_copy, edit)
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
     assert any(__import__("re").search(problem, p) for p in report.problems), report.problems
@@ -116,17 +103,17 @@ def test_verify_reports_a_broken_descriptor_entry(
     assert "Traceback" not in err and "differ" in err
 
 
-def test_a_descriptor_that_is_not_json_is_an_integrity_error(data_copy: Path) -> None:
-    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+def test_a_descriptor_that_is_not_json_is_an_integrity_error(release_copy: Path) -> None:
+    (release_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
     for reader in ("load", "verify", "connect"):
         with pytest.raises(kzdata.IntegrityError, match=r"descriptor"):
             READERS[reader]()
 
 
-def test_a_path_outside_the_data_folder_is_never_read(data_copy: Path, tmp_path: Path) -> None:
+def test_a_path_outside_the_data_folder_is_never_read(release_copy: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("not kzdata's", encoding="utf-8")
-    _edit_descriptor(data_copy, lambda d: d["resources"][0].update(path="../../secret.txt"))
+    _edit_descriptor(release_copy, lambda d: d["resources"][0].update(path="../../secret.txt"))
     assert integrity.safe_relative("../../secret.txt") is None
     report = kzdata.verify(raise_on_error=False)
     assert not any("secret" in p and "sha256" in p for p in report.problems)
@@ -134,11 +121,11 @@ def test_a_path_outside_the_data_folder_is_never_read(data_copy: Path, tmp_path:
         integrity.read_checked("../../secret.txt")
 
 
-def test_a_fifo_in_place_of_a_data_file_does_not_hang(data_copy: Path) -> None:
+def test_a_fifo_in_place_of_a_data_file_does_not_hang(release_copy: Path) -> None:
     import os
 
-    (data_copy / "events.parquet").unlink()
-    os.mkfifo(data_copy / "events.parquet")
+    (release_copy / "events.parquet").unlink()
+    os.mkfifo(release_copy / "events.parquet")
     with pytest.raises(kzdata.IntegrityError, match=r"events"):
         kzdata.load("events")
     assert not kzdata.verify(raise_on_error=False).ok
@@ -156,11 +143,11 @@ def test_a_fifo_in_place_of_a_data_file_does_not_hang(data_copy: Path) -> None:
     ids=["title", "version", "licence", "release-date", "fingerprint"],
 )
 def test_edited_descriptor_metadata_is_refused_by_verify_and_exports(
-    data_copy: Path, tmp_path: Path, field: str, value: object
+    release_copy: Path, tmp_path: Path, field: str, value: object
 ) -> None:
     # The hashes vouch for the files, not for the descriptor's own statements: an edited
     # licence or version must not pass verify or travel in an export as the release's.
-    _edit_descriptor(data_copy, lambda d: d.update({field: value}))
+    _edit_descriptor(release_copy, lambda d: d.update({field: value}))
     with pytest.raises(kzdata.IntegrityError, match=r"datapackage\.json|fingerprint"):
         kzdata.verify()
     with pytest.raises(kzdata.IntegrityError):

@@ -162,6 +162,7 @@ def test_the_cli_refuses_with_exit_2_and_builds_with_unlocked(
 # --------------------------------------------------------------------------- Python 3.10 at runtime
 
 
+@pytest.mark.slow  # Python 3.10 compatibility: loads every table in a fresh interpreter
 def test_the_runtime_never_imports_tomllib() -> None:
     """tomllib is 3.11+; loading, validate and verify must work on the declared floor, 3.10."""
     code = (
@@ -174,6 +175,7 @@ def test_the_runtime_never_imports_tomllib() -> None:
     assert out.strip() == "False"
 
 
+@pytest.mark.slow  # Python 3.10 compatibility, in a fresh interpreter
 def test_without_tomllib_the_build_says_it_needs_python_3_11(project_copy: Path) -> None:
     code = "import sys; sys.modules['tomllib'] = None\nfrom kzdata._cli import main\nsys.exit(main(sys.argv[1:]))\n"
     result = subprocess.run(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import struct
 import tokenize
 from collections.abc import Callable
@@ -154,16 +153,13 @@ def test_named_loaders_are_independent_too() -> None:
 # --------------------------------------------------------------------------- damaged files
 
 
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the data directory that the loaders read instead of the shipped one."""
-    if not (DATA / "events.parquet").is_file():
-        pytest.skip(f"no built data in {DATA}: run `kzdata build` in the source checkout first")
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(_files, "locate", lambda: copy)
-    assert kzdata.path("events") == copy / "events.parquet"
-    return copy
+# The tests below damage ``release_copy`` (tests/conftest.py), a private copy of the data
+# directory that the loaders read instead of the shipped one.
+
+
+@needs_data
+def test_the_loaders_read_the_private_copy(release_copy: Path) -> None:
+    assert kzdata.path("events") == release_copy / "events.parquet"
 
 
 def _footer_start(data: bytes) -> int:
@@ -182,10 +178,11 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
 }
 
 
+@needs_data
 @pytest.mark.parametrize("backend", ["pandas", "pyarrow"])
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_a_damaged_parquet_file_is_an_integrity_error(data_copy: Path, damage: str, backend: str) -> None:
-    file = data_copy / "events.parquet"
+def test_a_damaged_parquet_file_is_an_integrity_error(release_copy: Path, damage: str, backend: str) -> None:
+    file = release_copy / "events.parquet"
     file.write_bytes(DAMAGE[damage](file.read_bytes()))
     with pytest.raises(kzdata.IntegrityError) as info:
         kzdata.load("events", backend=backend)  # type: ignore[call-overload]
@@ -197,8 +194,9 @@ def test_a_damaged_parquet_file_is_an_integrity_error(data_copy: Path, damage: s
     assert "reinstall" in message.lower()
 
 
-def test_the_suggested_verify_names_the_damaged_file(data_copy: Path) -> None:
-    file = data_copy / "people.parquet"
+@needs_data
+def test_the_suggested_verify_names_the_damaged_file(release_copy: Path) -> None:
+    file = release_copy / "people.parquet"
     file.write_bytes(file.read_bytes()[:-10])
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
@@ -206,8 +204,9 @@ def test_the_suggested_verify_names_the_damaged_file(data_copy: Path) -> None:
     assert not any("events.parquet" in problem for problem in report.problems)
 
 
-def test_a_missing_parquet_file_is_an_integrity_error(data_copy: Path) -> None:
-    file = data_copy / "sentences.parquet"
+@needs_data
+def test_a_missing_parquet_file_is_an_integrity_error(release_copy: Path) -> None:
+    file = release_copy / "sentences.parquet"
     file.unlink()
     with pytest.raises(kzdata.IntegrityError) as info:
         kzdata.load("sentences")
@@ -218,9 +217,10 @@ def test_a_missing_parquet_file_is_an_integrity_error(data_copy: Path) -> None:
     assert "kzdata build" in message
 
 
+@needs_data
 @pytest.mark.parametrize("backend", ["pandas", "pyarrow"])
-def test_an_altered_column_name_is_an_integrity_error(data_copy: Path, backend: str) -> None:
-    file = data_copy / "events.parquet"
+def test_an_altered_column_name_is_an_integrity_error(release_copy: Path, backend: str) -> None:
+    file = release_copy / "events.parquet"
     data = bytearray(file.read_bytes())
     data[data.index(b"event_id", _footer_start(bytes(data)))] = 0xFF  # the schema's first name, no longer UTF-8
     file.write_bytes(bytes(data))
@@ -228,8 +228,9 @@ def test_an_altered_column_name_is_an_integrity_error(data_copy: Path, backend: 
         kzdata.load("events", backend=backend)  # type: ignore[call-overload]
 
 
-def test_an_altered_byte_never_loads_silently(data_copy: Path) -> None:
-    file = data_copy / "events.parquet"
+@needs_data
+def test_an_altered_byte_never_loads_silently(release_copy: Path) -> None:
+    file = release_copy / "events.parquet"
     original = file.read_bytes()
     reference = kzdata.load("events")
     silent = []

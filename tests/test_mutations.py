@@ -42,17 +42,7 @@ from kzdata._pipeline.build import build
 from kzdata._pipeline.raw_tables import RawTable
 from kzdata._registry import REGISTRY, TABLES, Table
 from kzdata.errors import Issue, RawDataError
-
-REPO = Path(__file__).resolve().parents[1]
-RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
-#: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
-
-
-def source_root() -> Path:
-    """The project whose raw/ is mutated: the repository, unless the env var says otherwise."""
-    return Path(os.environ.get(RAW_ROOT_ENV) or REPO).resolve()
-
+from tests.conftest import copy_source_project, source_root
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -60,21 +50,12 @@ def source_root() -> Path:
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the real raw/ and pyproject.toml, built once (the known-good output)."""
-    src = source_root()
-    if not any((src / "raw").glob("*.csv")):
-        pytest.fail(f"no raw/*.csv in {src}; set {RAW_ROOT_ENV} to a project with a raw/ directory", pytrace=False)
-    root = tmp_path_factory.mktemp("baseline")
-    shutil.copytree(src / "raw", root / "raw")
-    for name in ("pyproject.toml", *OPTIONAL_INPUTS):
-        if name == "pyproject.toml" or (src / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src / name, root / name)
+    root = copy_source_project(tmp_path_factory.mktemp("baseline"))
     try:
         build(root)
     except RawDataError as exc:
-        pytest.fail(
-            f"the unmodified raw/ of {src} does not build, so no corruption can be tested:\n{exc}", pytrace=False
-        )
+        message = f"the unmodified raw/ of {source_root()} does not build, so no corruption can be tested:\n{exc}"
+        pytest.fail(message, pytrace=False)
     return root
 
 
@@ -580,8 +561,43 @@ def integer_with_leading_zero(root: Path) -> Expected:
     return _cell("sections", "position", lambda v: "0" + v, r"leading zero")(root)
 
 
+#: The cases that stay in the inner loop (``pytest -m "not slow"``): one or two of each group
+#: of CASES and INPUT_CASES below (one kind of rule each). Every other case is marked slow and
+#: runs in the full suite (CI). The registry-wide sweeps further down still check every column
+#: and every foreign key in the inner loop, a few builds in all.
+INNER_LOOP = {
+    # CASES
+    "duplicate-primary-key",
+    "dangling-events.place_id",
+    "impossible-date",
+    "end-before-start",
+    "negative-number",
+    "footnote-beyond-38",
+    "target-before-baseline",
+    "category-outside-vocabulary",
+    "record-without-citation",
+    "missing-column",
+    "byte-order-mark",
+    "row-with-too-few-fields",
+    # INPUT_CASES
+    "integer-beyond-64-bits",
+    "control-character-nul",
+    "table-is-a-fifo",
+    "manifest-header",
+    "pyproject-broken-toml",
+    "licence-missing",
+    "merge-cycle",
+    "places-in-a-loop",
+}
+#: Every case id, to check that INNER_LOOP names only cases that exist.
+_CASE_IDS: set[str] = set()
+
+
 def case(mutation: Mutation, id: str, *marks: pytest.MarkDecorator) -> object:
-    return pytest.param(mutation, id=id, marks=marks)
+    """One parameter of a mutation test; marked slow unless its id is in :data:`INNER_LOOP`."""
+    _CASE_IDS.add(id)
+    slow = () if id in INNER_LOOP else (pytest.mark.slow,)
+    return pytest.param(mutation, id=id, marks=(*marks, *slow))
 
 
 CASES = [
@@ -1019,6 +1035,10 @@ INPUT_CASES = [
     case(place_inside_itself, "place-inside-itself"),
     case(places_in_a_loop, "places-in-a-loop"),
 ]
+
+
+def test_every_inner_loop_case_exists() -> None:
+    assert sorted(INNER_LOOP - _CASE_IDS) == []
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 import kzdata
+from tests import oracle
 from tests.conftest import REPO
-from tests.raw_oracle import RAW_TABLES, raw_header
 
 SHIPPED = REPO / "kzdata" / "data" / "croissant.json"
 TOP = REPO / "croissant.json"
@@ -25,7 +25,7 @@ def load(file: Any) -> dict[str, Any]:
 def test_every_data_file_is_listed_with_its_sha256(file: Any, base: Any) -> None:
     doc = load(file)
     listed = {d["contentUrl"]: d for d in doc["distribution"]}
-    assert len(listed) == 2 * len(RAW_TABLES)
+    assert len(listed) == 2 * len(oracle.RAW_TABLES)
     for url, entry in listed.items():
         data = (base / url).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest(), url
@@ -47,9 +47,9 @@ def test_dataset_facts() -> None:
 def test_every_table_is_a_record_set_with_its_key_and_fields() -> None:
     doc = load(SHIPPED)
     sets = {rs["@id"]: rs for rs in doc["recordSet"]}
-    assert sorted(sets) == RAW_TABLES
-    for table in RAW_TABLES:
-        header = raw_header(table)
+    assert sorted(sets) == oracle.RAW_TABLES
+    for table in oracle.RAW_TABLES:
+        header = oracle.header(table)
         rs = sets[table]
         assert rs["key"] == {"@id": f"{table}/{header[0]}"}
         names = [f["name"] for f in rs["field"]]

@@ -18,7 +18,7 @@ import pytest
 from kzdata._cli import main
 from kzdata._formats.datasette import QUERIES, facets, label_column, metadata
 from kzdata._registry import REGISTRY
-from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
+from tests import oracle
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +36,8 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
     assert "cornell-2024" in meta["description_html"] and "crs-2022" in meta["description_html"]
     assert "[Data set]" in meta["description_html"]  # the citation
     tables = meta["databases"]["kzdata"]["tables"]
-    for table in RAW_TABLES:
-        assert set(raw_header(table)) <= set(tables[table]["columns"]), table
+    for table in oracle.RAW_TABLES:
+        assert set(oracle.header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
     assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "place_id"]
@@ -50,6 +50,7 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
     }
 
 
+@pytest.mark.slow  # datasette itself, in a fresh interpreter
 def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
     """The documented `datasette kzdata.db --metadata metadata.json` works on the exported files."""
     pytest.importorskip("datasette", reason='needs the web extra: pip install "kzdata[web]"')
@@ -87,7 +88,7 @@ def _run(site: Path, query: str, **params: str) -> list[sqlite3.Row]:
 
 def test_january_timeline_query(site: Path) -> None:
     rows = _run(site, "january_2022_timeline")
-    expected = [e for e in raw_rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    expected = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
     assert len(rows) == len(expected) > 20
     assert [r["date_start"] for r in rows] == sorted(r["date_start"] for r in rows)
     assert {r["event_id"] for r in rows} == {e["event_id"] for e in expected}
@@ -95,13 +96,13 @@ def test_january_timeline_query(site: Path) -> None:
 
 def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
     everyone = _run(site, "sentences_with_names", person_id="")
-    assert len(everyone) == len(raw_rows("sentences"))
+    assert len(everyone) == len(oracle.rows("sentences"))
     (massimov,) = _run(site, "sentences_with_names", person_id="massimov-karim")
     assert massimov["name"] == "Karim Massimov"
     assert massimov["prison_years"] == 18
     cited = [
         c
-        for c in raw_rows("citations")
+        for c in oracle.rows("citations")
         if c["record_table"] == "sentences" and c["record_id"] == massimov["sentence_id"]
     ]
     assert len(massimov["sources"].split(" | ")) == len(cited) == 3
@@ -110,10 +111,10 @@ def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
 
 def test_targets_query(site: Path) -> None:
     rows = _run(site, "indicator_targets")
-    targets = [v for v in raw_rows("indicator_values") if v["value_kind"] == "target"]
+    targets = [v for v in oracle.rows("indicator_values") if v["value_kind"] == "target"]
     with_target = {v["indicator_id"] for v in targets}
     assert sum(r["value_kind"] == "target" for r in rows) == len(targets)
-    assert len(rows) == sum(v["indicator_id"] in with_target for v in raw_rows("indicator_values"))
+    assert len(rows) == sum(v["indicator_id"] in with_target for v in oracle.rows("indicator_values"))
 
 
 # --- kzdata serve -------------------------------------------------------------------------------
@@ -149,22 +150,25 @@ def get_json(url: str) -> object:
         return json.loads(response.read())
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_answers_on_localhost(server: str) -> None:
     assert server.startswith("http://127.0.0.1:")
     protests = get_json(f"{server}kzdata/events.json?category=protest&_shape=array&_size=max")
     assert isinstance(protests, list)
-    assert len(protests) == sum(e["category"] == "protest" for e in raw_rows("events"))
+    assert len(protests) == sum(e["category"] == "protest" for e in oracle.rows("events"))
     meta = get_json(f"{server}-/metadata.json")
     assert isinstance(meta, dict) and meta["license"] == "CC-BY-4.0"
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_downloads_csv(server: str) -> None:
     with urllib.request.urlopen(f"{server}kzdata/sentences.csv?_size=max", timeout=30) as response:
         lines = response.read().decode("utf-8").splitlines()
     assert lines[0].startswith("sentence_id,person_id,")
-    assert len(lines) == 1 + len(raw_rows("sentences"))
+    assert len(lines) == 1 + len(oracle.rows("sentences"))
 
 
+@pytest.mark.slow  # a real `kzdata serve` (the module's server)
 def test_serve_labels_foreign_keys(server: str) -> None:
     page = get_json(f"{server}kzdata/sentences.json?_labels=on&_shape=array")
     assert isinstance(page, list)
@@ -172,6 +176,7 @@ def test_serve_labels_foreign_keys(server: str) -> None:
     assert massimov["person_id"] == {"value": "massimov-karim", "label": "Karim Massimov"}
 
 
+@pytest.mark.slow  # starts its own server
 def test_serve_stops_cleanly_on_ctrl_c() -> None:
     pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
     process, url = start_server()
@@ -189,6 +194,7 @@ def test_serve_defaults_to_this_machine_only() -> None:
     assert (args.host, args.port) == ("127.0.0.1", 8001)
 
 
+@pytest.mark.slow  # starts its own server
 def test_serve_on_a_busy_port_is_a_usage_error() -> None:
     pytest.importorskip("datasette", reason='kzdata serve needs the web extra: pip install "kzdata[web]"')
     with socket.socket() as busy:

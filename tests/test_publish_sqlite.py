@@ -10,8 +10,9 @@ import pytest
 
 import kzdata
 from kzdata._cli import main
+from tests import oracle
 from tests.expected_keys import FOREIGN_KEYS
-from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
+from tests.oracle import RAW_TABLES
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +27,10 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]
 
 def test_every_raw_table_is_there_with_its_rows(db: sqlite3.Connection) -> None:
     names = {r[0] for r in db.execute("select name from sqlite_master where type = 'table'")}
-    assert set(RAW_TABLES) <= names
-    assert len(RAW_TABLES) == 19
-    for table in RAW_TABLES:
-        assert db.execute(f'select count(*) from "{table}"').fetchone()[0] == len(raw_rows(table)), table
+    assert set(oracle.RAW_TABLES) <= names
+    assert len(oracle.RAW_TABLES) == 19
+    for table in oracle.RAW_TABLES:
+        assert db.execute(f'select count(*) from "{table}"').fetchone()[0] == len(oracle.rows(table)), table
 
 
 def _as_raw_text(value: object, raw: str) -> str:
@@ -43,14 +44,14 @@ def _as_raw_text(value: object, raw: str) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("table", RAW_TABLES)
+@pytest.mark.parametrize("table", oracle.RAW_TABLES)
 def test_every_cell_equals_the_raw_csv(db: sqlite3.Connection, table: str) -> None:
     """Dates are ISO text, booleans 0/1, missing is NULL: each cell reads back as the curated text."""
-    header = raw_header(table)
+    header = oracle.header(table)
     pk = header[0]
     cursor = db.execute(f'select {", ".join(header)} from "{table}"')
     stored = {row[0]: row for row in cursor}
-    for raw in raw_rows(table):
+    for raw in oracle.rows(table):
         row = stored[raw[pk]]
         for name, value in zip(header, row, strict=True):
             assert _as_raw_text(value, raw[name]) == raw[name], (table, raw[pk], name)
@@ -76,7 +77,7 @@ def test_declared_keys(db: sqlite3.Connection) -> None:
     assert ("parent_id", "places", "place_id") in {
         (r[3], r[2], r[4]) for r in db.execute("pragma foreign_key_list(places)")
     }
-    declared = sum(len(db.execute(f'pragma foreign_key_list("{t}")').fetchall()) for t in RAW_TABLES)
+    declared = sum(len(db.execute(f'pragma foreign_key_list("{t}")').fetchall()) for t in oracle.RAW_TABLES)
     assert declared == 30  # the _fk(...) columns of kzdata/_registry.py, counted by hand (0.2.0: footnotes.document_id)
 
 
@@ -92,7 +93,7 @@ def test_foreign_key_check_passes_and_catches_a_dangling_reference(db: sqlite3.C
 def test_foreign_keys_are_indexed(db: sqlite3.Connection) -> None:
     indexed = {
         (t, r[2])
-        for t in RAW_TABLES
+        for t in oracle.RAW_TABLES
         for idx in db.execute(f'pragma index_list("{t}")').fetchall()
         for r in db.execute(f'pragma index_info("{idx[1]}")').fetchall()
     }
@@ -119,15 +120,15 @@ def test_checks_reject_values_outside_the_vocabulary(db: sqlite3.Connection, tmp
 
 def test_the_dictionary_is_in_the_database(db: sqlite3.Connection) -> None:
     tables = dict(db.execute("select name, row_count from _kzdata_tables").fetchall())
-    assert tables == {t: len(raw_rows(t)) for t in RAW_TABLES}
+    assert tables == {t: len(oracle.rows(t)) for t in oracle.RAW_TABLES}
     row = db.execute(
         'select type, nullable, "references", description from _kzdata_columns '
         "where table_name = 'sentences' and column_name = 'person_id'"
     ).fetchone()
     assert row == ("id", 0, "people.person_id", "The person who was convicted.")
-    for table in RAW_TABLES:
+    for table in oracle.RAW_TABLES:
         described = [r[0] for r in db.execute("select column_name from _kzdata_columns where table_name = ?", (table,))]
-        assert set(raw_header(table)) <= set(described), table
+        assert set(oracle.header(table)) <= set(described), table
     meta = dict(db.execute("select key, value from _kzdata_meta").fetchall())
     version = kzdata.__version__
     assert meta["version"] == version and meta["license"] == "CC-BY-4.0"

@@ -12,7 +12,7 @@ import pytest
 from kzdata._cli import main
 from kzdata._formats.stata import short_label
 from tests.conftest import REPO
-from tests.raw_oracle import RAW_TABLES, raw_header, raw_rows
+from tests.oracle import rows as raw_rows
 
 
 def shipped_header(table: str) -> list[str]:
@@ -35,7 +35,7 @@ def read(file: Path) -> tuple[pd.DataFrame, dict[str, str], dict[str, dict[int, 
 
 
 def test_one_file_per_table_and_a_dictionary(out: Path) -> None:
-    assert sorted(p.stem for p in out.glob("*.dta")) == sorted([*RAW_TABLES, "kzdata_columns"])
+    assert sorted(p.stem for p in out.glob("*.dta")) == sorted([*oracle.RAW_TABLES, "kzdata_columns"])
 
 
 def _as_raw_text(value: object, raw: str) -> str:
@@ -48,13 +48,13 @@ def _as_raw_text(value: object, raw: str) -> str:
     return str(value)
 
 
-@pytest.mark.parametrize("table", RAW_TABLES)
+@pytest.mark.parametrize("table", oracle.RAW_TABLES)
 def test_rows_and_values_read_back(out: Path, table: str) -> None:
     """Row counts equal raw/ records; categories and booleans come back as their labels; dates as dates."""
     frame, _, _, _ = read(out / f"{table}.dta")
-    rows = raw_rows(table)
+    rows = oracle.rows(table)
     assert len(frame) == len(rows)
-    header = raw_header(table)
+    header = oracle.header(table)
     pk = header[0]
     stored = {r[pk]: r for r in frame.astype(object).to_dict("records")}
     for raw in rows:
@@ -69,7 +69,7 @@ def test_variable_labels_fit_stata_and_come_from_the_descriptions(out: Path) -> 
     assert labels["person_id"] == "The person who was convicted."
     long = labels["closed_trial"]
     assert long.endswith("...") and long.startswith("True when the source says the trial was closed")
-    for table in RAW_TABLES:
+    for table in oracle.RAW_TABLES:
         _, labels, _, _ = read(out / f"{table}.dta")
         assert set(labels) == set(shipped_header(table))
         assert all(0 < len(label) <= 80 for label in labels.values()), table
@@ -102,7 +102,7 @@ def test_short_label_cuts_at_a_word() -> None:
 def test_readstat_reads_every_file_with_its_labels(out: Path) -> None:
     """ReadStat (the C library behind R's haven) agrees: rows, variable labels, value labels."""
     pyreadstat = pytest.importorskip("pyreadstat")
-    for table in RAW_TABLES:
+    for table in oracle.RAW_TABLES:
         frame, meta = pyreadstat.read_dta(str(out / f"{table}.dta"))
         assert len(frame) == len(raw_rows(table)), table
         assert meta.column_names == shipped_header(table)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import tomllib
 
 import kzdata
-from kzdata import _files
 from kzdata._pipeline.build import build
 from kzdata._versions import parse_version
 from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError, StableIdError
@@ -60,13 +58,10 @@ def test_verify_passes_on_the_installed_files() -> None:
     assert report.checked == 2 * len(kzdata.tables()) + 4
 
 
-def test_verify_names_an_altered_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = tmp_path / "data"
-    shutil.copytree(_files.data_dir(), copy)
-    events = copy / "csv" / "events.csv"
+def test_verify_names_an_altered_file(release_copy: Path) -> None:
+    events = release_copy / "csv" / "events.csv"
     events.write_bytes(events.read_bytes().replace(b"2022", b"2021", 1))
-    (copy / "people.parquet").unlink()
-    monkeypatch.setattr(_files, "locate", lambda: copy)
+    (release_copy / "people.parquet").unlink()
     report = kzdata.verify(raise_on_error=False)
     assert not report.ok
     assert "csv/events.csv: sha256 differs" in str(report)

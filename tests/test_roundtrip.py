@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 import shutil
 from datetime import date
@@ -35,38 +34,18 @@ from kzdata._pipeline.raw_tables import read_raw
 from kzdata._registry import ID_PATTERN, REGISTRY, TABLE_NAMES, Column, Table
 from kzdata._schemas import schema
 from kzdata.errors import RawDataError
+from tests.conftest import copy_source_project, source_root
 from tests.expected_dtypes import expected_dtypes
 
 EXPECTED_DTYPES = expected_dtypes()
 
-REPO = Path(__file__).resolve().parents[1]
-RAW_ROOT_ENV = "KZDATA_TEST_RAW_ROOT"
-#: Files the build copies into the data directory when the checkout has them.
-OPTIONAL_INPUTS = ("build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md")
-
 Rows = list[list[str]]
-
-
-def source_root() -> Path:
-    return Path(os.environ.get(RAW_ROOT_ENV) or REPO).resolve()
-
-
-def copy_project(dest: Path) -> Path:
-    src = source_root()
-    if not any((src / "raw").glob("*.csv")):
-        pytest.fail(f"no raw/*.csv in {src}; set {RAW_ROOT_ENV} to a project with a raw/ directory", pytrace=False)
-    shutil.copytree(src / "raw", dest / "raw")
-    for name in ("pyproject.toml", *OPTIONAL_INPUTS):
-        if name == "pyproject.toml" or (src / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src / name, dest / name)
-    return dest
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary copy of the project, built once."""
-    root = copy_project(tmp_path_factory.mktemp("roundtrip"))
+    root = copy_source_project(tmp_path_factory.mktemp("roundtrip"))
     try:
         build(root)
     except RawDataError as exc:
@@ -185,6 +164,8 @@ def test_parquet_holds_the_values_of_the_built_csv(built: Path, name: str) -> No
 
 # --------------------------------------------------------------------------- (c) property-based
 #
+# The generated examples (@given) are marked slow: the inner loop keeps the fixed examples.
+#
 # Each example runs the build's per-table path (read_raw -> pandera schema -> sort ->
 # Parquet -> pandas -> canonical CSV) on one raw file; the cross-table rules are not
 # involved in the cells generated here. A full build() checks one fixed exotic value.
@@ -197,7 +178,7 @@ def raw_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Its files are rewritten from the pristine copy next to it (``../raw``), so every
     example changes exactly one cell, whatever the examples before it did.
     """
-    root = copy_project(tmp_path_factory.mktemp("props"))
+    root = copy_source_project(tmp_path_factory.mktemp("props"))
     shutil.copytree(root / "raw", root / "work")
     return root / "work"
 
@@ -262,6 +243,7 @@ valid_text = st.text(
 ).filter(lambda s: s == s.strip())
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     text=valid_text,
@@ -273,6 +255,7 @@ def test_control_characters_are_refused(raw_copy: Path, text: str, control: str)
     assert _refused_at(raw_copy, "people", "description", line), f"{control!r} was accepted in text"
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=valid_text, name=st.sampled_from(["events", "people"]))
 def test_valid_descriptions_survive_unchanged(raw_copy: Path, text: str, name: str) -> None:
@@ -281,6 +264,7 @@ def test_valid_descriptions_survive_unchanged(raw_copy: Path, text: str, name: s
     assert cell_of(header, rows, REGISTRY[name], original_pk(raw_copy, name), "description") == text
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(
     number=st.one_of(
@@ -307,6 +291,7 @@ def test_small_and_large_numbers_can_be_written_and_survive(raw_copy: Path, numb
     assert cell_of(header, rows, REGISTRY[name], original_pk(raw_copy, name), "value") == number
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(day=st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
 def test_valid_dates_survive_unchanged(raw_copy: Path, day: date) -> None:
@@ -342,6 +327,7 @@ def _refused_at(raw_dir: Path, name: str, column: str, line: int) -> list[str]:
     return [i.rule for i in raw.issues if (i.where, i.row, i.column) == (f"raw/{name}.csv", f"line {line}", column)]
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(bad=invalid_ids)
 def test_invalid_ids_are_refused(raw_copy: Path, bad: str) -> None:
@@ -373,6 +359,7 @@ def _is_valid_date(text: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(bad=invalid_dates)
 def test_invalid_dates_are_refused(raw_copy: Path, bad: str) -> None:
@@ -392,7 +379,7 @@ EXOTIC = (
 
 def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     """Unicode, inner runs of spaces, a tab, quotes, commas, leading zeros: unchanged end to end."""
-    root = copy_project(tmp_path)
+    root = copy_source_project(tmp_path)
     rewrite(root / "raw", "events", "description", EXOTIC)
     build(root)
     pk = original_pk(root / "raw", "events")
@@ -405,6 +392,7 @@ def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     assert cell_of(header, rows, table, pk, "description") == EXOTIC
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(text=valid_text, invisible=st.sampled_from(INVISIBLE))
 def test_invisible_formatting_is_refused(raw_copy: Path, text: str, invisible: str) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata import _files
 from kzdata._pipeline.build import build
+from tests.conftest import point_kzdata_at
 
 DOC = "synthetic-2025"
 WORK = "synthetic-cited-2025"
@@ -138,7 +138,7 @@ def _add_third_document(raw: Path) -> None:
 def third(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     _add_third_document(project_copy / "raw")
     build(project_copy)
-    monkeypatch.setattr(_files, "locate", lambda: project_copy / "kzdata" / "data")
+    point_kzdata_at(project_copy / "kzdata" / "data", monkeypatch)
     return project_copy
 
 

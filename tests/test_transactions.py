@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata import _files, _recovery
+from kzdata import _recovery
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
 from kzdata.errors import BuildLockError, BuildWriteError, IntegrityError
-from tests.conftest import REPO
+from tests.conftest import copy_build_inputs, point_kzdata_at
 
 TOP = (
     "datapackage.json",
@@ -90,11 +90,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     """A project built from the real raw/ ("old") and the outputs of the next version's build ("new")."""
     base = tmp_path_factory.mktemp("txn")
     old_root = base / "old"
-    shutil.copytree(REPO / "raw", old_root / "raw")
-    (old_root / "docs").mkdir()
-    for name in ("pyproject.toml", "build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md"):
-        shutil.copy2(REPO / name, old_root / name)
-    build(old_root)
+    build(copy_build_inputs(old_root))
     new_root = base / "new"
     shutil.copytree(old_root, new_root)
     bump_version(new_root)
@@ -126,7 +122,7 @@ def count_operations(root: Path, files: dict[str, bytes]) -> int:
 
 def read_as_user(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a reader does next: load a table and verify (this finishes an interrupted build)."""
-    monkeypatch.setattr(_files, "locate", lambda: root / "kzdata" / "data")
+    point_kzdata_at(root / "kzdata" / "data", monkeypatch)
     assert len(kzdata.load("people")) > 0
     assert kzdata.verify().ok
 
@@ -146,6 +142,7 @@ def assert_one_release(root: Path, old: dict[str, bytes], new: dict[str, bytes],
     return "old" if now == old else "new"
 
 
+@pytest.mark.slow  # fault injection: one publication per file operation
 @pytest.mark.parametrize(
     ("mode", "exchange"),
     [("raise", True), ("crash", True), ("crash", False)],
@@ -197,6 +194,7 @@ publish(Path(sys.argv[1]), pickle.loads(Path(sys.argv[2]).read_bytes()))
 """
 
 
+@pytest.mark.slow  # fault injection: one process killed per file operation
 def test_a_kill_at_every_operation_leaves_a_release_that_loads(
     releases: tuple[Path, dict[str, bytes], dict[str, bytes]],
     tmp_path: Path,
@@ -226,6 +224,7 @@ def test_a_kill_at_every_operation_leaves_a_release_that_loads(
         shutil.rmtree(root)
 
 
+@pytest.mark.slow  # two `kzdata build` processes
 def test_a_killed_kzdata_build_is_completed_by_the_next_command(
     project: Path, releases: tuple[Path, dict, dict]
 ) -> None:
@@ -248,6 +247,7 @@ def test_a_killed_kzdata_build_is_completed_by_the_next_command(
     assert outputs(project) == new
 
 
+@pytest.mark.slow  # recovery from interrupted builds, on the two builds of `releases`
 def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tuple[Path, dict, dict]) -> None:
     _, _, new = releases
     for name in (".data-old-123", ".data-staging-456"):
@@ -257,6 +257,7 @@ def test_leftovers_of_interrupted_builds_are_cleaned(project: Path, releases: tu
     assert not leftovers(project)
 
 
+@pytest.mark.slow  # recovery from an interrupted build, on the two builds of `releases`
 def test_a_missing_data_folder_left_by_an_old_build_is_restored(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -270,12 +271,13 @@ def test_a_missing_data_folder_left_by_an_old_build_is_restored(
 
 
 def test_a_missing_data_folder_is_an_integrity_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_files, "locate", lambda: tmp_path / "kzdata" / "data")
+    point_kzdata_at(tmp_path / "kzdata" / "data", monkeypatch)
     for call in (lambda: kzdata.load("events"), kzdata.verify):
         with pytest.raises(IntegrityError, match=r"data folder is missing.*(Reinstall|kzdata build)"):
             call()
 
 
+@pytest.mark.slow  # holds the lock for a second on purpose
 def test_concurrent_builds_wait_for_each_other_and_say_so(
     project: Path, releases: tuple[Path, dict, dict], tmp_path: Path
 ) -> None:
@@ -296,6 +298,7 @@ def test_concurrent_builds_wait_for_each_other_and_say_so(
     assert outputs(project) == new
 
 
+@pytest.mark.slow  # on the two builds of `releases`
 def test_a_build_that_cannot_get_the_lock_fails_clearly(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -306,12 +309,13 @@ def test_a_build_that_cannot_get_the_lock_fails_clearly(
     assert outputs(project) == old
 
 
+@pytest.mark.slow  # eight publications raced by a reader
 def test_loads_during_builds_never_fail(
     project: Path, releases: tuple[Path, dict, dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Readers racing a build that swaps releases back and forth see one whole release each time."""
     _, old, new = releases
-    monkeypatch.setattr(_files, "locate", lambda: project / "kzdata" / "data")
+    point_kzdata_at(project / "kzdata" / "data", monkeypatch)
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -335,6 +339,7 @@ def test_loads_during_builds_never_fail(
     assert not errors, errors[0]
 
 
+@pytest.mark.slow  # fault injection (a full disk), on the two builds of `releases`
 def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

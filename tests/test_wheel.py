@@ -13,6 +13,8 @@ import pytest
 from kzdata._registry import TABLE_NAMES
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # pip builds a wheel, `build` an sdist, and a fresh interpreter imports the wheel
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
