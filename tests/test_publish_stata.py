@@ -11,6 +11,7 @@ import pytest
 
 from kzdata._cli import main
 from kzdata._formats.stata import short_label
+from tests import oracle
 from tests.conftest import REPO
 from tests.oracle import rows as raw_rows
 
