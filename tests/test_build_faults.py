@@ -1,0 +1,172 @@
+"""Issue 18: what the build, `kzdata release`, the exports and `kzdata serve` do when something is off.
+
+* the build proves every output path writable before its commit point, and changes nothing
+  when one is not (a folder where a generated file goes, a file where a folder goes, a
+  read-only folder);
+* a refused raw file names its line, also after a quoted line break (physical lines);
+* every file in raw/ that the build does not read is a problem, and the source
+  distribution holds only what rebuilds the release (and what its own tests read);
+* an empty raw/releases/ is refused once a release evidently came before;
+* `kzdata release --reason` is checked as the build checks the cell, before anything is written;
+* exports: any date the registry allows reaches Stata; a full disk is an ExportWriteError
+  (exit 2) and leaves nothing behind; the SQLite export's own foreign-key refusal leaves no
+  temporary file; an export inside the data folder is refused;
+* serve: an empty host is refused, bad requests print no traceback (and nothing a visitor
+  typed), SIGTERM deletes the temporary database;
+* invisible characters, four-digit years in timeline labels, and the data folder beside the
+  code that runs (not one an editable install's finder or link tree points at).
+
+Oracles are the file system (hashes of every output), the command's exit code and stderr,
+and files read back with other tools (pyreadstat, sqlite3, tarfile).
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kzdata import _recovery
+from kzdata._cli import main
+from kzdata._pipeline import transaction
+from kzdata._pipeline.build import build
+from kzdata.errors import BuildWriteError
+from tests.conftest import REPO
+
+GENERATED = (
+    "datapackage.json",
+    "croissant.json",
+    "CITATION.cff",
+    ".zenodo.json",
+    "docs/data-dictionary.md",
+    "docs/formats.md",
+    "kzdata/_generated.py",
+)
+
+
+def checkout_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process that imports kzdata from this checkout, whatever its working folder."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, "PYTHONDONTWRITEBYTECODE": "1", **extra}
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """sha256 of every file and the kind of every folder outside raw/ (inputs excepted): all a build may change."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("raw/") or rel == "raw" or rel.endswith("/lock"):
+            continue
+        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+    return out
+
+
+def leftovers(root: Path) -> list[str]:
+    found = [p.name for p in (root / "kzdata").glob(".data-*")] if (root / "kzdata").is_dir() else []
+    state = root / _recovery.STATE_DIR
+    found += [p.name for p in state.iterdir() if p.name != _recovery.LOCK] if state.is_dir() else []
+    found += [str(p) for p in root.rglob(f"{transaction.PROBE_PREFIX}*")]
+    return found
+
+
+def bump(root: Path) -> None:
+    project = root / "pyproject.toml"
+    project.write_text(project.read_text(encoding="utf-8").replace('version = "0.2.0"', 'version = "0.2.1"', 1))
+
+
+def rewrite(path: Path, edit: object) -> None:
+    """Rewrite a raw CSV: ``edit(rows)`` changes the list of rows (header first) in place."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    edit(rows)  # type: ignore[operator]
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def built(project_copy: Path) -> Path:
+    """A project built once, then moved to the next version: the next build changes every output."""
+    build(project_copy)
+    shutil.rmtree(project_copy / _recovery.STATE_DIR)
+    bump(project_copy)
+    return project_copy
+
+
+# --------------------------------------------------------------------------- 1. all or nothing, completely
+
+
+def test_a_folder_where_the_data_dictionary_goes_is_refused_and_nothing_changes(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built / "docs" / "data-dictionary.md").unlink()
+    (built / "docs" / "data-dictionary.md").mkdir()
+    (built / "docs" / "data-dictionary.md" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    before = snapshot(built)
+    assert main(["build", "--root", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert "docs/data-dictionary.md is a folder, where the build writes a file" in err
+    assert "nothing was changed, the previous release is intact" in err and "move the folder away" in err
+    assert "committed" not in err and "Traceback" not in err
+    assert snapshot(built) == before, "a refused build changed an output"
+    assert not leftovers(built), leftovers(built)
+    shutil.rmtree(built / "docs" / "data-dictionary.md")
+    assert build(built).version == "0.2.1"
+    assert not leftovers(built)
+
+
+def test_a_file_where_a_folder_must_be_is_refused_and_nothing_is_created(project_copy: Path) -> None:
+    (project_copy / "kzdata").write_text("not a folder\n", encoding="utf-8")
+    before = snapshot(project_copy)
+    with pytest.raises(BuildWriteError) as info:
+        build(project_copy)
+    message = str(info.value)
+    assert "kzdata is a file, but the build writes kzdata/_generated.py inside it" in message
+    assert "kzdata is a file, but the build writes kzdata/data inside it" in message
+    assert "nothing was changed" in message
+    assert snapshot(project_copy) == before
+    assert not (project_copy / "datapackage.json").exists()
+
+
+def test_a_folder_that_refuses_new_files_is_refused_before_staging(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only mount refuses even root (who ignores permission bits), so the probe's create fails."""
+    docs = built / "docs"
+    real_open = os.open
+
+    def read_only_docs(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(str(path)).parent == docs and flags & os.O_CREAT:
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    before = snapshot(built)
+    monkeypatch.setattr(os, "open", read_only_docs)
+    with pytest.raises(BuildWriteError) as info:
+        build(built)
+    monkeypatch.undo()
+    message = str(info.value)
+    assert "cannot create files in docs (Read-only file system), where the build writes docs/" in message
+    assert "make it writable" in message and "nothing was changed" in message
+    assert snapshot(built) == before
+    assert not leftovers(built)
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root ignores permission bits (the test above simulates a read-only mount)"
+)
+def test_a_folder_without_write_permission_is_refused(built: Path) -> None:  # pragma: no cover - not run as root
+    docs = built / "docs"
+    before = snapshot(built)
+    docs.chmod(0o555)
+    try:
+        with pytest.raises(BuildWriteError, match=r"cannot create files in docs"):
+            build(built)
+    finally:
+        docs.chmod(0o755)
+    assert snapshot(built) == before
