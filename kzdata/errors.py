@@ -106,10 +106,20 @@ class Issue:
 
 
 def issue_order(issue: Issue) -> tuple[str, int, str, str, str]:
-    """Sort key: file or table, then line number as a number (line 2 before line 10), column, rule."""
-    line = issue.row.removeprefix("line ")
-    number = int(line) if line.isdigit() else -1
-    return (issue.where, number, issue.row if number < 0 else "", issue.column, issue.rule)
+    """Sort key: file or table, then line number as a number (line 2 before line 10), column, rule.
+
+    A row such as ``line 7 (record from line 6)`` (a cell after a quoted line break) sorts by its
+    first number.
+    """
+    line = issue.row.removeprefix("line ").split(" ", 1)[0]
+    number = int(line) if line.isdigit() and issue.row.startswith("line ") else -1
+    return (
+        issue.where,
+        number,
+        issue.row if number < 0 else issue.row[len("line ") + len(line) :],
+        issue.column,
+        issue.rule,
+    )
 
 
 class _IssuesError(KzdataError, ValueError):

@@ -36,7 +36,7 @@ from kzdata import _recovery
 from kzdata._cli import main
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
-from kzdata.errors import BuildWriteError
+from kzdata.errors import BuildWriteError, RawDataError
 from tests.conftest import REPO
 
 GENERATED = (
@@ -170,3 +170,52 @@ def test_a_folder_without_write_permission_is_refused(built: Path) -> None:  # p
     finally:
         docs.chmod(0o755)
     assert snapshot(built) == before
+
+
+# --------------------------------------------------------------------------- 2. lines
+
+
+def test_a_single_crlf_line_end_is_refused_with_its_line(project_copy: Path) -> None:
+    places = project_copy / "raw" / "places.csv"
+    lines = places.read_bytes().split(b"\n")
+    lines[4] += b"\r"  # line 5 ends in CRLF, every other line in LF
+    places.write_bytes(b"\n".join(lines))
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    (issue,) = [i for i in info.value.issues if i.where == "raw/places.csv"]
+    assert issue.row == "line 5"
+    assert "\\r\\n" in issue.rule and "line 5 is the first" in issue.rule
+
+
+def test_lines_after_a_quoted_line_break_are_physical_lines(project_copy: Path) -> None:
+    """Record 5 (physical line 6) gets a line break in its description: its category is on line 7."""
+    events = project_copy / "raw" / "events.csv"
+
+    def edit(rows: list[list[str]]) -> None:
+        header = rows[0]
+        rows[5][header.index("description")] = "First line\nsecond line"
+        rows[5][header.index("category")] = "riot"
+        rows[7][header.index("category")] = "uprising"  # record 7 now starts on physical line 9
+
+    rewrite(events, edit)
+    physical = events.read_text(encoding="utf-8").split("\n")
+    assert physical[6].endswith(",riot," + physical[6].rsplit(",", 1)[1]), "the category is on line 7"
+    assert ",uprising," in physical[8]
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    rows = [(i.row, i.column) for i in info.value.issues if i.where == "raw/events.csv"]
+    assert rows == [
+        ("line 6", "description"),  # the line break itself: the record starts on line 6
+        ("line 7 (record from line 6)", "category"),  # the cell after the break, and its record
+        ("line 9", "category"),  # a later record: its physical line
+    ]
+    assert "raw/events.csv, line 7 (record from line 6), column 'category': value 'riot'" in str(info.value)
+
+
+def test_a_manifest_with_crlf_names_its_line(project_copy: Path) -> None:
+    manifest = project_copy / "raw" / "releases" / "0.2.0.csv"
+    lines = manifest.read_bytes().split(b"\n")
+    lines[2] += b"\r"
+    manifest.write_bytes(b"\n".join(lines))
+    with pytest.raises(RawDataError, match=r"raw/releases/0\.2\.0\.csv, line 3, .*LF only.*line 3 is the first"):
+        build(project_copy)

@@ -41,10 +41,10 @@ from kzdata._pipeline import writer_lock as lock
 from kzdata._pipeline.codegen import generated_files
 from kzdata._pipeline.derive import derive
 from kzdata._pipeline.inputs import decode_text, read_input
-from kzdata._pipeline.raw_tables import RawTable, read_raw
+from kzdata._pipeline.raw_tables import RawTable, read_raw, record_of
 from kzdata._pipeline.stable_ids import stable_id_issues
 from kzdata._pipeline.transaction import commit_outputs
-from kzdata._registry import REGISTRY, TABLES
+from kzdata._registry import CHANGES, REGISTRY, TABLES
 from kzdata._versions import parse_version
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
 
@@ -140,7 +140,7 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
         issues = []
         for case in err.failure_cases.itertuples(index=False):
             index = case.index
-            row = f"line {raw.lines[int(index)]}" if index is not None and not pd.isna(index) else "-"
+            row = raw.where(int(index), str(case.column)) if index is not None and not pd.isna(index) else "-"
             rule = rule_text(str(case.check))
             issues.append(Issue(raw.file, row, str(case.column), repr(plain_value(case.failure_case)), rule))
         return issues
@@ -168,18 +168,19 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
     issues = [issue for raw in tables.values() for issue in raw.issues]
     issues += _stray_files(raw_dir)
-    reported = {(i.where, i.row, i.column) for i in issues}
+    reported = {(i.where, record_of(i.row), i.column) for i in issues}
     # A row with a cell that could not be read is reported for that cell only: the rules
     # would otherwise report the cell's absence again under other columns of the row.
-    unreadable_rows = {(i.where, i.row) for i in issues if i.row.startswith("line ")}
+    unreadable_rows = {(i.where, record_of(i.row)) for i in issues if i.row.startswith("line ")}
+
+    def new(issue: Issue) -> bool:
+        record = record_of(issue.row)
+        return (issue.where, record, issue.column) not in reported and (issue.where, record) not in unreadable_rows
+
     for raw in tables.values():
         if not raw.complete and not raw.lines:
             continue  # the file as a whole is unusable; its cells were not checked
-        issues += [
-            i
-            for i in _schema_issues(raw)
-            if (i.where, i.row, i.column) not in reported and (i.where, i.row) not in unreadable_rows
-        ]
+        issues += [i for i in _schema_issues(raw) if new(i)]
     if not all(raw.complete for raw in tables.values()):
         return tables, issues  # rows are missing: cross-table rules would only report their absence
     frames = derive({name: raw.frame for name, raw in tables.items()})
@@ -187,10 +188,15 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
 
     for failure in check(frames):
         raw = tables[failure.table]
-        row = f"line {raw.lines[failure.row]}"
-        if (raw.file, row, failure.column) in reported or (raw.file, row) in unreadable_rows:
-            continue
-        issues.append(Issue(raw.file, row, failure.column, repr(plain_value(failure.value)), failure.rule))
+        issue = Issue(
+            raw.file,
+            raw.where(failure.row, failure.column),
+            failure.column,
+            repr(plain_value(failure.value)),
+            failure.rule,
+        )
+        if new(issue):
+            issues.append(issue)
     for name, raw in tables.items():
         raw.frame = frames[name]
     return tables, issues
@@ -224,7 +230,7 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
         stable_id_issues(
             raw_dir,
             {n: t.frame for n, t in tables.items()},
-            {n: t.lines for n, t in tables.items()},
+            tables[CHANGES.name].where,
             version=version if isinstance(version, str) else None,
         )
         if complete

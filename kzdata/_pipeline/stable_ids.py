@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,15 +72,26 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
             issues.append(Issue(label, "-", "-", repr(file.stem), "a manifest is named <MAJOR.MINOR.PATCH>.csv"))
             continue
         if "\r" in text:
-            issues.append(Issue(label, "-", "-", "-", "lines end with LF only (\\n), as in the raw tables"))
+            first = text[: text.index("\r")].count("\n") + 1
+            rule = f"lines end with LF only (\\n), as in the raw tables (line {first} is the first with a \\r)"
+            issues.append(Issue(label, f"line {first}", "-", "-", rule))
             continue
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        if not rows or rows[0] != MANIFEST_HEADER:
-            shown = repr(",".join(rows[0])) if rows else "-"
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows: list[tuple[int, list[str]]] = []
+        line = 1
+        try:
+            for row in reader:  # each row with the physical line it starts on
+                rows.append((line, row))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            issues.append(Issue(label, f"line {line}", "-", "-", f"malformed CSV: {exc}"))
+            continue
+        if not rows or rows[0][1] != MANIFEST_HEADER:
+            shown = repr(",".join(rows[0][1])) if rows else "-"
             issues.append(Issue(label, "-", "-", shown, f"the header must be exactly: {','.join(MANIFEST_HEADER)}"))
             continue
         frozen = set()
-        for line, row in enumerate(rows[1:], start=2):
+        for line, row in rows[1:]:
             if len(row) != 2 or row[0] not in REGISTRY or not _ID.match(row[1]):
                 rule = "each row is a table name and an id, e.g. events,almaty-protest"
                 issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), rule))
@@ -123,12 +134,16 @@ def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
 def stable_id_issues(
     raw_dir: Path,
     frames: Mapping[str, pd.DataFrame],
-    lines: Mapping[str, list[int]],
+    change_row: Callable[[int, str], str],
     *,
     version: str | None = None,
 ) -> list[Issue]:
     """Frozen ids that vanished without a retraction, retracted ids that came back, and
-    change-log versions without a manifest (``version``, the one being built, needs none)."""
+    change-log versions without a manifest (``version``, the one being built, needs none).
+
+    ``change_row(position, column)`` names the line of a row of the change log in an Issue
+    (:meth:`kzdata._pipeline.raw_tables.RawTable.where`).
+    """
     manifests, problems = load_manifests(raw_dir)
     if problems:
         return problems
@@ -165,7 +180,7 @@ def stable_id_issues(
         parsed = _version_or_none(text)
         if parsed is None or text in manifests or text == version:
             continue  # a malformed version is reported by the change-log rule
-        where = f"line {lines[CHANGES.name][pos]}"
+        where = change_row(pos, "version")
         if current is not None and parsed > current:
             rule = (
                 f"a change logged under {text}, later than the version being built ({version}); log it under {version}"
@@ -182,7 +197,7 @@ def stable_id_issues(
             issues.append(
                 Issue(
                     CHANGE_LOG,
-                    f"line {lines[CHANGES.name][pos]}",
+                    change_row(pos, "record_id"),
                     "record_id",
                     repr(i),
                     "a retracted or merged id may not be used again",
