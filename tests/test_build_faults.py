@@ -27,7 +27,11 @@ import errno
 import hashlib
 import io
 import os
+import re
 import shutil
+import subprocess
+import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,7 @@ from kzdata import _recovery
 from kzdata._cli import main
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
+from kzdata._registry import TABLES
 from kzdata.errors import BuildWriteError, RawDataError
 from tests.conftest import REPO
 
@@ -219,3 +224,61 @@ def test_a_manifest_with_crlf_names_its_line(project_copy: Path) -> None:
     manifest.write_bytes(b"\n".join(lines))
     with pytest.raises(RawDataError, match=r"raw/releases/0\.2\.0\.csv, line 3, .*LF only.*line 3 is the first"):
         build(project_copy)
+
+
+# --------------------------------------------------------------------------- 3. what the build ignores
+
+
+def test_every_file_in_raw_that_the_build_does_not_read_is_a_problem(
+    project_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = project_copy / "raw"
+    (raw / "private").mkdir()
+    (raw / "private" / "informants.csv").write_text("name,phone\nsomeone,+7 700 000 00 00\n", encoding="utf-8")
+    shutil.copy(raw / "events.csv", raw / "events.CSV")
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (raw / "releases" / "notes.txt").write_text("to do\n", encoding="utf-8")
+    (raw / "empty").mkdir()
+    before = snapshot(project_copy)
+    assert main(["build", "--root", str(project_copy)]) == 1
+    err = capsys.readouterr().err
+    for path in ("raw/private/informants.csv", "raw/.DS_Store", "raw/releases/notes.txt"):
+        assert re.search(rf"{re.escape(path)}, -, column '-'.*not a kzdata table file.*move it out of raw/", err), path
+    assert re.search(r"raw/events\.CSV, .*the build reads raw/events\.csv \(lower case\)", err)
+    assert re.search(r"raw/empty, .*empty folder", err)
+    assert "Traceback" not in err
+    assert snapshot(project_copy) == before
+
+
+def test_the_sdist_holds_only_what_rebuilds_and_tests_the_release(tmp_path: Path) -> None:
+    """Built from a copy of the checkout with a private note, a case variant and stale egg-info in raw/."""
+    pytest.importorskip("build")
+    src = tmp_path / "src"
+    skip = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".kzdata-build")
+    shutil.copytree(REPO, src, ignore=skip)
+    for stray in (src / "kzdata").glob(".data-*"):
+        shutil.rmtree(stray)
+    (src / "raw" / "private").mkdir()
+    (src / "raw" / "private" / "informants.csv").write_text("name\nsomeone\n", encoding="utf-8")
+    shutil.copy(src / "raw" / "events.csv", src / "raw" / "events.CSV")
+    shutil.copy(src / "raw" / "events.csv", src / "raw" / "placez.csv")
+    # An earlier sdist's file list names the private file: setuptools reads it back unless pruned.
+    (src / "kzdata.egg-info").mkdir()
+    (src / "kzdata.egg-info" / "SOURCES.txt").write_text("raw/private/informants.csv\nraw/placez.csv\n")
+    out = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o", str(out), str(src)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    (sdist,) = out.glob("kzdata-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name and m.isfile()}
+    raw = {n for n in names if n.startswith("raw/")}
+    manifests = {f"raw/releases/{p.name}" for p in (REPO / "raw" / "releases").glob("*.csv")}
+    assert raw == {f"raw/{t.name}.csv" for t in TABLES} | manifests
+    # What the sdist's own tests read (tests/test_metadata.py, test_citing.py, test_readme.py):
+    assert {".zenodo.json", ".ci/run", "CHANGELOG.md", "CITATION.cff", "datapackage.json", "croissant.json"} <= names
+    assert "tests/test_build_faults.py" in names and "kzdata/data/datapackage.json" in names

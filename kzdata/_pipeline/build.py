@@ -24,6 +24,7 @@ The same ``raw/`` always builds to the same bytes (see :mod:`kzdata._pipeline.en
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,27 +148,62 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
     return []
 
 
-def _stray_files(raw_dir: Path) -> list[Issue]:
-    """CSV files in raw/ that are no table: a misspelt name would otherwise be ignored unseen."""
-    names = {f"{t.name}.csv" for t in TABLES}
-    return [
-        Issue(
-            f"raw/{path.name}",
-            "-",
-            "-",
-            "-",
-            "not a kzdata table; rename it to one of the tables (see docs/data-dictionary.md) or move it out of raw/",
-        )
-        for path in sorted(raw_dir.glob("*.csv"))
-        if path.name not in names
-    ]
+UNUSED_RULE = (
+    "not a kzdata table file, and the build does not read it, yet everything in raw/ belongs to the "
+    "source of the release; move it out of raw/ (notes and private material do not belong there), "
+    "or name it after a table (see docs/data-dictionary.md)"
+)
+
+
+def unused_files(raw_dir: Path) -> list[Issue]:
+    """Everything in ``raw/`` that the build does not read, each as an Issue (see docs/raw-format.md).
+
+    The build reads ``raw/<table>.csv`` for each table and the manifests
+    ``raw/releases/*.csv`` (checked by :mod:`kzdata._pipeline.stable_ids`); a placeholder
+    ``raw/releases/.gitkeep`` may hold the folder before the first release. Any other file,
+    folder or link, in a sub-folder too, hidden or not, is a problem: a misspelt table
+    (``placez.csv``, ``events.CSV``) would otherwise be ignored unseen, and a private note
+    would ship in the source distribution. Links are not followed.
+    """
+    from kzdata._pipeline.stable_ids import MANIFEST_DIR
+
+    tables = {f"{t.name}.csv" for t in TABLES}
+    issues: list[Issue] = []
+
+    def unused(path: Path, rule: str = UNUSED_RULE) -> None:
+        issues.append(Issue(f"raw/{path.relative_to(raw_dir).as_posix()}", "-", "-", "-", rule))
+
+    for folder, dirs, files in os.walk(raw_dir, followlinks=False):
+        here = Path(folder)
+        inside = here.relative_to(raw_dir).parts
+        for name in sorted(files):
+            path = here / name
+            if not inside and name in tables:
+                continue
+            if inside == (MANIFEST_DIR,) and (name.endswith(".csv") or name == ".gitkeep"):
+                continue
+            if not inside and name.lower() in tables:
+                rule = f"the build reads raw/{name.lower()} (lower case); rename this file or move it out of raw/"
+                unused(path, rule)
+            else:
+                unused(path)
+        for name in sorted(dirs):
+            path = here / name
+            if path.is_symlink():
+                unused(path, "a link to a folder; the build does not follow it: move it out of raw/")
+            elif not inside and name == MANIFEST_DIR:
+                continue
+            elif not any(path.iterdir()):
+                unused(path, "an empty folder the build does not read; remove it")
+        dirs[:] = [d for d in sorted(dirs) if not (here / d).is_symlink()]
+    return sorted(issues)
 
 
 def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     """Read and check every raw table; return the parsed tables and every issue found."""
     tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
     issues = [issue for raw in tables.values() for issue in raw.issues]
-    issues += _stray_files(raw_dir)
+    issues += unused_files(raw_dir)
     reported = {(i.where, record_of(i.row), i.column) for i in issues}
     # A row with a cell that could not be read is reported for that cell only: the rules
     # would otherwise report the cell's absence again under other columns of the row.
