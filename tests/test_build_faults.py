@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pytest
 
+import kzdata
 from kzdata import _recovery
 from kzdata._cli import main
 from kzdata._pipeline import transaction
@@ -282,3 +283,59 @@ def test_the_sdist_holds_only_what_rebuilds_and_tests_the_release(tmp_path: Path
     # What the sdist's own tests read (tests/test_metadata.py, test_citing.py, test_readme.py):
     assert {".zenodo.json", ".ci/run", "CHANGELOG.md", "CITATION.cff", "datapackage.json", "croissant.json"} <= names
     assert "tests/test_build_faults.py" in names and "kzdata/data/datapackage.json" in names
+
+
+# --------------------------------------------------------------------------- 4. an empty raw/releases/
+
+
+def _empty_releases(root: Path) -> None:
+    shutil.rmtree(root / "raw" / "releases")
+    (root / "raw" / "releases").mkdir()
+
+
+def _empty_change_log(root: Path) -> None:
+    log = root / "raw" / "changes.csv"
+    log.write_text(log.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+
+
+def test_an_empty_releases_folder_is_refused_once_changes_are_logged(project_copy: Path) -> None:
+    _empty_releases(project_copy)
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    assert not isinstance(info.value, kzdata.StableIdError)
+    assert re.search(r"raw/releases/, -, .*holds no release manifest.*logs \d+ change\(s\).*restore", str(info.value))
+
+
+def test_an_empty_releases_folder_is_refused_once_the_changelog_names_an_earlier_release(project_copy: Path) -> None:
+    _empty_releases(project_copy)
+    _empty_change_log(project_copy)
+    shutil.copy(REPO / "CHANGELOG.md", project_copy / "CHANGELOG.md")
+    with pytest.raises(RawDataError) as info:
+        build(project_copy)
+    message = str(info.value)
+    assert re.search(
+        r"CHANGELOG\.md, line \d+, column '-': value '0\.1\.0' breaks rule: .*release 0\.1\.0, earlier than the "
+        r"version being built \(0\.2\.0\), but raw/releases/0\.1\.0\.csv is missing",
+        message,
+    ), message
+    assert "'0.2.0'" not in message, "the version being built needs no manifest yet"
+
+
+def test_a_missing_manifest_of_an_earlier_release_is_refused(project_copy: Path) -> None:
+    shutil.copy(REPO / "CHANGELOG.md", project_copy / "CHANGELOG.md")
+    (project_copy / "raw" / "releases" / "0.1.0.csv").unlink()
+    with pytest.raises(RawDataError, match=r"raw/releases/0\.1\.0\.csv is missing"):
+        build(project_copy)
+
+
+def test_a_manifest_listing_no_id_is_refused(project_copy: Path) -> None:
+    (project_copy / "raw" / "releases" / "0.1.0.csv").write_text("record_table,record_id\n", encoding="utf-8")
+    with pytest.raises(RawDataError, match=r"raw/releases/0\.1\.0\.csv, -, .*lists none"):
+        build(project_copy)
+
+
+def test_before_the_first_release_an_empty_folder_with_a_placeholder_builds(project_copy: Path) -> None:
+    _empty_releases(project_copy)
+    _empty_change_log(project_copy)
+    (project_copy / "raw" / "releases" / ".gitkeep").write_bytes(b"")
+    assert build(project_copy).version == "0.2.0"

@@ -43,7 +43,7 @@ from kzdata._pipeline.codegen import generated_files
 from kzdata._pipeline.derive import derive
 from kzdata._pipeline.inputs import decode_text, read_input
 from kzdata._pipeline.raw_tables import RawTable, read_raw, record_of
-from kzdata._pipeline.stable_ids import stable_id_issues
+from kzdata._pipeline.stable_ids import CHANGELOG, stable_id_issues
 from kzdata._pipeline.transaction import commit_outputs
 from kzdata._registry import CHANGES, REGISTRY, TABLES
 from kzdata._versions import parse_version
@@ -283,9 +283,9 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
 
 
 def _only_stable_ids(issues: list[Issue]) -> bool:
-    """True when every issue is a dropped or reused id (not an unusable manifest or version)."""
-    return all(i.where != "raw/releases/" and not i.where.startswith("raw/releases/") for i in issues) and all(
-        i.column != "version" for i in issues
+    """True when every issue is a dropped or reused id (not an unusable or missing manifest, or a version)."""
+    return all(
+        not i.where.startswith("raw/releases/") and i.where != CHANGELOG and i.column != "version" for i in issues
     )
 
 

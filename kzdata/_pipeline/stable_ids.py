@@ -100,8 +100,85 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
                 issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), "each id is listed once"))
                 continue
             frozen.add((row[0], row[1]))
+        if not frozen and len(rows) == 1:
+            rule = (
+                "a manifest lists the ids its release shipped, and this one lists none; restore it from version "
+                "control (`kzdata release` writes it)"
+            )
+            issues.append(Issue(label, "-", "-", "-", rule))
+            continue
         out[file.stem] = frozen
     return out, issues
+
+
+CHANGELOG = "CHANGELOG.md"
+_CHANGELOG_HEADING = re.compile(r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)\]?(?:[\s(:-].*)?$")
+
+
+def changelog_versions(root: Path) -> tuple[list[tuple[int, str]], list[Issue]]:
+    """The versions ``CHANGELOG.md`` has a section for (``## [0.1.0]``), each with its line.
+
+    The file is optional (a project may keep none); when present it is read as every
+    input is (regular file, size limit, UTF-8 without BOM).
+    """
+    from kzdata._pipeline.inputs import decode_text, read_input
+
+    path = root / CHANGELOG
+    if not path.exists() and not path.is_symlink():
+        return [], []
+    data = read_input(path, CHANGELOG)
+    text = decode_text(data, CHANGELOG) if isinstance(data, bytes) else data
+    if isinstance(text, Issue):
+        return [], [text]
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        heading = _CHANGELOG_HEADING.match(line.rstrip("\r"))
+        if heading:
+            found.append((number, heading.group(1)))
+    return found, []
+
+
+def history_issues(
+    root: Path,
+    manifests: Mapping[str, set[tuple[str, str]]],
+    logged: int,
+    version: str | None,
+) -> list[Issue]:
+    """Releases that evidently happened but left no manifest (docs/raw-format.md, "raw/releases/").
+
+    ``raw/releases/`` is *empty* when it holds no manifest (a ``.gitkeep`` does not count, and a
+    manifest listing no id is refused by :func:`load_manifests`). That is right only before the
+    first release, and the stable-id check would check nothing, so an empty folder is refused
+    once anything shows that a release came before the version being built:
+
+    * ``raw/changes.csv`` has rows (``logged`` of them): the first release logs nothing, so a
+      logged change belongs to a later release;
+    * ``CHANGELOG.md`` has a section for a version earlier than the one being built: that
+      version was released, and its manifest (every such manifest, not only when the folder
+      is empty) must be there.
+    """
+    current = _version_or_none(version)
+    issues: list[Issue] = []
+    if not manifests and logged:
+        rule = (
+            f"the folder holds no release manifest, but {CHANGE_LOG} logs {logged} change(s), and only releases "
+            "after the first log changes, so a release came before and the stable-id check needs its manifest: "
+            f"restore raw/{MANIFEST_DIR}/ from version control (e.g. git checkout -- raw/{MANIFEST_DIR})"
+        )
+        issues.append(Issue(f"raw/{MANIFEST_DIR}/", "-", "-", "-", rule))
+    named, problems = changelog_versions(root)
+    issues += problems
+    for line, released in named:
+        parsed = _version_or_none(released)
+        if current is None or parsed is None or parsed >= current or released in manifests:
+            continue
+        rule = (
+            f"{CHANGELOG} has a section for release {released}, earlier than the version being built ({version}), "
+            f"but raw/{MANIFEST_DIR}/{released}.csv is missing; restore it from version control (every published "
+            "release keeps its manifest, so its ids stay stable)"
+        )
+        issues.append(Issue(CHANGELOG, f"line {line}", "-", repr(released), rule))
+    return issues
 
 
 def read_manifests(raw_dir: Path) -> dict[str, set[tuple[str, str]]]:
@@ -148,6 +225,9 @@ def stable_id_issues(
     if problems:
         return problems
     log = frames[CHANGES.name]
+    problems = history_issues(raw_dir.parent, manifests, len(log), version)
+    if problems:
+        return problems
     gone = {
         (str(t), str(i))
         for t, i, c in zip(log["record_table"], log["record_id"], log["change"], strict=True)
