@@ -339,3 +339,42 @@ def test_before_the_first_release_an_empty_folder_with_a_placeholder_builds(proj
     _empty_change_log(project_copy)
     (project_copy / "raw" / "releases" / ".gitkeep").write_bytes(b"")
     assert build(project_copy).version == "0.2.0"
+
+
+# --------------------------------------------------------------------------- 5. kzdata release --reason
+
+
+def _raw_digests(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*.csv")}
+
+
+@pytest.mark.parametrize(
+    ("reason", "rule"),
+    [
+        ("first line\nsecond line", r"no line breaks inside a field"),
+        ("\x1b[31mred\x1b[0m", r"no control characters"),
+        ("zero\u200bwidth", r"no control characters"),
+        (" padded", r"whitespace"),
+        ("", r"required"),
+    ],
+    ids=["line-break", "escape-sequence", "zero-width-space", "whitespace", "empty"],
+)
+def test_release_refuses_a_reason_the_build_would_refuse_and_writes_nothing(
+    project_copy: Path, capsys: pytest.CaptureFixture[str], reason: str, rule: str
+) -> None:
+    bump(project_copy)
+    before = _raw_digests(project_copy / "raw")
+    assert main(["release", "--root", str(project_copy), "--reason", reason]) == 2
+    err = capsys.readouterr().err
+    assert re.search(rf"--reason .*raw/changes\.csv, column 'reason' .*{rule}.*nothing was written", err), err
+    assert "Traceback" not in err
+    assert _raw_digests(project_copy / "raw") == before
+    assert not (project_copy / "raw" / "releases" / "0.2.1.csv").exists()
+
+
+def test_release_with_a_plain_reason_builds(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bump(project_copy)
+    assert main(["release", "--root", str(project_copy), "--reason", "a correction release"]) == 0
+    assert (project_copy / "raw" / "releases" / "0.2.1.csv").is_file()
+    assert not list((project_copy / "raw").rglob(".*.tmp-*"))
+    assert build(project_copy).version == "0.2.1"

@@ -326,6 +326,11 @@ def _column_at(data: bytes, offset: int, header: list[str]) -> str:
     return "-"
 
 
+def cell_problem(column: Column, cell: str) -> str | None:
+    """The rule ``cell`` breaks as the text of a raw cell of ``column``, or None (what the build checks)."""
+    return _cell(column, cell)[1]
+
+
 def _cell(column: Column, cell: str) -> tuple[object, str | None]:
     if cell == "":
         if column.nullable:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -286,36 +287,80 @@ def stable_id_issues(
     return issues
 
 
+def check_reason(reason: object) -> str:
+    """``reason`` if the next build accepts it as a cell of ``raw/changes.csv``'s ``reason`` column.
+
+    It is checked exactly as the build checks that cell (:func:`kzdata._pipeline.raw_tables.cell_problem`):
+    required, one line, no surrounding whitespace, no control characters (escape sequences
+    included) and no invisible formatting. Otherwise raises
+    :class:`~kzdata.errors.InvalidArgumentError` (nothing is written).
+    """
+    from kzdata._pipeline.raw_tables import cell_problem
+
+    if not isinstance(reason, str):
+        raise InvalidArgumentError(f"the reason must be text, not {type(reason).__name__}")
+    problem = cell_problem(REGISTRY[CHANGES.name].column("reason"), reason)
+    if problem:
+        raise InvalidArgumentError(
+            f"--reason {reason!r} cannot be logged: the build would refuse it in {CHANGE_LOG}, column 'reason' "
+            f"({problem}); nothing was written. Give the reason as one line of plain text"
+        )
+    return reason
+
+
 def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason: str) -> list[str]:
     """Write ``raw/releases/<version>.csv`` and log every id new since the last release as added.
 
     The first release logs nothing: its manifest is the record of what it shipped.
     Returns the lines appended to ``raw/changes.csv``. Rebuild afterwards.
+
+    Everything is checked before anything is written: the reason (:func:`check_reason`), the
+    version, the manifests, and that an empty ``raw/releases/`` really means a first release
+    (:func:`history_issues`). Raises :class:`~kzdata.errors.InvalidArgumentError` or
+    :class:`~kzdata.errors.RawDataError`.
     """
+    from kzdata.errors import RawDataError
+
+    check_reason(reason)
     parse_version(version)
     raw_dir = root / "raw"
     manifest = raw_dir / MANIFEST_DIR / f"{version}.csv"
     if manifest.exists():
         raise InvalidArgumentError(f"release {version} is already frozen in {manifest}; bump the version first")
     manifests = read_manifests(raw_dir)
+    log = frames[CHANGES.name]
+    history = history_issues(root, manifests, len(log), version)
+    if history:
+        raise RawDataError(history)
     earlier: set[tuple[str, str]] = set().union(*manifests.values())
     now = sorted(current_ids(frames))
-    manifest.parent.mkdir(exist_ok=True)
-    manifest.write_text(_csv(["record_table", "record_id"], now), encoding="utf-8", newline="")
-    logged = {
-        (str(t), str(i))
-        for t, i in zip(frames[CHANGES.name]["record_table"], frames[CHANGES.name]["record_id"], strict=True)
-    }
+    logged = {(str(t), str(i)) for t, i in zip(log["record_table"], log["record_id"], strict=True)}
     first_release = not manifests
     added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
     rows = [
         [f"{version.replace('.', '-')}-added-{t.replace('_', '-')}-{i}", version, "added", t, i, "", reason]
         for t, i in added
     ]
-    log_file = raw_dir / "changes.csv"
+    log_file = raw_dir / f"{CHANGES.name}.csv"
     text = log_file.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
     body = _csv(list(REGISTRY[CHANGES.name].raw_column_names), rows).split("\n", 1)[1]
-    log_file.write_text(text + body, encoding="utf-8", newline="")
+    # Both files are written in full under temporary names first, then renamed into place.
+    staged = [
+        (manifest, _csv(MANIFEST_HEADER, now)),
+        (log_file, text + body),
+    ]
+    manifest.parent.mkdir(exist_ok=True)
+    temporary = [(path.with_name(f".{path.name}.tmp-{os.getpid()}"), path, content) for path, content in staged]
+    try:
+        for tmp, _, content in temporary:
+            tmp.write_text(content, encoding="utf-8", newline="")
+        for tmp, path, _ in temporary:
+            tmp.replace(path)
+    finally:
+        for tmp, _, _ in temporary:
+            tmp.unlink(missing_ok=True)
     return body.splitlines()
 
 
