@@ -22,6 +22,8 @@ StableIdError            ValueError          1     a RawDataError: the build wou
 BuildLockError           OSError             2     another build of the same checkout kept the
                                                    build lock too long
 BuildWriteError          OSError             2     the file system refused the build's outputs
+ExportWriteError         OSError             2     the file system refused an export's files or
+                                                   serve's database (partial output removed)
 =======================  ==================  ====  ==========================================
 
 The exit column is the status ``kzdata`` exits with when the error ends a command
@@ -166,6 +168,16 @@ class BuildLockError(KzdataError, OSError):
 
 class BuildWriteError(KzdataError, OSError):
     """The file system refused a build's outputs (disk full, no permission); the release stays whole."""
+
+    exit_code = EXIT_USAGE
+
+
+class ExportWriteError(KzdataError, OSError):
+    """The file system refused the files of an export (or of ``kzdata serve``'s temporary database).
+
+    Disk full, no permission, a file-size limit: whatever the export had written is removed
+    again, so no partial export is left that could pass for a whole one.
+    """
 
     exit_code = EXIT_USAGE
 

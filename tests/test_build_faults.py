@@ -32,17 +32,19 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import kzdata
-from kzdata import _recovery
+from kzdata import _files, _recovery
 from kzdata._cli import main
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
-from kzdata._registry import TABLES
-from kzdata.errors import BuildWriteError, RawDataError
+from kzdata._registry import EVENTS, TABLES
+from kzdata.errors import BuildWriteError, IntegrityError, InvalidArgumentError, RawDataError
 from tests.conftest import REPO
 
 GENERATED = (
@@ -378,3 +380,127 @@ def test_release_with_a_plain_reason_builds(project_copy: Path, capsys: pytest.C
     assert (project_copy / "raw" / "releases" / "0.2.1.csv").is_file()
     assert not list((project_copy / "raw").rglob(".*.tmp-*"))
     assert build(project_copy).version == "0.2.1"
+
+
+# --------------------------------------------------------------------------- 6. exports
+
+
+@pytest.fixture(scope="module")
+def ancient(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release with dates before 1677 (where nanosecond timestamps end): year 1 and 1500."""
+    root = tmp_path_factory.mktemp("ancient")
+    shutil.copytree(REPO / "raw", root / "raw")
+    (root / "docs").mkdir()
+    for name in ("pyproject.toml", "build-lock.txt", "LICENSE-DATA", "docs/dataset-card.md"):
+        shutil.copy2(REPO / name, root / name)
+
+    def edit(rows: list[list[str]]) -> None:
+        h = rows[0]
+        start, end, precision = h.index("date_start"), h.index("date_end"), h.index("date_precision")
+        ranged = next(r for r in rows[1:] if r[precision] == "range")
+        ranged[start], ranged[end] = "0001-01-01", "1500-12-31"
+        day = next(r for r in rows[1:] if r[precision] == "day")
+        day[start] = day[end] = "0001-01-01"
+
+    rewrite(root / "raw" / "events.csv", edit)
+    build(root)
+    return root / "kzdata" / "data"
+
+
+def _stata_days(day: date) -> int:
+    return (day - date(1960, 1, 1)).days
+
+
+def test_stata_export_writes_dates_before_1677(
+    ancient: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyreadstat = pytest.importorskip("pyreadstat")
+    monkeypatch.setattr(_files, "locate", lambda: ancient)
+    out = tmp_path / "stata"
+    assert main(["export", "--format", "stata", "--out", str(out)]) == 0, capsys.readouterr().err
+    frame, meta = pyreadstat.read_dta(str(out / "stata" / "events.dta"), disable_datetime_conversion=True)
+    assert meta.original_variable_types["date_start"] == "%td"
+    assert {_stata_days(date(1, 1, 1)), _stata_days(date(1500, 12, 31))} <= set(frame["date_start"]) | set(
+        frame["date_end"]
+    )
+    events = kzdata.load(EVENTS.name)
+    assert len(frame) == len(events)
+    expected = sorted(_stata_days(d.date()) for d in events["date_start"].dropna())
+    assert sorted(frame["date_start"].dropna()) == expected
+
+
+_FULL_DISK = """
+import resource, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+from kzdata._cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "datasette"])
+def test_an_export_that_runs_out_of_space_is_exit_2_and_leaves_nothing(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "exports" / fmt
+    limit = 128 * 1024  # above every common file (card, licence, dictionary), below the database
+    result = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(limit), "export", "--format", fmt, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=checkout_env(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"kzdata export: cannot write the SQLite database {out / fmt / 'kzdata.db'}")
+    assert "removed" in result.stderr and "Free disk space" in result.stderr
+    assert "Traceback" not in result.stderr and "OperationalError" not in result.stderr
+    assert not (tmp_path / "exports").exists(), sorted(p.name for p in (tmp_path / "exports").rglob("*"))
+
+
+def test_the_sqlite_exports_own_foreign_key_refusal_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kzdata's check (PRAGMA foreign_key_check before the rename) refuses a row that names no record."""
+    from kzdata._formats import sqlite as writer
+
+    cells = writer._cells
+
+    def one_dangling_place(table: object) -> Iterator[tuple[object, ...]]:
+        rows = list(cells(table))  # type: ignore[arg-type]
+        if table is EVENTS:
+            at = EVENTS.column_names.index("place_id")
+            rows[0] = (*rows[0][:at], "atlantis", *rows[0][at + 1 :])
+        return iter(rows)
+
+    monkeypatch.setattr(writer, "_cells", one_dangling_place)
+    folder = tmp_path / "db"
+    folder.mkdir()
+    with pytest.raises(IntegrityError, match=r"1 row\(s\) whose foreign key does not resolve.*events.*places"):
+        writer.write_sqlite(folder / "kzdata.db")
+    assert list(folder.iterdir()) == [], "no database and no .kzdata.db.tmp-<pid>"
+    out = tmp_path / "export"
+    with pytest.raises(IntegrityError):
+        kzdata.export(out, "sqlite")
+    assert not out.exists(), "the export created the folder, so the refused export removes it"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "install" / "kzdata" / "data"
+    shutil.copytree(REPO / "kzdata" / "data", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_files, "locate", lambda: copy)
+    return copy
+
+
+def test_an_export_inside_the_data_folder_is_refused(
+    data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(data_copy)
+    (tmp_path / "link").symlink_to(data_copy)
+    for out in (data_copy / "export", data_copy / "csv" / "deeper" / "export", tmp_path / "link" / "x"):
+        with pytest.raises(InvalidArgumentError, match=r"inside kzdata's data folder .*choose a directory outside"):
+            kzdata.export(out, "csv")
+    assert main(["export", "--format", "csv", "--out", str(data_copy / "mine")]) == 2
+    assert "inside kzdata's data folder" in capsys.readouterr().err
+    assert snapshot(data_copy) == before
+    assert len(kzdata.export(tmp_path / "beside", "csv")) > 0  # next to it is fine
