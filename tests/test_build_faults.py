@@ -29,9 +29,14 @@ import io
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -504,3 +509,111 @@ def test_an_export_inside_the_data_folder_is_refused(
     assert "inside kzdata's data folder" in capsys.readouterr().err
     assert snapshot(data_copy) == before
     assert len(kzdata.export(tmp_path / "beside", "csv")) > 0  # next to it is fine
+
+
+# --------------------------------------------------------------------------- 7. serve
+
+
+def _start(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzdata", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env or checkout_env(),
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "http://" not in line:
+        process.kill()
+        raise AssertionError(f"kzdata serve printed {line!r}; stderr: {process.communicate(timeout=30)[1]}")
+    return process, line[line.index("http://") :].split()[0]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # the local test server only
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_serve_refuses_an_empty_host() -> None:
+    pytest.importorskip("datasette")
+    for host in ("", " "):
+        result = subprocess.run(
+            [sys.executable, "-m", "kzdata", "serve", "--host", host, "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env=checkout_env(),
+        )
+        assert result.returncode == 2, result.stdout
+        assert "--host" in result.stderr and "names no address" in result.stderr
+        assert "served at" not in result.stdout
+    with pytest.raises(InvalidArgumentError, match=r"names no address"):
+        from kzdata._serve import serve
+
+        serve(host="")
+
+
+def test_serve_answers_bad_requests_without_tracebacks_or_visitor_text() -> None:
+    pytest.importorskip("datasette")
+    process, url = _start()
+    try:
+        assert _get(f"{url}kzdata/events.json?_sort=no_such_column") >= 400
+        assert _get(f"{url}kzdata/events?_sort=no_such_column") >= 400
+        assert _get(f"{url}kzdata.json?sql=select+%1b%5b31mred+from+nowhere") == 400
+        assert _get(f"{url}kzdata/no_such_table.json") == 404
+        host, port = url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            raw.sendall(b"GARBAGE \x00\x1b[31m /\r\n\r\n")
+            assert raw.recv(100).startswith(b"HTTP/1.1 400")
+        assert _get(f"{url}kzdata.json") == 200, "still serving"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    both = out + err
+    assert "Traceback" not in both and "locals" not in both and "─" not in both, both
+    assert "\x1b" not in both and "\x00" not in both, repr(both)
+    assert "ERROR: conn=" not in both and "nowhere" not in both, both
+
+
+def test_serve_deletes_its_temporary_database_on_sigterm(tmp_path: Path) -> None:
+    pytest.importorskip("datasette")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    process, url = _start(env=checkout_env(TMPDIR=str(tmp)))
+    try:
+        assert _get(f"{url}kzdata.json") == 200
+        (folder,) = tmp.iterdir()
+        assert folder.name.startswith("kzdata-serve-") and (folder / "kzdata.db").is_file()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
+    assert list(tmp.iterdir()) == [], "the temporary database is gone"
+
+
+def test_serve_deletes_its_temporary_database_on_sigterm_while_building_it(tmp_path: Path) -> None:
+    """SIGTERM before the server runs (while the database is written) cleans up too."""
+    pytest.importorskip("datasette")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kzdata", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=checkout_env(TMPDIR=str(tmp)),
+    )
+    deadline = time.monotonic() + 60
+    while not any(tmp.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert list(tmp.iterdir()) == []
