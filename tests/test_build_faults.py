@@ -48,7 +48,8 @@ from kzdata import _files, _recovery
 from kzdata._cli import main
 from kzdata._pipeline import transaction
 from kzdata._pipeline.build import build
-from kzdata._registry import EVENTS, TABLES
+from kzdata._pipeline.raw_tables import read_raw
+from kzdata._registry import EVENTS, PEOPLE, TABLES
 from kzdata.errors import BuildWriteError, IntegrityError, InvalidArgumentError, RawDataError
 from tests.conftest import REPO
 
@@ -434,6 +435,13 @@ def test_stata_export_writes_dates_before_1677(
     assert sorted(frame["date_start"].dropna()) == expected
 
 
+def test_timeline_writes_four_digit_years(ancient: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_files, "locate", lambda: ancient)
+    labels = kzdata.timeline()["date"].dropna().tolist()
+    assert labels[:2] == ["0001-01-01", "0001-01-01/1500-12-31"]
+    assert all(re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?(/\d{4}-\d{2}-\d{2})?", label) for label in labels), labels
+
+
 _FULL_DISK = """
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
@@ -617,3 +625,55 @@ def test_serve_deletes_its_temporary_database_on_sigterm_while_building_it(tmp_p
     _, err = process.communicate(timeout=60)
     assert "Traceback" not in err, err
     assert list(tmp.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- 8. smaller
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u061c", "\u00ad", "\u180e", "\U000e0001", "\U000e0041", "\U000e007f", "\u115f", "\u1160", "\u3164", "\uffa0"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_invisible_characters_are_refused(tmp_path: Path, char: str) -> None:
+    file = tmp_path / "people.csv"
+    shutil.copy(REPO / "raw" / "people.csv", file)
+
+    def edit(rows: list[list[str]]) -> None:
+        rows[1][rows[0].index("name")] = f"Na{char}zarbayev"
+
+    rewrite(file, edit)
+    raw = read_raw(PEOPLE, file, "raw/people.csv")
+    assert [(i.row, i.column) for i in raw.issues] == [("line 2", "name")]
+    assert "no control characters or invisible formatting" in raw.issues[0].rule
+
+
+def test_the_data_folder_is_the_one_beside_the_code_not_an_install_time_copy(tmp_path: Path) -> None:
+    """A strict editable install runs kzdata through a tree of links made at install time.
+
+    Its data folder holds links, or copies where links cannot be made, of the data as they
+    were then. When the checkout's own data folder is gone, kzdata must say so, not serve
+    the copy; ``importlib.resources`` followed the link tree.
+    """
+    checkout = tmp_path / "checkout" / "kzdata"
+    shutil.copytree(REPO / "kzdata", checkout, ignore=shutil.ignore_patterns("__pycache__", ".data-*"))
+    tree = tmp_path / "link-tree" / "kzdata"
+    for source in checkout.rglob("*.py"):
+        rel = source.relative_to(checkout)
+        if rel.parts[0] == "data":
+            continue
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).symlink_to(source)
+    shutil.copytree(checkout / "data", tree / "data")  # the install-time copy
+    shutil.rmtree(checkout / "data")  # this installation's data folder is gone
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import kzdata\n"
+        "assert kzdata.__file__.startswith(sys.argv[1]), kzdata.__file__\n"
+        "print(len(kzdata.load('events')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tree.parent)], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.returncode != 0, f"loaded {result.stdout.strip()} events from the install-time copy"
+    assert f"the kzdata data folder is missing: {checkout.resolve() / 'data'}" in result.stderr

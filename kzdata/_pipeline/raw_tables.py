@@ -37,10 +37,29 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ID = re.compile(ID_PATTERN)
 _URL = re.compile(URL_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(
+    "["
+    "\x00-\x08\x0a-\x1f\x7f-\x9f"  # control characters (C0 but TAB, DEL, C1)
+    "\u00ad"  # soft hyphen
+    "\u034f"  # combining grapheme joiner
+    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"  # Arabic and Syriac format marks, Arabic letter mark
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that display as nothing
+    "\u180e"  # Mongolian vowel separator
+    "\u200b-\u200f"  # zero-width space, joiners, left-to-right and right-to-left marks
+    "\u2028-\u202e"  # line and paragraph separators, bidirectional embeddings and overrides
+    "\u2060-\u206f"  # word joiner, invisible operators, bidirectional isolates, deprecated format characters
+    "\ufeff"  # byte-order mark (zero-width no-break space)
+    "\ufff9-\ufffb"  # interlinear annotation
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"  # other format
+    "\U000e0000-\U000e007f"  # tag characters
+    "]"
+)
 """Characters refused in any cell because they reach terminals and spreadsheets unseen: control
-characters, line and paragraph separators, zero-width characters and bidirectional overrides
-(which can make a name display as another); TAB is text."""
+characters, line and paragraph separators, every invisible formatting character (Unicode category
+Cf, spelt out so the rule does not change with Python's Unicode version: zero-width characters,
+soft hyphen, bidirectional marks, embeddings, overrides and isolates, which can make a name display
+as another, tag characters), the combining grapheme joiner and the Hangul fillers, which are letters
+that display as nothing. TAB is text. Listed in docs/raw-format.md."""
 INT64_MAX = 2**63 - 1
 MAX_NUMBER_CHARS = 40
 """Longer numbers are refused before they are parsed (a float has 17 significant digits)."""
