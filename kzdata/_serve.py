@@ -25,6 +25,7 @@ import contextlib
 import io
 import logging
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -219,6 +220,31 @@ def _sigterm_stops() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@contextlib.contextmanager
+def _temporary_folder() -> Iterator[Path]:
+    """A new temporary folder, deleted however the block ends, Ctrl-C and SIGTERM included.
+
+    ``tempfile.TemporaryDirectory`` registers its clean-up only after the folder is made, so
+    a signal in between leaves the folder behind; here the signals wait (blocked) until the
+    folder is made and the clean-up is in force.
+    """
+    stop = {signal.SIGINT, signal.SIGTERM}
+    block = getattr(signal, "pthread_sigmask", None)  # POSIX; elsewhere the window stays
+    if block is not None:
+        block(signal.SIG_BLOCK, stop)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="kzdata-serve-"))
+        try:
+            if block is not None:
+                block(signal.SIG_UNBLOCK, stop)  # a pending signal is raised here, inside the try
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if block is not None:
+            block(signal.SIG_UNBLOCK, stop)
+
+
 def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = None) -> int:
     """Build the SQLite database into a temporary directory and serve it with Datasette until Ctrl-C or SIGTERM.
 
@@ -250,9 +276,9 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
             address = self.servers[0].sockets[0].getsockname()
             print(f"kzdata is served at {url_of(address)} (press Ctrl-C to stop)", file=stream, flush=True)
 
-    with _sigterm_stops(), tempfile.TemporaryDirectory(prefix="kzdata-serve-") as tmp:
+    with _sigterm_stops(), _temporary_folder() as tmp:
         print(f"serving the data of {_files.data_dir()}", file=sys.stderr, flush=True)
-        db = write_sqlite(Path(tmp) / f"{DATABASE}.db")
+        db = write_sqlite(tmp / f"{DATABASE}.db")
         datasette = Datasette(
             immutables=[str(db)],
             metadata=metadata(),
