@@ -63,6 +63,16 @@ def _port(text: str) -> int:
     return value
 
 
+def _host(text: str) -> str:
+    """``--host``: an address to listen on; an empty one (every interface, unannounced ports) is refused."""
+    if not text.strip() or text != text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} names no address: give one, e.g. 127.0.0.1 (this machine only, the default) or "
+            "0.0.0.0 (every IPv4 interface)"
+        )
+    return text
+
+
 def _limit(text: str) -> int | None:
     """``--limit``: a number of rows (at least 1) or ``all``."""
     if text.strip().lower() == "all":
@@ -404,7 +414,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_export)
 
     p = sub.add_parser("serve", help="browse the data in a web browser (Datasette; needs the web extra)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument(
+        "--host", type=_host, default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)"
+    )
     p.add_argument("--port", type=_port, default=8001, help="port 0-65535 (default 8001; 0 picks a free one)")
     p.set_defaults(run=_serve)
 

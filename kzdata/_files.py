@@ -1,18 +1,20 @@
 """Where kzdata's packaged files live: the one module that builds their paths.
 
 :func:`data_dir` is the only function that locates the data folder; every reader of
-shipped files starts there. It finds the folder with :mod:`importlib.resources` (from a
-source checkout, an installed wheel or a zip import alike), finishes a build that was
-interrupted in a source checkout (:mod:`kzdata._recovery`), and raises
-:class:`~kzdata.errors.IntegrityError` when the folder is missing, never the
-``ModuleNotFoundError`` importlib would raise. The folder is located through the
-``kzdata`` package itself, not by importing ``kzdata.data``, so a missing folder is
-reported and can be restored instead of failing on the import.
+shipped files starts there. It takes the ``data`` folder beside the code that runs (this
+file's real location, links resolved), finishes a build that was interrupted in a source
+checkout (:mod:`kzdata._recovery`), and raises :class:`~kzdata.errors.IntegrityError` when
+the folder is missing, never the ``ModuleNotFoundError`` importlib would raise.
+
+It is never looked up through the import system (``importlib.resources``, or importing
+``kzdata.data``): an editable install's finder maps ``kzdata.data`` to whichever checkout it
+was installed from, and a strict editable install runs the code through a tree of links whose
+``data`` folder holds links (or hard-linked copies) made at install time. Either could serve
+another checkout's, or a stale, release while this installation's folder is missing or newer.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 DATA_FOLDER = "data"
@@ -22,12 +24,12 @@ REINSTALL = "Reinstall kzdata (pip install --force-reinstall kzdata), or from a 
 
 
 def locate() -> Path:
-    """Where the data folder should be (it may be missing): inside the ``kzdata`` package.
+    """Where the data folder should be (it may be missing): beside this module, links resolved.
 
     The one place the location is computed; the tests point kzdata at a copy of the
     release by replacing this function (``tests/conftest.py``).
     """
-    return Path(str(resources.files("kzdata"))) / DATA_FOLDER
+    return Path(__file__).resolve().parent / DATA_FOLDER
 
 
 def data_dir() -> Path:

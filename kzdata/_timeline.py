@@ -93,26 +93,37 @@ def _parts() -> list[pd.DataFrame]:
     ]
 
 
+def _iso(day: pd.Timestamp) -> str:
+    """``YYYY-MM-DD`` with a four-digit year, also before the year 1000 (``strftime`` would drop the zeros)."""
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | None:
     """The date of a record as precisely as its source gives it (ISO 8601 forms); None when undated.
+
+    Years have four digits, as ISO 8601 writes them (``0001``, not ``1``).
 
     >>> import pandas as pd
     >>> date_label(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-01-31"), "month")
     '2022-01'
     >>> date_label(pd.Timestamp("2021-12-20"), pd.Timestamp("2022-01-03"), "range")
     '2021-12-20/2022-01-03'
+    >>> from datetime import datetime
+    >>> first = pd.Timestamp(datetime(1, 1, 1))
+    >>> date_label(first, first, "day"), date_label(first, pd.Timestamp(datetime(1, 12, 31)), "year")
+    ('0001-01-01', '0001')
     """
     import pandas as pd
 
     if pd.isna(start) or pd.isna(end):
         return None
     if precision == "day":
-        return str(start.strftime("%Y-%m-%d"))
+        return _iso(start)
     if precision == "month":
-        return str(start.strftime("%Y-%m"))
+        return _iso(start)[:7]
     if precision == "year":
-        return str(start.strftime("%Y"))
-    return f"{start.strftime('%Y-%m-%d')}/{end.strftime('%Y-%m-%d')}"
+        return _iso(start)[:4]
+    return f"{_iso(start)}/{_iso(end)}"
 
 
 def timeline(start: str | None = None, end: str | None = None, *, overlapping: bool = False) -> pd.DataFrame:

@@ -22,6 +22,8 @@ StableIdError            ValueError          1     a RawDataError: the build wou
 BuildLockError           OSError             2     another build of the same checkout kept the
                                                    build lock too long
 BuildWriteError          OSError             2     the file system refused the build's outputs
+ExportWriteError         OSError             2     the file system refused an export's files or
+                                                   serve's database (partial output removed)
 =======================  ==================  ====  ==========================================
 
 The exit column is the status ``kzdata`` exits with when the error ends a command
@@ -106,10 +108,20 @@ class Issue:
 
 
 def issue_order(issue: Issue) -> tuple[str, int, str, str, str]:
-    """Sort key: file or table, then line number as a number (line 2 before line 10), column, rule."""
-    line = issue.row.removeprefix("line ")
-    number = int(line) if line.isdigit() else -1
-    return (issue.where, number, issue.row if number < 0 else "", issue.column, issue.rule)
+    """Sort key: file or table, then line number as a number (line 2 before line 10), column, rule.
+
+    A row such as ``line 7 (record from line 6)`` (a cell after a quoted line break) sorts by its
+    first number.
+    """
+    line = issue.row.removeprefix("line ").split(" ", 1)[0]
+    number = int(line) if line.isdigit() and issue.row.startswith("line ") else -1
+    return (
+        issue.where,
+        number,
+        issue.row if number < 0 else issue.row[len("line ") + len(line) :],
+        issue.column,
+        issue.rule,
+    )
 
 
 class _IssuesError(KzdataError, ValueError):
@@ -156,6 +168,16 @@ class BuildLockError(KzdataError, OSError):
 
 class BuildWriteError(KzdataError, OSError):
     """The file system refused a build's outputs (disk full, no permission); the release stays whole."""
+
+    exit_code = EXIT_USAGE
+
+
+class ExportWriteError(KzdataError, OSError):
+    """The file system refused the files of an export (or of ``kzdata serve``'s temporary database).
+
+    Disk full, no permission, a file-size limit: whatever the export had written is removed
+    again, so no partial export is left that could pass for a whole one.
+    """
 
     exit_code = EXIT_USAGE
 

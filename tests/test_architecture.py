@@ -190,6 +190,7 @@ EXIT_CODES = {
     "StableIdError": 1,
     "BuildLockError": 2,
     "BuildWriteError": 2,
+    "ExportWriteError": 2,
 }
 
 

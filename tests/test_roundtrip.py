@@ -224,15 +224,37 @@ def original_pk(raw_dir: Path, name: str, row: int = 0) -> str:
 
 PROPERTY = settings(max_examples=25, deadline=None, database=None)
 
-# Invisible formatting refused in text (docs/raw-format.md), written out by hand: zero-width
-# characters, line/paragraph separators, bidirectional embeddings, overrides and isolates.
-INVISIBLE = (
-    "".join(map(chr, range(0x200B, 0x2010)))
-    + "".join(map(chr, range(0x2028, 0x202F)))
-    + "".join(map(chr, range(0x2060, 0x2065)))
-    + "".join(map(chr, range(0x2066, 0x206A)))
-    + "\ufeff"
+# Invisible characters refused in text (docs/raw-format.md), written out by hand: every
+# formatting character (Unicode category Cf: soft hyphen, Arabic and Syriac marks, Mongolian
+# vowel separator, zero-width characters, bidirectional marks, embeddings, overrides and
+# isolates, U+2060-U+206F, byte-order mark, interlinear annotation, the few beyond U+FFFF),
+# line/paragraph separators, the combining grapheme joiner, the Hangul fillers and the tags.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),
+    (0x180E, 0x180E),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF9, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE007F),
 )
+INVISIBLE = "".join(chr(c) for low, high in _INVISIBLE_RANGES for c in range(low, high + 1))
 
 # Any Unicode text, one line, no surrounding whitespace, no control characters (C0, DEL, C1)
 # and no invisible formatting (docs/raw-format.md): what a description may hold.

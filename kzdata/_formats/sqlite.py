@@ -29,6 +29,7 @@ the release the user has installed (whose hashes the loader verified).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -237,32 +238,75 @@ def _fill(con: sqlite3.Connection) -> None:
         )
 
 
+_FILE_SYSTEM_ERRORS = {
+    3: "SQLITE_PERM",
+    8: "SQLITE_READONLY",
+    10: "SQLITE_IOERR",
+    13: "SQLITE_FULL",
+    14: "SQLITE_CANTOPEN",
+}
+"""SQLite's primary result codes that mean the file system refused the database, not a bug."""
+_FILE_SYSTEM_WORDS = ("disk", "full", "unable to open", "readonly", "read-only", "permission")
+
+
+def _is_file_system_error(exc: sqlite3.Error) -> bool:
+    """True when SQLite failed because of the disk or the permissions (codes on Python 3.11+, words before)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _FILE_SYSTEM_ERRORS
+    return any(word in str(exc).lower() for word in _FILE_SYSTEM_WORDS)
+
+
+def _remove(path: Path) -> None:
+    """Delete a temporary database and the journal files SQLite may keep beside it."""
+    for leftover in (path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def write_sqlite(file: Path | str) -> Path:
     """Write the whole release into the SQLite database ``file`` and return its path.
 
     The database is written under a temporary name and renamed when complete, so a
-    failure never leaves a half-written file behind. Foreign keys are checked with
-    ``PRAGMA foreign_key_check`` before the rename.
+    failure never leaves a half-written file behind: whatever goes wrong (a full disk, a
+    refused foreign key, Ctrl-C) the temporary file is deleted. Foreign keys are checked
+    with ``PRAGMA foreign_key_check`` before the rename, and a dangling one is refused with
+    :class:`~kzdata.errors.IntegrityError`. A disk or permission failure is raised as
+    :class:`~kzdata.errors.ExportWriteError` (not ``sqlite3.OperationalError``).
     """
-    from kzdata.errors import IntegrityError
+    from kzdata.errors import ExportWriteError, IntegrityError
 
     target = Path(file)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
+    _remove(tmp)
     try:
-        with con:
-            _fill(con)
-        broken = con.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise IntegrityError(
-                f"the SQLite export has {len(broken)} rows whose foreign key does not resolve, e.g. {broken[0]}; "
-                "run `kzdata validate` to find the records"
-            )
-        con.execute("VACUUM")
-    finally:
-        con.close()
-    tmp.replace(target)
+        con = sqlite3.connect(tmp)
+        try:
+            with con:
+                _fill(con)
+            broken = con.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                table, rowid, parent, _ = broken[0]
+                raise IntegrityError(
+                    f"the SQLite export has {len(broken)} row(s) whose foreign key does not resolve, e.g. row "
+                    f"{rowid} of {table} names a missing {parent} row; nothing was written. Run `kzdata validate` "
+                    "to find the records, and `kzdata verify` to see whether a file is damaged"
+                )
+            con.execute("VACUUM")
+        finally:
+            con.close()
+        tmp.replace(target)
+    except sqlite3.Error as exc:
+        _remove(tmp)
+        if not _is_file_system_error(exc):
+            raise
+        raise ExportWriteError(
+            f"cannot write the SQLite database {target}: {exc}; the partial database was removed. Free disk "
+            "space or choose a directory you can write to, then try again."
+        ) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
     return target
 
 

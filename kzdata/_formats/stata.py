@@ -11,7 +11,12 @@ How kzdata's types map onto Stata's, and why:
   same in every release that keeps the vocabulary); missing is Stata's ``.``.
 * **Booleans** become 0/1 with a value label ``false``/``true``, which is what Stata
   users expect of an indicator variable; missing is ``.``.
-* **Dates** become Stata daily dates (``%td``); missing is ``.``.
+* **Dates** become Stata daily dates (``%td``, days since 1 January 1960); missing is ``.``.
+  Every date the registry allows (years 0001 to 9999) is written: the dates go to pandas'
+  writer at millisecond resolution, never as nanoseconds (which end in 1677 and 2262).
+  Stata itself displays ``%td`` dates from 01jan0100 on; an earlier date is stored exactly
+  (R, pandas and pyreadstat read it back) but Stata shows it as a number. A pandas too old to
+  convert such a date is refused with a message naming the table and column, not a traceback.
 * **Integers and numbers** become doubles (Stata's missing ``.`` needs a float type;
   every kzdata integer is exactly representable).
 * **Text** stays text; Stata has no missing string, so a missing text is ``""``.
@@ -87,7 +92,7 @@ def stata_frame(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[s
             codes = series.astype("Float64").astype("float64")
             out[col.name] = pd.Categorical.from_codes(codes.fillna(-1).astype("int64"), categories=list(BOOLEAN_LABELS))
         elif col.kind == "date":
-            out[col.name] = series.astype("datetime64[ns]")
+            out[col.name] = series.astype("datetime64[ms]")  # [ns] would overflow before 1677
             dates.append(col.name)
         elif col.kind in ("integer", "number"):
             out[col.name] = series.astype("Float64").astype("float64")
@@ -101,16 +106,27 @@ def stata_frame(table: Table, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[s
 
 def write_table(table: Table, frame: pd.DataFrame, file: Path) -> Path:
     """Write one table as ``file`` (a ``.dta``), with its labels."""
+    import pandas as pd
+
     data, dates, long_text = stata_frame(table, frame)
-    data.to_stata(
-        file,
-        write_index=False,
-        version=118,
-        convert_dates=dict.fromkeys(dates, "td"),
-        convert_strl=long_text,
-        data_label=short_label(table.title),
-        variable_labels={c.name: short_label(c.description) for c in table.columns},
-    )
+    try:
+        data.to_stata(
+            file,
+            write_index=False,
+            version=118,
+            convert_dates=dict.fromkeys(dates, "td"),
+            convert_strl=long_text,
+            data_label=short_label(table.title),
+            variable_labels={c.name: short_label(c.description) for c in table.columns},
+        )
+    except (OverflowError, pd.errors.OutOfBoundsDatetime) as exc:
+        span = {c: (data[c].min(), data[c].max()) for c in dates}
+        shown = "; ".join(f"{c} from {lo.date()} to {hi.date()}" for c, (lo, hi) in span.items() if pd.notna(lo))
+        raise InvalidArgumentError(
+            f"the installed pandas {pd.__version__} cannot write the dates of table {table.name} to Stata "
+            f"({shown}): {exc}. Upgrade pandas (pip install -U pandas), or export another format "
+            "(e.g. --format csv)"
+        ) from None
     return file
 
 

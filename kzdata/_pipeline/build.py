@@ -24,6 +24,7 @@ The same ``raw/`` always builds to the same bytes (see :mod:`kzdata._pipeline.en
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,10 @@ from kzdata._pipeline import writer_lock as lock
 from kzdata._pipeline.codegen import generated_files
 from kzdata._pipeline.derive import derive
 from kzdata._pipeline.inputs import decode_text, read_input
-from kzdata._pipeline.raw_tables import RawTable, read_raw
-from kzdata._pipeline.stable_ids import stable_id_issues
+from kzdata._pipeline.raw_tables import RawTable, read_raw, record_of
+from kzdata._pipeline.stable_ids import CHANGELOG, stable_id_issues
 from kzdata._pipeline.transaction import commit_outputs
-from kzdata._registry import REGISTRY, TABLES
+from kzdata._registry import CHANGES, REGISTRY, TABLES
 from kzdata._versions import parse_version
 from kzdata.errors import InvalidArgumentError, Issue, RawDataError, StableIdError
 
@@ -140,46 +141,82 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
         issues = []
         for case in err.failure_cases.itertuples(index=False):
             index = case.index
-            row = f"line {raw.lines[int(index)]}" if index is not None and not pd.isna(index) else "-"
+            row = raw.where(int(index), str(case.column)) if index is not None and not pd.isna(index) else "-"
             rule = rule_text(str(case.check))
             issues.append(Issue(raw.file, row, str(case.column), repr(plain_value(case.failure_case)), rule))
         return issues
     return []
 
 
-def _stray_files(raw_dir: Path) -> list[Issue]:
-    """CSV files in raw/ that are no table: a misspelt name would otherwise be ignored unseen."""
-    names = {f"{t.name}.csv" for t in TABLES}
-    return [
-        Issue(
-            f"raw/{path.name}",
-            "-",
-            "-",
-            "-",
-            "not a kzdata table; rename it to one of the tables (see docs/data-dictionary.md) or move it out of raw/",
-        )
-        for path in sorted(raw_dir.glob("*.csv"))
-        if path.name not in names
-    ]
+UNUSED_RULE = (
+    "not a kzdata table file, and the build does not read it, yet everything in raw/ belongs to the "
+    "source of the release; move it out of raw/ (notes and private material do not belong there), "
+    "or name it after a table (see docs/data-dictionary.md)"
+)
+
+
+def unused_files(raw_dir: Path) -> list[Issue]:
+    """Everything in ``raw/`` that the build does not read, each as an Issue (see docs/raw-format.md).
+
+    The build reads ``raw/<table>.csv`` for each table and the manifests
+    ``raw/releases/*.csv`` (checked by :mod:`kzdata._pipeline.stable_ids`); a placeholder
+    ``raw/releases/.gitkeep`` may hold the folder before the first release. Any other file,
+    folder or link, in a sub-folder too, hidden or not, is a problem: a misspelt table
+    (``placez.csv``, ``events.CSV``) would otherwise be ignored unseen, and a private note
+    would ship in the source distribution. Links are not followed.
+    """
+    from kzdata._pipeline.stable_ids import MANIFEST_DIR
+
+    tables = {f"{t.name}.csv" for t in TABLES}
+    issues: list[Issue] = []
+
+    def unused(path: Path, rule: str = UNUSED_RULE) -> None:
+        issues.append(Issue(f"raw/{path.relative_to(raw_dir).as_posix()}", "-", "-", "-", rule))
+
+    for folder, dirs, files in os.walk(raw_dir, followlinks=False):
+        here = Path(folder)
+        inside = here.relative_to(raw_dir).parts
+        for name in sorted(files):
+            path = here / name
+            if not inside and name in tables:
+                continue
+            if inside == (MANIFEST_DIR,) and (name.endswith(".csv") or name == ".gitkeep"):
+                continue
+            if not inside and name.lower() in tables:
+                rule = f"the build reads raw/{name.lower()} (lower case); rename this file or move it out of raw/"
+                unused(path, rule)
+            else:
+                unused(path)
+        for name in sorted(dirs):
+            path = here / name
+            if path.is_symlink():
+                unused(path, "a link to a folder; the build does not follow it: move it out of raw/")
+            elif not inside and name == MANIFEST_DIR:
+                continue
+            elif not any(path.iterdir()):
+                unused(path, "an empty folder the build does not read; remove it")
+        dirs[:] = [d for d in sorted(dirs) if not (here / d).is_symlink()]
+    return sorted(issues)
 
 
 def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     """Read and check every raw table; return the parsed tables and every issue found."""
     tables: dict[str, RawTable] = {t.name: read_raw(t, raw_dir / f"{t.name}.csv", f"raw/{t.name}.csv") for t in TABLES}
     issues = [issue for raw in tables.values() for issue in raw.issues]
-    issues += _stray_files(raw_dir)
-    reported = {(i.where, i.row, i.column) for i in issues}
+    issues += unused_files(raw_dir)
+    reported = {(i.where, record_of(i.row), i.column) for i in issues}
     # A row with a cell that could not be read is reported for that cell only: the rules
     # would otherwise report the cell's absence again under other columns of the row.
-    unreadable_rows = {(i.where, i.row) for i in issues if i.row.startswith("line ")}
+    unreadable_rows = {(i.where, record_of(i.row)) for i in issues if i.row.startswith("line ")}
+
+    def new(issue: Issue) -> bool:
+        record = record_of(issue.row)
+        return (issue.where, record, issue.column) not in reported and (issue.where, record) not in unreadable_rows
+
     for raw in tables.values():
         if not raw.complete and not raw.lines:
             continue  # the file as a whole is unusable; its cells were not checked
-        issues += [
-            i
-            for i in _schema_issues(raw)
-            if (i.where, i.row, i.column) not in reported and (i.where, i.row) not in unreadable_rows
-        ]
+        issues += [i for i in _schema_issues(raw) if new(i)]
     if not all(raw.complete for raw in tables.values()):
         return tables, issues  # rows are missing: cross-table rules would only report their absence
     frames = derive({name: raw.frame for name, raw in tables.items()})
@@ -187,10 +224,15 @@ def read_all(raw_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
 
     for failure in check(frames):
         raw = tables[failure.table]
-        row = f"line {raw.lines[failure.row]}"
-        if (raw.file, row, failure.column) in reported or (raw.file, row) in unreadable_rows:
-            continue
-        issues.append(Issue(raw.file, row, failure.column, repr(plain_value(failure.value)), failure.rule))
+        issue = Issue(
+            raw.file,
+            raw.where(failure.row, failure.column),
+            failure.column,
+            repr(plain_value(failure.value)),
+            failure.rule,
+        )
+        if new(issue):
+            issues.append(issue)
     for name, raw in tables.items():
         raw.frame = frames[name]
     return tables, issues
@@ -224,7 +266,7 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
         stable_id_issues(
             raw_dir,
             {n: t.frame for n, t in tables.items()},
-            {n: t.lines for n, t in tables.items()},
+            tables[CHANGES.name].where,
             version=version if isinstance(version, str) else None,
         )
         if complete
@@ -241,9 +283,9 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
 
 
 def _only_stable_ids(issues: list[Issue]) -> bool:
-    """True when every issue is a dropped or reused id (not an unusable manifest or version)."""
-    return all(i.where != "raw/releases/" and not i.where.startswith("raw/releases/") for i in issues) and all(
-        i.column != "version" for i in issues
+    """True when every issue is a dropped or reused id (not an unusable or missing manifest, or a version)."""
+    return all(
+        not i.where.startswith("raw/releases/") and i.where != CHANGELOG and i.column != "version" for i in issues
     )
 
 

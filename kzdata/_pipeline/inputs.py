@@ -1,7 +1,8 @@
 """Read one input file of the build safely: regular files only, size-limited, never raising.
 
 Everything the build reads (``raw/*.csv``, ``raw/releases/*.csv``, ``LICENSE-DATA``,
-``docs/dataset-card.md``, ``pyproject.toml``) goes through :func:`read_input`. A path
+``docs/dataset-card.md``, ``pyproject.toml``, ``CHANGELOG.md`` when present) goes through
+:func:`read_input`. A path
 that is missing, a directory, a FIFO, a device (or a symlink to one), unreadable, or
 larger than :data:`MAX_BYTES` becomes an :class:`~kzdata.errors.Issue` naming the
 file, instead of an exception, a hang (a FIFO with no writer) or endless memory use

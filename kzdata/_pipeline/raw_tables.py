@@ -37,10 +37,29 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _ID = re.compile(ID_PATTERN)
 _URL = re.compile(URL_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(
+    "["
+    "\x00-\x08\x0a-\x1f\x7f-\x9f"  # control characters (C0 but TAB, DEL, C1)
+    "\u00ad"  # soft hyphen
+    "\u034f"  # combining grapheme joiner
+    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"  # Arabic and Syriac format marks, Arabic letter mark
+    "\u115f\u1160\u3164\uffa0"  # Hangul fillers: letters that display as nothing
+    "\u180e"  # Mongolian vowel separator
+    "\u200b-\u200f"  # zero-width space, joiners, left-to-right and right-to-left marks
+    "\u2028-\u202e"  # line and paragraph separators, bidirectional embeddings and overrides
+    "\u2060-\u206f"  # word joiner, invisible operators, bidirectional isolates, deprecated format characters
+    "\ufeff"  # byte-order mark (zero-width no-break space)
+    "\ufff9-\ufffb"  # interlinear annotation
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"  # other format
+    "\U000e0000-\U000e007f"  # tag characters
+    "]"
+)
 """Characters refused in any cell because they reach terminals and spreadsheets unseen: control
-characters, line and paragraph separators, zero-width characters and bidirectional overrides
-(which can make a name display as another); TAB is text."""
+characters, line and paragraph separators, every invisible formatting character (Unicode category
+Cf, spelt out so the rule does not change with Python's Unicode version: zero-width characters,
+soft hyphen, bidirectional marks, embeddings, overrides and isolates, which can make a name display
+as another, tag characters), the combining grapheme joiner and the Hangul fillers, which are letters
+that display as nothing. TAB is text. Listed in docs/raw-format.md."""
 INT64_MAX = 2**63 - 1
 MAX_NUMBER_CHARS = 40
 """Longer numbers are refused before they are parsed (a float has 17 significant digits)."""
@@ -54,9 +73,44 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     lines: list[int] = field(default_factory=list)
+    """The physical line where each row's record starts (the header is line 1)."""
     issues: list[Issue] = field(default_factory=list)
     complete: bool = True
     """False when some rows could not be read at all: cross-table rules would then only cascade."""
+    cell_lines: list[dict[str, int]] = field(default_factory=list)
+    """For each row, the physical line where a cell starts, for the cells that do not start on
+    the record's first line (only after a quoted line break; usually empty)."""
+
+    def where(self, row: int, column: str | None = None) -> str:
+        """The ``row`` of an Issue about ``column`` of the row at position ``row`` (see :func:`line_label`)."""
+        cells = self.cell_lines[row] if row < len(self.cell_lines) else {}
+        return line_label(self.lines[row], cells.get(column or "", self.lines[row]))
+
+
+def line_label(record: int, cell: int | None = None) -> str:
+    """How a problem names its line: the physical line of the record, and of the cell when it differs.
+
+    Lines are physical lines of the file, counted from 1 (the header). A record normally is one
+    line; a quoted line break (itself refused) makes it span several, and a problem in a cell that
+    starts on a later line names that line first, then the record's:
+
+    >>> line_label(6)
+    'line 6'
+    >>> line_label(6, 7)
+    'line 7 (record from line 6)'
+    """
+    if cell is None or cell == record:
+        return f"line {record}"
+    return f"line {cell} (record from line {record})"
+
+
+_RECORD = re.compile(r"record from (line \d+)\)$")
+
+
+def record_of(row: str) -> str:
+    """The record part of an Issue's ``row``: ``line 6`` for ``line 7 (record from line 6)``."""
+    found = _RECORD.search(row)
+    return found.group(1) if found else row
 
 
 def _show(value: str) -> str:
@@ -152,7 +206,20 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
         raw.complete = False
         return raw
     if "\r" in text:
-        return whole_file("line ends must be \\n (LF), not \\r\\n or \\r")
+        first = text[: text.index("\r")].count("\n") + 1
+        raw.issues.append(
+            Issue(
+                label,
+                f"line {first}",
+                "-",
+                "-",
+                f"line ends must be \\n (LF), not \\r\\n or \\r (line {first} is the first with a \\r); "
+                "save the file with LF line ends",
+            )
+        )
+        raw.frame = empty_frame(table)
+        raw.complete = False
+        return raw
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -178,23 +245,22 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
 
     columns: dict[str, list[object]] = {c: [] for c in expected}
     physical = text.split("\n")
-    line = 2
+    line = reader.line_num + 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raw.issues.append(Issue(label, f"line {line}", "-", "-", f"malformed CSV: {exc}"))
+            raw.issues.append(Issue(label, line_label(line, reader.line_num), "-", "-", f"malformed CSV: {exc}"))
             raw.complete = False
             break
         start_line, line = line, reader.line_num + 1
-        where = f"line {start_line}"
         if len(row) != len(expected):
             raw.issues.append(
                 Issue(
                     label,
-                    where,
+                    line_label(start_line),
                     "-",
                     _show(",".join(row)),
                     f"a row has {len(expected)} fields, this one has {len(row)}",
@@ -202,15 +268,23 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
             )
             raw.complete = False
             continue
+        record = "\n".join(physical[start_line - 1 : line - 1])
+        starts, bare = _fields_of(record)
+        cell_lines = {
+            column.name: start_line + record.count("\n", 0, offset)
+            for column, offset in zip(raw_columns, starts, strict=True)
+            if record.count("\n", 0, offset)
+        }
         raw.lines.append(start_line)
-        for column, cell in zip(raw_columns, row, strict=True):
+        raw.cell_lines.append(cell_lines)
+        for index, (column, cell) in enumerate(zip(raw_columns, row, strict=True)):
             value, problem = _cell(column, cell)
-            if not problem and '"' in cell and _quoted(cell) not in physical[start_line - 1]:
+            if not problem and index in bare:
                 problem = (
                     'a field holding a double quote is enclosed in quotes, the quote doubled: "Ak""tau" (RFC 4180)'
                 )
-
             if problem:
+                where = line_label(start_line, cell_lines.get(column.name))
                 raw.issues.append(Issue(label, where, column.name, _show(cell), problem))
             columns[column.name].append(value)
     if not raw.lines and not raw.issues and not table.may_be_empty:
@@ -221,9 +295,40 @@ def read_raw(table: Table, file: Path, label: str) -> RawTable:
     return raw
 
 
-def _quoted(cell: str) -> str:
-    """``cell`` as RFC 4180 writes a field that holds a double quote."""
-    return '"' + cell.replace('"', '""') + '"'
+def _fields_of(record: str) -> tuple[list[int], set[int]]:
+    r"""Where each field of one CSV record starts (offsets into ``record``), and which fields hold a bare quote.
+
+    ``record`` is the text of one record that :mod:`csv` parsed strictly, so a quoted field is
+    always followed by a comma or the end. A double quote inside an unquoted field (``Ak"tau``)
+    is what RFC 4180 forbids and Python's reader lets through.
+
+    >>> _fields_of('a,"b\nc",d"e')
+    ([0, 2, 8], {2})
+    """
+    starts, bare = [0], set()
+    i, end, index = 0, len(record), 0
+    while True:
+        if i < end and record[i] == '"':
+            i += 1
+            while i < end:
+                if record[i] == '"':
+                    if i + 1 < end and record[i + 1] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                i += 1
+        else:
+            while i < end and record[i] != ",":
+                if record[i] == '"':
+                    bare.add(index)
+                i += 1
+        if i < end and record[i] == ",":
+            i += 1
+            index += 1
+            starts.append(i)
+            continue
+        return starts, bare
 
 
 def _column_at(data: bytes, offset: int, header: list[str]) -> str:
@@ -238,6 +343,11 @@ def _column_at(data: bytes, offset: int, header: list[str]) -> str:
         if position < consumed and index < len(header):
             return header[index]
     return "-"
+
+
+def cell_problem(column: Column, cell: str) -> str | None:
+    """The rule ``cell`` breaks as the text of a raw cell of ``column``, or None (what the build checks)."""
+    return _cell(column, cell)[1]
 
 
 def _cell(column: Column, cell: str) -> tuple[object, str | None]:

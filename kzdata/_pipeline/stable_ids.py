@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,15 +73,26 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
             issues.append(Issue(label, "-", "-", repr(file.stem), "a manifest is named <MAJOR.MINOR.PATCH>.csv"))
             continue
         if "\r" in text:
-            issues.append(Issue(label, "-", "-", "-", "lines end with LF only (\\n), as in the raw tables"))
+            first = text[: text.index("\r")].count("\n") + 1
+            rule = f"lines end with LF only (\\n), as in the raw tables (line {first} is the first with a \\r)"
+            issues.append(Issue(label, f"line {first}", "-", "-", rule))
             continue
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        if not rows or rows[0] != MANIFEST_HEADER:
-            shown = repr(",".join(rows[0])) if rows else "-"
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows: list[tuple[int, list[str]]] = []
+        line = 1
+        try:
+            for row in reader:  # each row with the physical line it starts on
+                rows.append((line, row))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            issues.append(Issue(label, f"line {line}", "-", "-", f"malformed CSV: {exc}"))
+            continue
+        if not rows or rows[0][1] != MANIFEST_HEADER:
+            shown = repr(",".join(rows[0][1])) if rows else "-"
             issues.append(Issue(label, "-", "-", shown, f"the header must be exactly: {','.join(MANIFEST_HEADER)}"))
             continue
         frozen = set()
-        for line, row in enumerate(rows[1:], start=2):
+        for line, row in rows[1:]:
             if len(row) != 2 or row[0] not in REGISTRY or not _ID.match(row[1]):
                 rule = "each row is a table name and an id, e.g. events,almaty-protest"
                 issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), rule))
@@ -89,8 +101,85 @@ def load_manifests(raw_dir: Path) -> tuple[dict[str, set[tuple[str, str]]], list
                 issues.append(Issue(label, f"line {line}", "-", repr(",".join(row)), "each id is listed once"))
                 continue
             frozen.add((row[0], row[1]))
+        if not frozen and len(rows) == 1:
+            rule = (
+                "a manifest lists the ids its release shipped, and this one lists none; restore it from version "
+                "control (`kzdata release` writes it)"
+            )
+            issues.append(Issue(label, "-", "-", "-", rule))
+            continue
         out[file.stem] = frozen
     return out, issues
+
+
+CHANGELOG = "CHANGELOG.md"
+_CHANGELOG_HEADING = re.compile(r"^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+)\]?(?:[\s(:-].*)?$")
+
+
+def changelog_versions(root: Path) -> tuple[list[tuple[int, str]], list[Issue]]:
+    """The versions ``CHANGELOG.md`` has a section for (``## [0.1.0]``), each with its line.
+
+    The file is optional (a project may keep none); when present it is read as every
+    input is (regular file, size limit, UTF-8 without BOM).
+    """
+    from kzdata._pipeline.inputs import decode_text, read_input
+
+    path = root / CHANGELOG
+    if not path.exists() and not path.is_symlink():
+        return [], []
+    data = read_input(path, CHANGELOG)
+    text = decode_text(data, CHANGELOG) if isinstance(data, bytes) else data
+    if isinstance(text, Issue):
+        return [], [text]
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        heading = _CHANGELOG_HEADING.match(line.rstrip("\r"))
+        if heading:
+            found.append((number, heading.group(1)))
+    return found, []
+
+
+def history_issues(
+    root: Path,
+    manifests: Mapping[str, set[tuple[str, str]]],
+    logged: int,
+    version: str | None,
+) -> list[Issue]:
+    """Releases that evidently happened but left no manifest (docs/raw-format.md, "raw/releases/").
+
+    ``raw/releases/`` is *empty* when it holds no manifest (a ``.gitkeep`` does not count, and a
+    manifest listing no id is refused by :func:`load_manifests`). That is right only before the
+    first release, and the stable-id check would check nothing, so an empty folder is refused
+    once anything shows that a release came before the version being built:
+
+    * ``raw/changes.csv`` has rows (``logged`` of them): the first release logs nothing, so a
+      logged change belongs to a later release;
+    * ``CHANGELOG.md`` has a section for a version earlier than the one being built: that
+      version was released, and its manifest (every such manifest, not only when the folder
+      is empty) must be there.
+    """
+    current = _version_or_none(version)
+    issues: list[Issue] = []
+    if not manifests and logged:
+        rule = (
+            f"the folder holds no release manifest, but {CHANGE_LOG} logs {logged} change(s), and only releases "
+            "after the first log changes, so a release came before and the stable-id check needs its manifest: "
+            f"restore raw/{MANIFEST_DIR}/ from version control (e.g. git checkout -- raw/{MANIFEST_DIR})"
+        )
+        issues.append(Issue(f"raw/{MANIFEST_DIR}/", "-", "-", "-", rule))
+    named, problems = changelog_versions(root)
+    issues += problems
+    for line, released in named:
+        parsed = _version_or_none(released)
+        if current is None or parsed is None or parsed >= current or released in manifests:
+            continue
+        rule = (
+            f"{CHANGELOG} has a section for release {released}, earlier than the version being built ({version}), "
+            f"but raw/{MANIFEST_DIR}/{released}.csv is missing; restore it from version control (every published "
+            "release keeps its manifest, so its ids stay stable)"
+        )
+        issues.append(Issue(CHANGELOG, f"line {line}", "-", repr(released), rule))
+    return issues
 
 
 def read_manifests(raw_dir: Path) -> dict[str, set[tuple[str, str]]]:
@@ -123,16 +212,23 @@ def current_ids(frames: Mapping[str, pd.DataFrame]) -> set[tuple[str, str]]:
 def stable_id_issues(
     raw_dir: Path,
     frames: Mapping[str, pd.DataFrame],
-    lines: Mapping[str, list[int]],
+    change_row: Callable[[int, str], str],
     *,
     version: str | None = None,
 ) -> list[Issue]:
     """Frozen ids that vanished without a retraction, retracted ids that came back, and
-    change-log versions without a manifest (``version``, the one being built, needs none)."""
+    change-log versions without a manifest (``version``, the one being built, needs none).
+
+    ``change_row(position, column)`` names the line of a row of the change log in an Issue
+    (:meth:`kzdata._pipeline.raw_tables.RawTable.where`).
+    """
     manifests, problems = load_manifests(raw_dir)
     if problems:
         return problems
     log = frames[CHANGES.name]
+    problems = history_issues(raw_dir.parent, manifests, len(log), version)
+    if problems:
+        return problems
     gone = {
         (str(t), str(i))
         for t, i, c in zip(log["record_table"], log["record_id"], log["change"], strict=True)
@@ -165,7 +261,7 @@ def stable_id_issues(
         parsed = _version_or_none(text)
         if parsed is None or text in manifests or text == version:
             continue  # a malformed version is reported by the change-log rule
-        where = f"line {lines[CHANGES.name][pos]}"
+        where = change_row(pos, "version")
         if current is not None and parsed > current:
             rule = (
                 f"a change logged under {text}, later than the version being built ({version}); log it under {version}"
@@ -182,7 +278,7 @@ def stable_id_issues(
             issues.append(
                 Issue(
                     CHANGE_LOG,
-                    f"line {lines[CHANGES.name][pos]}",
+                    change_row(pos, "record_id"),
                     "record_id",
                     repr(i),
                     "a retracted or merged id may not be used again",
@@ -191,36 +287,80 @@ def stable_id_issues(
     return issues
 
 
+def check_reason(reason: object) -> str:
+    """``reason`` if the next build accepts it as a cell of ``raw/changes.csv``'s ``reason`` column.
+
+    It is checked exactly as the build checks that cell (:func:`kzdata._pipeline.raw_tables.cell_problem`):
+    required, one line, no surrounding whitespace, no control characters (escape sequences
+    included) and no invisible formatting. Otherwise raises
+    :class:`~kzdata.errors.InvalidArgumentError` (nothing is written).
+    """
+    from kzdata._pipeline.raw_tables import cell_problem
+
+    if not isinstance(reason, str):
+        raise InvalidArgumentError(f"the reason must be text, not {type(reason).__name__}")
+    problem = cell_problem(REGISTRY[CHANGES.name].column("reason"), reason)
+    if problem:
+        raise InvalidArgumentError(
+            f"--reason {reason!r} cannot be logged: the build would refuse it in {CHANGE_LOG}, column 'reason' "
+            f"({problem}); nothing was written. Give the reason as one line of plain text"
+        )
+    return reason
+
+
 def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason: str) -> list[str]:
     """Write ``raw/releases/<version>.csv`` and log every id new since the last release as added.
 
     The first release logs nothing: its manifest is the record of what it shipped.
     Returns the lines appended to ``raw/changes.csv``. Rebuild afterwards.
+
+    Everything is checked before anything is written: the reason (:func:`check_reason`), the
+    version, the manifests, and that an empty ``raw/releases/`` really means a first release
+    (:func:`history_issues`). Raises :class:`~kzdata.errors.InvalidArgumentError` or
+    :class:`~kzdata.errors.RawDataError`.
     """
+    from kzdata.errors import RawDataError
+
+    check_reason(reason)
     parse_version(version)
     raw_dir = root / "raw"
     manifest = raw_dir / MANIFEST_DIR / f"{version}.csv"
     if manifest.exists():
         raise InvalidArgumentError(f"release {version} is already frozen in {manifest}; bump the version first")
     manifests = read_manifests(raw_dir)
+    log = frames[CHANGES.name]
+    history = history_issues(root, manifests, len(log), version)
+    if history:
+        raise RawDataError(history)
     earlier: set[tuple[str, str]] = set().union(*manifests.values())
     now = sorted(current_ids(frames))
-    manifest.parent.mkdir(exist_ok=True)
-    manifest.write_text(_csv(["record_table", "record_id"], now), encoding="utf-8", newline="")
-    logged = {
-        (str(t), str(i))
-        for t, i in zip(frames[CHANGES.name]["record_table"], frames[CHANGES.name]["record_id"], strict=True)
-    }
+    logged = {(str(t), str(i)) for t, i in zip(log["record_table"], log["record_id"], strict=True)}
     first_release = not manifests
     added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
     rows = [
         [f"{version.replace('.', '-')}-added-{t.replace('_', '-')}-{i}", version, "added", t, i, "", reason]
         for t, i in added
     ]
-    log_file = raw_dir / "changes.csv"
+    log_file = raw_dir / f"{CHANGES.name}.csv"
     text = log_file.read_text(encoding="utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
     body = _csv(list(REGISTRY[CHANGES.name].raw_column_names), rows).split("\n", 1)[1]
-    log_file.write_text(text + body, encoding="utf-8", newline="")
+    # Both files are written in full under temporary names first, then renamed into place.
+    staged = [
+        (manifest, _csv(MANIFEST_HEADER, now)),
+        (log_file, text + body),
+    ]
+    manifest.parent.mkdir(exist_ok=True)
+    temporary = [(path.with_name(f".{path.name}.tmp-{os.getpid()}"), path, content) for path, content in staged]
+    try:
+        for tmp, _, content in temporary:
+            tmp.write_text(content, encoding="utf-8", newline="")
+        for tmp, path, _ in temporary:
+            tmp.replace(path)
+    finally:
+        for tmp, _, _ in temporary:
+            tmp.unlink(missing_ok=True)
     return body.splitlines()
 
 
