@@ -16,6 +16,13 @@ hook live here because recovery uses them too; the build's own steps (stage, com
 in :mod:`kzdata._pipeline.transaction`. The guarantee and its limits are in
 ``docs/build-transactions.md``.
 
+The journal is read like untrusted input: a regular file only (never a FIFO, device or
+symbolic link), of bounded size and JSON nesting, saying only what a build writes (a
+staging folder named after its token, top-level paths inside the checkout, sha256
+hashes the staged files must have). A journal that breaks any of this is never obeyed:
+it is set aside as ``journal.rejected.json`` and reported on stderr with what to do, and
+the command goes on (:func:`journal_problem`, ``docs/versioning.md``).
+
 Every file-system change goes through :func:`_op`, which counts operations; the
 fault-injection tests set ``KZDATA_FAULT_AT=N`` (and ``KZDATA_FAULT_MODE``) to fail or
 kill the process at the N-th one.

@@ -172,6 +172,39 @@ def test_the_parquet_check_holds_even_when_the_code_record_is_forged_too(copy: P
     assert main(["verify", "--fingerprint", CITED]) == 1
 
 
+def _years_as_float(table: pa.Table) -> pa.Table:
+    index = table.schema.get_field_index("prison_years")
+    return table.set_column(index, "prison_years", table.column(index).cast(pa.float64()))
+
+
+def _pandas_metadata_says_float(table: pa.Table) -> pa.Table:
+    metadata = json.loads(table.schema.metadata[b"pandas"])
+    for column in metadata["columns"]:
+        if column["name"] == "prison_years":
+            column["numpy_type"] = column["pandas_type"] = "float64"
+    return table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(metadata).encode()})
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_years_as_float, "column 'prison_years' is stored as double"),
+        (_pandas_metadata_says_float, "column 'prison_years' loads as float64"),
+    ],
+    ids=["arrow-type", "pandas-metadata"],
+)
+def test_a_parquet_file_with_the_same_values_but_other_types_is_refused(
+    copy: Path, change: Callable[[pa.Table], pa.Table], words: str
+) -> None:
+    # 18 and 18.0 print alike in canonical form; the types a reader gets must still be the release's.
+    sink = io.BytesIO()
+    pq.write_table(change(pq.read_table(copy / "sentences.parquet")), sink, compression="zstd")
+    rewrite_with_entry(copy, "sentences.parquet", sink.getvalue())
+    forge_record(copy)
+    text = problems_of(kzdata.verify(raise_on_error=False))
+    assert f"sentences.parquet: {words}" in text, text
+
+
 @pytest.mark.parametrize("forge", ["entry", "entry-fingerprint-and-record"])
 def test_a_table_changed_with_its_hash_entry_is_refused_or_changes_the_cited_fingerprint(
     copy: Path, forge: str
@@ -381,6 +414,7 @@ def write_journal(root: Path, journal: object) -> Path:
 
 def staged_outside(root: Path) -> dict[str, Any]:
     """A journal naming a staged file whose path leaves the checkout (the file is planted too)."""
+    (root / ".kzdata-build" / "new").mkdir()  # the build's staging folder for top-level files
     planted = root / ".kzdata-build" / "x"  # what .kzdata-build/new/../x names
     planted.write_bytes(b"planted\n")
     return {
@@ -433,6 +467,22 @@ def test_a_bad_journal_is_reported_and_every_command_still_works(
     assert "Traceback" not in err
 
 
+def test_an_oversized_journal_is_reported_not_read(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_journal(checkout, {**STAGED, "padding": "x" * (2 * 1024 * 1024)})
+    assert kzdata.verify().ok
+    assert not path.exists()
+    assert "not a regular file of at most 1048576 bytes" in capsys.readouterr().err
+
+
+def test_a_staged_file_without_the_journals_hash_is_not_moved(checkout: Path) -> None:
+    staged = checkout / ".kzdata-build" / "new" / "docs" / "notes.md"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(b"not what the journal names\n")
+    write_journal(checkout, {**STAGED, "files": {"docs/notes.md": hashlib.sha256(b"other\n").hexdigest()}})
+    assert kzdata.verify().ok
+    assert not (checkout / "docs" / "notes.md").exists()
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device-link"])
 def test_a_journal_that_is_no_regular_file_neither_hangs_nor_is_read(checkout: Path, kind: str) -> None:
     path = checkout / ".kzdata-build" / "journal.json"
@@ -481,6 +531,7 @@ def test_an_export_in_any_format_verifies_against_the_citation(tmp_path: Path, f
 def test_a_csv_export_has_the_fingerprint_of_the_release(tmp_path: Path) -> None:
     kzdata.export(tmp_path / "out", "csv")
     assert oracle.release_fingerprint(tmp_path / "out") == CITED  # the card is README.md there
+    assert descriptor_of(tmp_path / "out")["kzdata:fingerprint"] == CITED
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "sqlite"])
