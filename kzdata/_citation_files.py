@@ -12,6 +12,7 @@ from typing import Any
 
 from kzdata import _meta as meta
 from kzdata._documents import PrimaryDocument
+from kzdata._fingerprint import SCHEME
 
 
 def _q(text: str) -> str:
@@ -57,7 +58,7 @@ abstract: {_q(meta.DESCRIPTION)}
 identifiers:
   - type: other
     value: {_q(fingerprint)}
-    description: "Content fingerprint: sha256 over the sha256 of every table's CSV file (see docs/versioning.md)"
+    description: "Content fingerprint ({SCHEME}) of the values, schemas, licence and card (docs/versioning.md)"
 authors:
 {authors}
 keywords:
@@ -78,7 +79,10 @@ def zenodo(version: str, fingerprint: str, documents: tuple[PrimaryDocument, ...
         "creators": [{"name": f if not g else f"{f}, {g}"} for f, g in meta.AUTHORS],
         "license": meta.LICENSE.lower(),
         "keywords": list(meta.KEYWORDS),
-        "notes": f"Content fingerprint {fingerprint} (sha256 over the sha256 of every table's CSV file).",
+        "notes": (
+            f"Content fingerprint {fingerprint} ({SCHEME}: sha256 over every table's values in canonical form and "
+            "schema, the data licence and the dataset card; see docs/versioning.md)."
+        ),
         "references": [doc.summary for doc in documents],
     }
     if meta.URL:

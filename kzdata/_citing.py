@@ -1,8 +1,12 @@
 """How to cite kzdata, and the bibliography behind any frame of its rows.
 
 ``cite()`` gives the dataset citation: version, release date and the content
-fingerprint recorded in ``datapackage.json`` (:mod:`kzdata._fingerprint`), so a
-reader can check that the data they hold are the data cited (``kzdata verify``).
+fingerprint (:mod:`kzdata._fingerprint`) recomputed from the installed files, never
+only quoted from ``datapackage.json``, so a reader can check that the data they hold are
+the data cited (``kzdata verify --fingerprint``). The version is the data's: when it is
+not the installed kzdata's (the version was bumped and the data not rebuilt), the
+citation is refused with an :class:`~kzdata.errors.IntegrityError`
+(:func:`kzdata._integrity.release_identity`).
 
 ``cite(frame)`` lists the sources behind exactly the rows held. It must know which
 table each row comes from, and guessing from column names is wrong (``events`` has a
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kzdata import _meta as meta
 from kzdata._registry import CHANGES, CITATIONS, DISCREPANCIES, DISCREPANCY_CLAIMS, FOOTNOTES, REGISTRY, SOURCES, TABLES
-from kzdata.errors import IntegrityError, InvalidArgumentError
+from kzdata.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,36 +48,32 @@ ATTR = "kzdata_table"
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def _version() -> str:
-    from importlib.metadata import version
-
-    return version("kzdata")
-
-
 def release_fingerprint() -> str:
-    """The content fingerprint recorded by the installed release (``datapackage.json``)."""
-    from kzdata import _fingerprint as fingerprint
+    """The content fingerprint of the installed release, recomputed from its files.
 
-    value = fingerprint.recorded()
-    if value is None:
-        raise IntegrityError(
-            "the installed datapackage.json records no content fingerprint; reinstall kzdata "
-            "(from a source checkout: `kzdata build`)"
-        )
-    return value
+    Raises :class:`IntegrityError` when the files are not a whole release of the installed
+    kzdata (:func:`kzdata._integrity.release_identity`).
+    """
+    from kzdata._integrity import release_identity
+
+    return release_identity()[1]
 
 
 def dataset_citation(style: Style = "text", version: str | None = None, fingerprint: str | None = None) -> str:
     """The citation of the dataset release itself: version, release date and fingerprint.
 
-    ``version`` and ``fingerprint`` are the installed release's unless given (the build
-    cites the release it is building, whose fingerprint is not installed yet).
+    ``version`` and ``fingerprint`` are the installed release's unless both are given (the
+    build cites the release it is building, whose files are not installed yet): the
+    version the data carry, which must be the installed kzdata's, and the fingerprint
+    recomputed from the files.
 
     >>> "kzdata" in dataset_citation("bibtex")
     True
     """
-    version = version or _version()
-    fingerprint = fingerprint or release_fingerprint()
+    if version is None or fingerprint is None:
+        from kzdata._integrity import release_identity
+
+        version, fingerprint = release_identity()
     authors = " and ".join(a if not g else f"{a}, {g}" for a, g in meta.AUTHORS)
     if style == "bibtex":
         key = f"kzdata_{version.replace('.', '_')}"

@@ -273,14 +273,15 @@ def _describe(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kzdata._fingerprint import recorded
     from kzdata._integrity import verify
 
-    with _progress("hashing every shipped file"):
-        report = verify(raise_on_error=False)
+    what = "every file of the release" if args.folder is None else f"the exported files in {args.folder}"
+    with _progress(f"checking {what}"):
+        report = verify(args.folder, fingerprint=args.fingerprint, raise_on_error=False)
     print(report, file=sys.stdout if report.ok else sys.stderr)
     if report.ok:
-        print(f"content fingerprint {recorded()} matches the files")
+        given = " and is the one you gave" if args.fingerprint else ""
+        print(f"content fingerprint {report.fingerprint} matches the files{given}")
     return EXIT_OK if report.ok else EXIT_DATA
 
 
@@ -384,7 +385,22 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_describe)
 
-    p = sub.add_parser("verify", help="check every shipped file and the content fingerprint against datapackage.json")
+    p = sub.add_parser(
+        "verify",
+        help="check every shipped file, the generated files and the content fingerprint (exit 1 on a problem)",
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="a folder written by `kzdata export` (bundle, csv, parquet or sqlite) instead of the installed release",
+    )
+    p.add_argument(
+        "--fingerprint",
+        metavar="sha256:HEX",
+        help="the fingerprint a citation gives; exit 1 unless the files give exactly this one",
+    )
     p.set_defaults(run=_verify)
 
     p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")

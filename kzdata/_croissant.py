@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from kzdata._registry import TABLES, Column, Table
@@ -169,7 +170,9 @@ def _record_set(table: Table) -> dict[str, Any]:
     }
 
 
-def croissant(version: str, files: dict[str, tuple[bytes, bytes]], card: str, *, prefix: str = "") -> dict[str, Any]:
+def croissant(
+    version: str, files: Mapping[str, tuple[bytes, bytes]], card: str, content_fingerprint: str, *, prefix: str = ""
+) -> dict[str, Any]:
     """The Croissant 1.1 description of release ``version``.
 
     Parameters
@@ -180,13 +183,14 @@ def croissant(version: str, files: dict[str, tuple[bytes, bytes]], card: str, *,
         For each table, its ``(csv bytes, parquet bytes)``: hashed, never parsed.
     card
         The text of ``docs/dataset-card.md`` (its sections fill the responsible-AI fields).
+    content_fingerprint
+        The release's content fingerprint (:mod:`kzdata._fingerprint`), cited in ``citeAs``.
     prefix
         Prepended to every ``contentUrl``: ``""`` beside the data, ``"kzdata/data/"`` at the repository root.
     """
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
     from kzdata._documents import primary_documents
-    from kzdata._fingerprint import of_files
 
     distribution = []
     for table in TABLES:
@@ -224,7 +228,7 @@ def croissant(version: str, files: dict[str, tuple[bytes, bytes]], card: str, *,
         "datePublished": meta.RELEASE_DATE,
         "keywords": list(meta.KEYWORDS),
         "inLanguage": "en",
-        "citeAs": dataset_citation("bibtex", version, of_files({t.name: files[t.name][0] for t in TABLES})),
+        "citeAs": dataset_citation("bibtex", version, content_fingerprint),
         "isBasedOn": [
             {"@type": "sc:CreativeWork", "name": doc.summary}
             for doc in primary_documents({t.name: files[t.name][0] for t in TABLES})
@@ -241,6 +245,10 @@ def to_bytes(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def build_bytes(card: bytes, version: str, files: dict[str, tuple[bytes, bytes]], *, prefix: str = "") -> bytes:
+def build_bytes(
+    card: bytes, version: str, files: Mapping[str, tuple[bytes, bytes]], content_fingerprint: str, *, prefix: str = ""
+) -> bytes:
     """``croissant.json`` as the build writes it, with the release's dataset card (its bytes, as shipped)."""
-    return to_bytes(croissant(version, files, card.decode("utf-8"), prefix=prefix))
+    return to_bytes(
+        croissant(version, files, card.decode("utf-8", errors="replace"), content_fingerprint, prefix=prefix)
+    )

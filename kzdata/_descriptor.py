@@ -17,6 +17,12 @@ tests prove the two hold the same values.
 The polymorphic references (``record_table`` + ``record_id`` in citations and
 discrepancy claims) cannot be expressed as Table Schema foreign keys; they are
 described under ``kzdata:references`` and checked by :func:`kzdata.validate`.
+
+:func:`release` generates every file derived from the data (this descriptor,
+``CITATION.cff``, ``croissant.json``, ``.zenodo.json``) from the data, the registry,
+:mod:`kzdata._meta` and the version, once: the build writes its output and
+:func:`kzdata.verify` compares the shipped files with it byte for byte, so none of them
+can be edited without ``verify`` noticing (``docs/versioning.md``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kzdata import _fingerprint as fingerprint
@@ -99,8 +106,9 @@ def table_schema(table: Table) -> dict[str, Any]:
 
 def descriptor(
     version: str,
-    files: dict[str, tuple[bytes, bytes]],
+    files: Mapping[str, tuple[bytes, bytes]],
     *,
+    content_fingerprint: str,
     prefix: str = "",
     release_files: Mapping[str, bytes] | None = None,
 ) -> dict[str, Any]:
@@ -112,6 +120,8 @@ def descriptor(
         The release version.
     files
         For each table, its ``(csv bytes, parquet bytes)``.
+    content_fingerprint
+        The release's content fingerprint (:mod:`kzdata._fingerprint`).
     prefix
         Prepended to every path: ``""`` for the copy inside the package,
         ``"kzdata/data/"`` for the one at the repository root.
@@ -151,7 +161,8 @@ def descriptor(
         "description": meta.DESCRIPTION,
         "version": version,
         fingerprint.RELEASE_DATE_PROPERTY: meta.RELEASE_DATE,
-        fingerprint.PROPERTY: fingerprint.of_files({name: csv for name, (csv, _) in files.items()}),
+        fingerprint.PROPERTY: content_fingerprint,
+        fingerprint.SCHEME_PROPERTY: fingerprint.SCHEME,
         "licenses": [license_descriptor()],
         "sources": primary_sources({name: csv for name, (csv, _) in files.items()}),
         "keywords": list(meta.KEYWORDS),
@@ -166,3 +177,71 @@ def descriptor(
 def to_bytes(document: dict[str, Any]) -> bytes:
     """Serialise a descriptor deterministically (sorted nothing, fixed indentation, final newline)."""
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+CITATION_FILE = "CITATION.cff"
+CROISSANT_FILE = "croissant.json"
+ZENODO_FILE = ".zenodo.json"
+DESCRIPTOR_FILE = "datapackage.json"
+DERIVED_FILES = (DESCRIPTOR_FILE, CITATION_FILE, CROISSANT_FILE)
+"""The files of the data folder generated from the data (``verify`` regenerates and compares them)."""
+UNLOCKED_MARK = "kzdata:unlocked-build"
+"""The property an unlocked build adds to the descriptors (:data:`kzdata._pipeline.writer_lock.MARK`)."""
+DATA_PREFIX = "kzdata/data/"
+"""Where the data folder is in a source checkout (the top-level descriptors point into it)."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """Every file generated from a release's data, and its fingerprint."""
+
+    fingerprint: str
+    data_files: dict[str, bytes]
+    """The derived files inside the data folder, by name: :data:`DERIVED_FILES`."""
+    top_files: dict[str, bytes]
+    """The derived files at the top of a source checkout, by path."""
+
+
+def release(
+    version: str,
+    files: Mapping[str, tuple[bytes, bytes]],
+    sources: Mapping[str, bytes],
+    *,
+    mark: Mapping[str, Any] | None = None,
+) -> Release:
+    """Generate every derived file of release ``version``.
+
+    ``files`` maps each table to its ``(canonical CSV, Parquet)`` bytes, ``sources`` each
+    name of :data:`kzdata._fingerprint.SOURCE_FILES` to its bytes; ``mark`` is merged into
+    both descriptors (the writer-lock mark of an unlocked build). The build writes exactly
+    these bytes, and :func:`kzdata.verify` regenerates them from the shipped files.
+    """
+    from kzdata import _croissant as croissant
+    from kzdata._citation_files import citation_cff, zenodo_json
+
+    values = {name: csv for name, (csv, _) in files.items()}
+    content = fingerprint.of_release(values, sources)
+    documents = primary_documents(values)
+    cff = citation_cff(version, content, documents).encode("utf-8")
+    card = sources[fingerprint.CARD_FILE]
+    beside = {
+        CITATION_FILE: cff,
+        CROISSANT_FILE: croissant.build_bytes(card, version, files, content),
+        **{name: sources[name] for name in fingerprint.SOURCE_FILES},
+    }
+    extra = dict(mark or {})
+
+    def package(prefix: str) -> bytes:
+        document = descriptor(version, files, content_fingerprint=content, prefix=prefix, release_files=beside)
+        return to_bytes(document | extra)
+
+    return Release(
+        content,
+        {DESCRIPTOR_FILE: package(""), CITATION_FILE: cff, CROISSANT_FILE: beside[CROISSANT_FILE]},
+        {
+            DESCRIPTOR_FILE: package(DATA_PREFIX),
+            CROISSANT_FILE: croissant.build_bytes(card, version, files, content, prefix=DATA_PREFIX),
+            CITATION_FILE: cff,
+            ZENODO_FILE: zenodo_json(version, content, documents),
+        },
+    )

@@ -16,6 +16,13 @@ hook live here because recovery uses them too; the build's own steps (stage, com
 in :mod:`kzdata._pipeline.transaction`. The guarantee and its limits are in
 ``docs/build-transactions.md``.
 
+The journal is read like untrusted input: a regular file only (never a FIFO, device or
+symbolic link), of bounded size and JSON nesting, saying only what a build writes (a
+staging folder named after its token, top-level paths inside the checkout, sha256
+hashes the staged files must have). A journal that breaks any of this is never obeyed:
+it is set aside as ``journal.rejected.json`` and reported on stderr with what to do, and
+the command goes on (:func:`journal_problem`, ``docs/versioning.md``).
+
 Every file-system change goes through :func:`_op`, which counts operations; the
 fault-injection tests set ``KZDATA_FAULT_AT=N`` (and ``KZDATA_FAULT_MODE``) to fail or
 kill the process at the N-th one.
@@ -28,7 +35,9 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -47,6 +56,14 @@ FAULT_ENV = "KZDATA_FAULT_AT"
 FAULT_MODE_ENV = "KZDATA_FAULT_MODE"
 FAULT_EXIT = 86
 LOCK_WAIT_SECONDS = 600.0
+REJECTED = "journal.rejected.json"
+"""Where a journal kzdata cannot have written is moved, for a person to look at (never obeyed)."""
+MAX_JOURNAL_BYTES = 1024 * 1024
+"""A journal larger than this is refused unread (a build's is well under 10 kB)."""
+MAX_JOURNAL_DEPTH = 8
+"""How deeply a journal's JSON may nest (a build's nests 2 deep)."""
+_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class InjectedFaultError(OSError):
@@ -144,11 +161,36 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, f"cannot exchange {a} and {b}: {os.strerror(code)}")
 
 
-def _sha256(path: Path) -> str | None:
+def _read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes; None for anything else.
+
+    Never blocks on a FIFO, never reads a device (also behind a symbolic link, or not at
+    all with ``follow`` off), never reads more than ``limit`` bytes.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        fd = os.open(path, flags)
     except OSError:
         return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+_MAX_STAGED_BYTES = 1024 * 1024 * 1024
+
+
+def _sha256(path: Path) -> str | None:
+    data = _read_regular(path, _MAX_STAGED_BYTES)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- the lock
@@ -202,14 +244,98 @@ def build_lock(root: Path, *, wait: float | None = None, blocking: bool = True) 
 # --------------------------------------------------------------------------- recover
 
 
-def _read_journal(root: Path) -> dict[str, object] | None:
+def _read_journal(root: Path) -> tuple[dict[str, object] | None, str | None]:
+    """The journal of ``root`` and, when it cannot be a build's, why (``(None, None)``: there is none).
+
+    The journal must be a regular file (not a FIFO, device or symbolic link) of at most
+    :data:`MAX_JOURNAL_BYTES`, JSON nested at most :data:`MAX_JOURNAL_DEPTH` deep, and say
+    only what a build writes (:func:`journal_problem`).
+    """
+    path = root / STATE_DIR / JOURNAL
+    if not path.exists() and not path.is_symlink():
+        return None, None
+    if path.is_symlink():
+        return None, "it is a symbolic link, and a build writes a regular file"
+    data = _read_regular(path, MAX_JOURNAL_BYTES, follow=False)
+    if data is None:
+        return None, f"it is not a regular file of at most {MAX_JOURNAL_BYTES} bytes (a FIFO, device or larger)"
     try:
-        journal = json.loads((root / STATE_DIR / JOURNAL).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return {}  # unreadable: cannot be rolled forward; treated as not committed
-    return journal if isinstance(journal, dict) else {}
+        text = data.decode("utf-8")
+        depth = 0
+        for piece in re.findall(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+            depth += piece in "[{"
+            depth -= piece in "]}"
+            if depth > MAX_JOURNAL_DEPTH:
+                return None, f"its JSON nests deeper than {MAX_JOURNAL_DEPTH} levels"
+        journal = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return None, f"it is not readable JSON ({type(exc).__name__}: {exc})"
+    if not isinstance(journal, dict):
+        return None, "it is not a JSON object"
+    return journal, journal_problem(journal)
+
+
+def _safe_output(rel: object) -> bool:
+    """True for a top-level output path a build writes: relative, inside the checkout, outside the data folder."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel:
+        return False
+    pure = PurePosixPath(rel)
+    parts = rel.split("/")
+    return (
+        not pure.is_absolute()
+        and all(part not in ("", ".", "..") for part in parts)
+        and parts[0] != STATE_DIR
+        and pure.parts[: len(DATA.parts)] != DATA.parts
+        and ":" not in parts[0]
+    )
+
+
+def journal_problem(journal: Mapping[str, object]) -> str | None:
+    """Why ``journal`` cannot be one a build wrote (None: it can be obeyed)."""
+    missing = [key for key in ("token", "stage", "descriptor_sha256") if key not in journal]
+    if missing:
+        return f"it lacks {', '.join(missing)}"
+    token, stage = journal["token"], journal["stage"]
+    if not isinstance(token, str) or not _TOKEN.match(token):
+        return f"its token {token!r} is not one a build makes (letters, digits and hyphens)"
+    if stage != f"{STAGING_PREFIX}{token}":
+        return f"its stage {stage!r} is not the staging folder a build makes ({STAGING_PREFIX}{token})"
+    digest = journal["descriptor_sha256"]
+    if not isinstance(digest, str) or not _HEX64.match(digest):
+        return f"its descriptor_sha256 {digest!r} is not a sha256"
+    files = journal.get("files", {})
+    if not isinstance(files, dict):
+        return "its files entry is not a mapping of paths to sha256 hashes"
+    for rel, value in files.items():
+        if not _safe_output(rel):
+            return f"its file {rel!r} is not a path inside the checkout that a build writes (.. or absolute)"
+        if not isinstance(value, str) or not _HEX64.match(value):
+            return f"the sha256 of its file {rel!r} is {value!r}, not a sha256"
+    return None
+
+
+_reported: set[Path] = set()
+
+
+def _reject_journal(root: Path, problem: str) -> None:
+    """Set aside a journal no build can have written and say so on stderr, once per process."""
+    path = root / STATE_DIR / JOURNAL
+    aside = root / STATE_DIR / REJECTED
+    try:
+        _op(f"reject {path.name}")
+        path.replace(aside)
+        where = f"it was moved to {aside}; look at it, then delete it"
+    except OSError as exc:
+        where = f"it could not be moved aside ({exc}); delete {path} by hand"
+    if path in _reported:
+        return
+    _reported.add(path)
+    print(
+        f"kzdata: ignored the build journal {path}: {problem}, so kzdata build did not write it and it was not "
+        f"obeyed; {where}. The data folder was left as it is: run `kzdata verify` to check it, or `kzdata build` "
+        "to rebuild.",
+        file=sys.stderr,
+    )
 
 
 def apply_journal(root: Path, journal: Mapping[str, object]) -> None:
@@ -226,9 +352,11 @@ def apply_journal(root: Path, journal: Mapping[str, object]) -> None:
         else:
             replace_synced(stage, data)
     files = journal.get("files")
-    for rel in files if isinstance(files, dict) else {}:
+    for rel, digest in (files if isinstance(files, dict) else {}).items():
+        if not _safe_output(rel):
+            continue  # never reached for a checked journal: recover_locked refuses it first
         staged = root / STATE_DIR / NEW / rel
-        if staged.is_file():
+        if staged.is_file() and not staged.is_symlink() and _sha256(staged) == digest:
             replace_synced(staged, root / rel)
     _cleanup(root)  # before the journal goes: a crash in here is still finished by the next reader
     _rmtree(root / STATE_DIR / JOURNAL)
@@ -272,8 +400,10 @@ def _restore_missing_data(root: Path) -> None:
 
 def recover_locked(root: Path) -> None:
     """Finish or undo whatever an interrupted build left (the caller holds the lock)."""
-    journal = _read_journal(root)
-    if journal and {"stage", "descriptor_sha256", "token"} <= journal.keys():
+    journal, problem = _read_journal(root)
+    if problem is not None:
+        _reject_journal(root, problem)  # reported, never obeyed; the build it claims is not finished
+    if journal is not None and problem is None:
         apply_journal(root, journal)
     else:
         roll_back(root)
@@ -298,7 +428,8 @@ def finish_interrupted_build(data_dir: Path, *, wait: float = 5.0) -> Path:
     lets the integrity check speak.
     """
     root = data_dir.parent.parent
-    if data_dir.is_dir() and not (root / STATE_DIR / JOURNAL).exists():
+    journal = root / STATE_DIR / JOURNAL
+    if data_dir.is_dir() and not os.path.lexists(journal):  # a dangling link counts as a journal too
         return data_dir  # the common case: two stat calls
     if not (root / STATE_DIR).is_dir():
         return data_dir  # not a source checkout that kzdata built (e.g. an installed wheel): nothing to finish

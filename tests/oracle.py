@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
 
@@ -80,13 +81,29 @@ def sources_behind(table: str, ids: set[str]) -> set[str]:
     return ({c["source_id"] for c in used} | works) - placeholders
 
 
-def csv_fingerprint(csv_dir: Path) -> str:
-    """sha256 over ``<table>.csv sha256:<hex>\\n`` lines, in registry order (docs/versioning.md)."""
-    text = "".join(
-        f"{name}.csv sha256:{hashlib.sha256((csv_dir / f'{name}.csv').read_bytes()).hexdigest()}\n"
-        for name in TABLE_ORDER
-    )
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def release_fingerprint(folder: Path) -> str:
+    """The content fingerprint of a release folder, from its definition in docs/versioning.md.
+
+    ``folder`` is the data folder or a csv/bundle export: it has ``csv/<table>.csv``
+    (the canonical values), ``datapackage.json`` (each table's Table Schema),
+    ``LICENSE-DATA`` and the dataset card (``dataset-card.md``, or ``README.md`` in an
+    export). Written from the text of the definition with hashlib and json only.
+    """
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    schemas = {resource["name"]: resource["schema"] for resource in descriptor["resources"]}
+    card = folder / "dataset-card.md" if (folder / "dataset-card.md").exists() else folder / "README.md"
+    lines = ["kzdata-fingerprint-2"]
+    for name in TABLE_ORDER:
+        schema = json.dumps(schemas[name], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        values = (folder / "csv" / f"{name}.csv").read_bytes()
+        lines.append(f"table {name} schema sha256:{_sha256(schema.encode('utf-8'))} values sha256:{_sha256(values)}")
+    lines.append(f"file LICENSE-DATA sha256:{_sha256((folder / 'LICENSE-DATA').read_bytes())}")
+    lines.append(f"file dataset-card.md sha256:{_sha256(card.read_bytes())}")
+    return "sha256:" + _sha256("".join(line + "\n" for line in lines).encode("utf-8"))
 
 
 RANK = {"day": 0, "month": 1, "year": 2, "range": 3}

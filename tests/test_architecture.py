@@ -40,7 +40,6 @@ NOT_A_NAME = {
     ("kzdata/_cli.py", "changes"): "the `kzdata changes` subcommand",
     ("kzdata/_descriptor.py", "sources"): "the Frictionless package property `sources`",
     ("kzdata/_descriptor.py", "csv"): "the Frictionless resource format `csv`",
-    ("kzdata/_integrity.py", "sources"): "the Frictionless package property `sources`",
     ("kzdata/_formats/sqlite.py", "sources"): "the `sources` key of the _kzdata_meta table",
     ("kzdata/_files.py", "csv"): "the shipped data folder's csv/ subfolder, a fixed part of the release layout",
 }

@@ -93,7 +93,7 @@ def test_a_frame_that_names_no_table_is_refused_with_a_way_out() -> None:
 
 
 def test_dataset_citation_names_version_date_and_fingerprint() -> None:
-    fingerprint = oracle.csv_fingerprint(_files.data_dir() / "csv")
+    fingerprint = oracle.release_fingerprint(_files.data_dir())
     release_date = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["kzdata:release_date"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", release_date)
     text = kzdata.cite()
@@ -108,7 +108,7 @@ def test_dataset_citation_names_version_date_and_fingerprint() -> None:
 
 
 def test_the_fingerprint_is_recorded_everywhere_alike() -> None:
-    fingerprint = oracle.csv_fingerprint(oracle.REPO / "kzdata" / "data" / "csv")
+    fingerprint = oracle.release_fingerprint(oracle.REPO / "kzdata" / "data")
     top = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))
     shipped = json.loads((oracle.REPO / "kzdata" / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert top["kzdata:fingerprint"] == shipped["kzdata:fingerprint"] == fingerprint

@@ -35,7 +35,7 @@ def test_info_lists_every_table_with_its_raw_row_count(capsys: pytest.CaptureFix
     assert out.startswith(f"kzdata {VERSION}: ")
     for name in oracle.TABLE_ORDER:
         assert f"  {name:<18}  {len(oracle.rows(name)):>5} rows  " in out
-    assert oracle.csv_fingerprint(oracle.REPO / "kzdata" / "data" / "csv") in out
+    assert oracle.release_fingerprint(oracle.REPO / "kzdata" / "data") in out
 
 
 #: The table with the most columns, the hardest to fit in 80: the one of the sweep that stays in the inner loop.
@@ -143,7 +143,7 @@ def test_info_validate_exit_code_and_summary() -> None:
 
 
 def test_verify_and_cite_show_the_fingerprint() -> None:
-    fingerprint = oracle.csv_fingerprint(oracle.REPO / "kzdata" / "data" / "csv")
+    fingerprint = oracle.release_fingerprint(oracle.REPO / "kzdata" / "data")
     result = run("verify")
     assert result.returncode == 0
     assert f"content fingerprint {fingerprint} matches the files" in result.stdout

@@ -69,7 +69,7 @@ def test_csv_exports_are_valid_packages_whose_files_match_the_release(tmp_path: 
             assert resource["kzdata:parquet"]["hash"] == "sha256:" + hashlib.sha256(parquet).hexdigest()
         else:
             assert "kzdata:parquet" not in resource
-    assert oracle.csv_fingerprint(out / "csv") == descriptor["kzdata:fingerprint"]
+    assert oracle.release_fingerprint(out) == descriptor["kzdata:fingerprint"]
     report = Package(str(out / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
 
@@ -94,7 +94,7 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     book = openpyxl.load_workbook(out / "xlsx" / "kzdata.xlsx")
     assert book.sheetnames == ["about", "dictionary", *oracle.TABLE_ORDER]
     about = {row[0]: row[1] for row in book["about"].iter_rows(min_row=2, values_only=True)}
-    fingerprint = oracle.csv_fingerprint(_files.data_dir() / "csv")
+    fingerprint = oracle.release_fingerprint(_files.data_dir())
     assert about["content fingerprint"] == fingerprint
     version = tomllib.loads((oracle.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     released = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["kzdata:release_date"]

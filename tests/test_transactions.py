@@ -40,6 +40,7 @@ TOP = (
     "docs/data-dictionary.md",
     "docs/formats.md",
     "kzdata/_generated.py",
+    "kzdata/_release.py",
 )
 DATA = "kzdata/data/"
 
@@ -74,15 +75,12 @@ def data_folder_is_whole(root: Path) -> bool:
     return True
 
 
-def bump_version(root: Path) -> None:
-    """X.Y.Z -> X.Y.(Z+1): the descriptors, the citation file and the data folder all change."""
-    project = root / "pyproject.toml"
-    text = project.read_text(encoding="utf-8")
-    found = re.search(r'(?m)^version = "(\d+)\.(\d+)\.(\d+)"$', text)
-    assert found, "pyproject.toml states a version"
-    major, minor, patch = found.groups()
-    bumped = f'version = "{major}.{minor}.{int(patch) + 1}"'
-    project.write_text(text[: found.start()] + bumped + text[found.end() :], encoding="utf-8")
+def next_release(root: Path) -> None:
+    """A different release of the same version: the dataset card gains a line, so the card, the
+    descriptors, the fingerprint, the citation files and the data folder all change. (A new version
+    would not verify under the installed kzdata, whose version it must carry: issue 18.)"""
+    card = root / "docs" / "dataset-card.md"
+    card.write_text(card.read_text(encoding="utf-8") + "\nA line added for the next release.\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +91,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     build(copy_build_inputs(old_root))
     new_root = base / "new"
     shutil.copytree(old_root, new_root)
-    bump_version(new_root)
+    next_release(new_root)
     build(new_root)
     old, new = outputs(old_root), outputs(new_root)
     assert old != new and old.keys() == new.keys()
@@ -232,7 +230,7 @@ def test_a_killed_kzdata_build_is_completed_by_the_next_command(
     _, _, new = releases
     state = project / _recovery.STATE_DIR
     env = {**os.environ, _recovery.FAULT_MODE_ENV: "kill"}
-    bump_version(project)
+    next_release(project)
     before = outputs(project)
     # Operation counts: the files of the data folder, 3 top-level files, the journal, its rename.
     commit = len([k for k in before if k.startswith(DATA)]) + len(TOP) + 2
@@ -357,7 +355,7 @@ def test_a_full_disk_is_reported_by_the_command_and_changes_nothing(
         write(path, data)
 
     monkeypatch.setattr(transaction, "write_synced", fill_up)
-    bump_version(project)
+    next_release(project)
     assert main(["build", "--root", str(project)]) == 2  # BuildWriteError: a disk that cannot be written
     err = capsys.readouterr().err
     assert "No space left on device" in err and "previous release is intact" in err

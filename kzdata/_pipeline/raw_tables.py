@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kzdata._pipeline.encode import format_number
+from kzdata._canonical import format_number
 from kzdata._pipeline.inputs import read_input
 from kzdata._registry import ID_PATTERN, URL_PATTERN, Column, Table
 from kzdata.errors import Issue

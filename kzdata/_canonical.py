@@ -1,0 +1,207 @@
+"""The canonical form of kzdata's values: one text for every value, shared by the build and ``verify``.
+
+The content fingerprint (:mod:`kzdata._fingerprint`) is defined over the values of each
+table, not over one file format. The values are written down in one canonical form,
+the canonical CSV: the build writes it as ``csv/<table>.csv`` and :func:`kzdata.verify`
+re-derives it from any other copy (the Parquet files, an export) to check that both
+hold the same values. The form, stated in full in ``docs/versioning.md``:
+
+* UTF-8, LF line ends, a header row of the column names in registry order, then one
+  row per record sorted by primary key (by Unicode code point);
+* RFC 4180 quoting, only where needed (a field holding a comma, a double quote, CR or
+  LF is enclosed in double quotes, its quotes doubled);
+* an empty field means missing; booleans ``true``/``false``; dates ``YYYY-MM-DD``;
+  integers plain digits; numbers the shortest plain decimal that round-trips
+  (:func:`format_number`); text as it is.
+
+This module is on the reader side (the build imports it through
+:mod:`kzdata._pipeline.encode`), so ``verify`` can re-encode without the pipeline. It
+also states the Arrow schema every Parquet file must have, so ``verify`` can check the
+types a reader gets, not only the values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from kzdata._registry import Column, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+
+def format_number(value: float) -> str:
+    """Canonical text of a number: plain decimal digits, the shortest that round-trip.
+
+    ``2500`` not ``2500.0``, ``0.5`` not ``.5``, ``0.00001`` not ``1e-05`` (raw/ accepts
+    only plain decimals, so the canonical form must be one for every value), and
+    ``12345678901234567000`` for the float nearest 12345678901234567890 (Python's
+    shortest round-trip digits, padded with zeros, never the float's binary expansion).
+
+    >>> [format_number(v) for v in (2500.0, 0.5, 1e-05, -0.00012, 1.2345678901234567e19)]
+    ['2500', '0.5', '0.00001', '-0.00012', '12345678901234567000']
+    """
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_cell(column: Column, value: Any) -> str:
+    """Canonical CSV text of one cell; missing becomes the empty field.
+
+    >>> from kzdata._registry import Column
+    >>> format_cell(Column("n", "number", ""), 2500.0), format_cell(Column("b", "boolean", ""), True)
+    ('2500', 'true')
+    """
+    import pandas as pd
+
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if column.kind == "boolean":
+        return "true" if value else "false"
+    if column.kind == "date":
+        stamp = pd.Timestamp(value)
+        return f"{stamp.year:04d}-{stamp.month:02d}-{stamp.day:02d}"  # strftime does not pad years < 1000
+    if column.kind == "number":
+        return format_number(float(value))
+    if column.kind == "integer":
+        return str(int(value))
+    return str(value)
+
+
+def sort_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by primary key and columns in registry order, with a fresh index."""
+    ordered = frame.loc[:, list(table.column_names)]
+    return ordered.sort_values(table.primary_key, kind="stable").reset_index(drop=True)
+
+
+def csv_bytes(table: Table, frame: pd.DataFrame, *, raw_only: bool = False) -> bytes:
+    """Encode ``frame`` as canonical CSV (all columns, or only the raw ones), rows in the frame's order."""
+    columns = [c for c in table.columns if not (raw_only and c.derived)]
+    return rows_csv(columns, zip(*(frame[c.name].tolist() for c in columns), strict=True))
+
+
+def rows_csv(columns: list[Column], rows: Any) -> bytes:
+    """Canonical CSV of ``rows`` (tuples of plain values, one per column), in the order given."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([format_cell(c, v) for c, v in zip(columns, row, strict=True)])
+    return out.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def arrow_type(column: Column) -> pa.DataType:
+    """The Arrow type a column is stored as in Parquet."""
+    import pyarrow as pa
+
+    if column.kind == "category":
+        return pa.dictionary(pa.int8() if len(column.enum) < 128 else pa.int16(), pa.large_string())
+    types = {
+        "id": pa.large_string(),
+        "text": pa.large_string(),
+        "url": pa.large_string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        # date32, not timestamp: DuckDB, Polars, R's arrow and Spark then read a DATE, not a
+        # midnight timestamp. pandas still gets datetime64[ms] (the loader passes
+        # date_as_object=False), which pandas can filter and compare cheaply.
+        "date": pa.date32(),
+    }
+    return types[column.kind]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The explicit Arrow schema of ``table`` (nullability included)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, arrow_type(c), nullable=c.nullable) for c in table.columns])
+
+
+def same_logical_type(stored: pa.DataType, declared: pa.DataType) -> bool:
+    """Equal types, a dictionary's string values read as ``large_string`` (Parquet does not keep the width)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(declared):
+        return (
+            pa.types.is_dictionary(stored)
+            and stored.index_type == declared.index_type
+            and (pa.types.is_string(stored.value_type) or pa.types.is_large_string(stored.value_type))
+            and not stored.ordered
+        )
+    return bool(stored == declared)
+
+
+def decode_parquet(data: bytes) -> pa.Table:
+    """Decode Parquet bytes on the calling thread, from memory Arrow owns (see :func:`kzdata._load.read_arrow`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    owned = pa.allocate_buffer(len(data))
+    pa.FixedSizeBufferWriter(owned).write(data)
+    return pq.ParquetFile(pa.BufferReader(owned)).read(use_threads=False)
+
+
+def parquet_problems(table: Table, data: bytes, label: str) -> tuple[list[str], bytes | None]:
+    """Decode one table's Parquet bytes as a reader would; return its problems and its canonical CSV.
+
+    Checks the Arrow schema (names, types, nullability) and the pandas dtypes a loader
+    gets against the registry; the canonical CSV is of the rows in the file's order (the
+    release stores them sorted by primary key), or None when the file cannot be decoded.
+    """
+    try:
+        arrow = decode_parquet(data)
+    except Exception as exc:  # any decoding failure means a damaged file
+        return [f"{label}: cannot be decoded as Parquet ({type(exc).__name__}: {exc})"], None
+    problems: list[str] = []
+    expected = arrow_schema(table)
+    if arrow.schema.names != expected.names:
+        return [f"{label}: has the columns {arrow.schema.names}, the release has {expected.names}"], None
+    for field, want in zip(arrow.schema, expected, strict=True):
+        if not same_logical_type(field.type, want.type) or field.nullable != want.nullable:
+            problems.append(
+                f"{label}: column {field.name!r} is stored as {field.type}"
+                f"{'' if field.nullable else ' not null'}, the release stores {want.type}"
+                f"{'' if want.nullable else ' not null'}"
+            )
+    if problems:
+        return problems, None
+    try:
+        frame = arrow.to_pandas(date_as_object=False, use_threads=False)
+    except Exception as exc:  # metadata pandas cannot apply
+        return [f"{label}: cannot be converted to pandas ({type(exc).__name__}: {exc})"], None
+    for column in table.columns:
+        dtype = frame[column.name].dtype
+        if str(dtype) != column.pandas_dtype:
+            problems.append(
+                f"{label}: column {column.name!r} loads as {dtype}, the release loads {column.pandas_dtype}"
+            )
+        elif column.kind == "category" and len(frame) and list(dtype.categories) != list(column.enum):
+            problems.append(
+                f"{label}: column {column.name!r} loads with the categories {list(dtype.categories)}, "
+                f"the release declares {list(column.enum)}"
+            )
+    return problems, csv_bytes(table, frame)
+
+
+def first_difference(found: bytes, expected: bytes) -> str:
+    """Where two canonical CSV texts first differ, as ``line N: `found` where ... has `expected```."""
+    found_lines = found.decode("utf-8", "replace").split("\n")
+    expected_lines = expected.decode("utf-8", "replace").split("\n")
+    for number, (a, b) in enumerate(zip(found_lines, expected_lines, strict=False), start=1):
+        if a != b:
+            return f"line {number} is {_cut(a)!r}, expected {_cut(b)!r}"
+    return f"it has {len(found_lines) - 1} lines, expected {len(expected_lines) - 1}"
+
+
+def _cut(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

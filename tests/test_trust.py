@@ -1,0 +1,579 @@
+"""Issue 18: a release that cannot be forged from inside.
+
+An attacker who can write the data folder edits a file *and* its hash entry in
+``datapackage.json``, edits the descriptor's schemas or entries, or plants FIFOs, device
+links and hostile JSON. Every test here failed on the code before the issue was fixed
+(the report of the fix says which part of the issue each covers).
+
+The expectations come from outside the code under test: the fingerprint a citation
+names is recomputed by ``tests/oracle.py`` from the definition in docs/versioning.md
+with hashlib and json; hashes are computed here with hashlib; the forged values are
+written here with pyarrow; the expected words of each message are written by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import kzdata
+from kzdata import _files
+from kzdata._cli import main
+from kzdata.errors import IntegrityError, InvalidArgumentError
+from tests import oracle
+from tests.conftest import REPO
+
+DATA = REPO / "kzdata" / "data"
+CITED = oracle.release_fingerprint(DATA)
+"""The fingerprint the release's citation names, recomputed from the definition by the oracle."""
+MASSIMOV = "massimov-karim-conviction"
+
+
+def sha(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the release that kzdata reads instead of the shipped one."""
+    folder = tmp_path / "kzdata" / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(_files, "locate", lambda: folder)
+    return folder
+
+
+# --------------------------------------------------------------------------- the attacker's tools
+
+
+def descriptor_of(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def write_descriptor(folder: Path, document: dict[str, Any]) -> None:
+    (folder / "datapackage.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def entries(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for resource in document["resources"]:
+        found += [resource, resource["kzdata:parquet"]]
+    return found + document["kzdata:files"]
+
+
+def rewrite_with_entry(folder: Path, relative: str, data: bytes) -> None:
+    """Rewrite a file and update its hash and size in the descriptor, as the attacker of issue 18 did."""
+    (folder / relative).write_bytes(data)
+    document = descriptor_of(folder)
+    for entry in entries(document):
+        if entry["path"] == relative:
+            entry["hash"], entry["bytes"] = sha(data), len(data)
+    write_descriptor(folder, document)
+
+
+def forge_record(folder: Path) -> None:
+    """Also rewrite the code-side record of the descriptor (kzdata/_release.py beside the data folder)."""
+    digest = hashlib.sha256((folder / "datapackage.json").read_bytes()).hexdigest()
+    (folder.parent / "_release.py").write_text(f'DESCRIPTOR_SHA256 = "{digest}"\n', encoding="utf-8")
+
+
+def massimov_given_one_year(folder: Path) -> bytes:
+    """sentences.parquet with Massimov's 18 years made 1, written with pyarrow, its schema and metadata kept."""
+    table = pq.read_table(folder / "sentences.parquet")
+    ids = table.column("sentence_id").to_pylist()
+    years = table.column("prison_years").to_pylist()
+    row = ids.index(MASSIMOV)
+    raw = next(r for r in oracle.rows("sentences") if r["sentence_id"] == MASSIMOV)
+    assert years[row] == int(raw["prison_years"]) == 18
+    years[row] = 1
+    index = table.schema.get_field_index("prison_years")
+    field = table.schema.field(index)
+    table = table.set_column(index, field, pa.array(years, type=field.type))
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def massimov_csv_one_year(folder: Path) -> bytes:
+    text = (folder / "csv" / "sentences.csv").read_text(encoding="utf-8")
+    assert f"{MASSIMOV},massimov-karim,18," in text
+    return text.replace(f"{MASSIMOV},massimov-karim,18,", f"{MASSIMOV},massimov-karim,1,").encode("utf-8")
+
+
+def problems_of(report: kzdata.VerifyReport) -> str:
+    return "\n".join(report.problems)
+
+
+# --------------------------------------------------------------------------- the fingerprint
+
+
+def test_the_fingerprint_is_defined_over_values_schemas_licence_and_card() -> None:
+    # The oracle recomputes it from the text of docs/versioning.md; the old one hashed the CSV files only.
+    document = descriptor_of(DATA)
+    assert document["kzdata:fingerprint"] == CITED
+    assert document["kzdata:fingerprint_scheme"] == "kzdata-fingerprint-2"
+    assert f"Fingerprint {CITED}." in kzdata.cite()
+    assert kzdata.verify().fingerprint == CITED
+    versioning = (REPO / "docs" / "versioning.md").read_text(encoding="utf-8")
+    for words in ("kzdata-fingerprint-2", "table <name> schema sha256:", "file LICENSE-DATA sha256:"):
+        assert words in versioning
+
+
+def test_the_loaders_trust_only_the_descriptor_the_code_records() -> None:
+    # kzdata/_release.py pins the sha256 of the data folder's datapackage.json (computed here with hashlib).
+    record = (REPO / "kzdata" / "_release.py").read_text(encoding="utf-8")
+    assert f'DESCRIPTOR_SHA256 = "{hashlib.sha256((DATA / "datapackage.json").read_bytes()).hexdigest()}"' in record
+
+
+# --------------------------------------------------------------------------- (a) a file rewritten with its hash entry
+
+
+def test_a_rewritten_parquet_file_with_its_hash_entry_is_refused_everywhere(copy: Path, tmp_path: Path) -> None:
+    rewrite_with_entry(copy, "sentences.parquet", massimov_given_one_year(copy))
+    report = kzdata.verify(raise_on_error=False)
+    text = problems_of(report)
+    assert "sentences.parquet: its values differ from csv/sentences.csv" in text
+    assert MASSIMOV in text and ",1," in text and ",18," in text
+    assert "datapackage.json: its sha256 is" in text  # the descriptor is not the one the code records
+    with pytest.raises(IntegrityError, match=r"datapackage\.json"):
+        kzdata.load("sentences")
+    with pytest.raises(IntegrityError, match=r"datapackage\.json"):
+        kzdata.load("events")  # the descriptor as a whole is refused, not only the edited entry
+    with pytest.raises(IntegrityError):
+        kzdata.cite()
+    with pytest.raises(IntegrityError):
+        kzdata.export(tmp_path / "out", "bundle")
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(IntegrityError):
+        kzdata.verify(fingerprint=CITED)
+
+
+def test_the_parquet_check_holds_even_when_the_code_record_is_forged_too(copy: Path) -> None:
+    # The loaders then trust the forged descriptor (the limit of a cheap check); verify does not.
+    rewrite_with_entry(copy, "sentences.parquet", massimov_given_one_year(copy))
+    forge_record(copy)
+    years = kzdata.load("sentences").set_index("sentence_id").loc[MASSIMOV, "prison_years"]
+    assert years == 1, "the forged record vouches for the forged descriptor"
+    text = problems_of(kzdata.verify(raise_on_error=False))
+    assert "sentences.parquet: its values differ from csv/sentences.csv" in text
+    assert main(["verify", "--fingerprint", CITED]) == 1
+
+
+def _years_as_float(table: pa.Table) -> pa.Table:
+    index = table.schema.get_field_index("prison_years")
+    return table.set_column(index, "prison_years", table.column(index).cast(pa.float64()))
+
+
+def _pandas_metadata_says_float(table: pa.Table) -> pa.Table:
+    metadata = json.loads(table.schema.metadata[b"pandas"])
+    for column in metadata["columns"]:
+        if column["name"] == "prison_years":
+            column["numpy_type"] = column["pandas_type"] = "float64"
+    return table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(metadata).encode()})
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_years_as_float, "column 'prison_years' is stored as double"),
+        (_pandas_metadata_says_float, "column 'prison_years' loads as float64"),
+    ],
+    ids=["arrow-type", "pandas-metadata"],
+)
+def test_a_parquet_file_with_the_same_values_but_other_types_is_refused(
+    copy: Path, change: Callable[[pa.Table], pa.Table], words: str
+) -> None:
+    # 18 and 18.0 print alike in canonical form; the types a reader gets must still be the release's.
+    sink = io.BytesIO()
+    pq.write_table(change(pq.read_table(copy / "sentences.parquet")), sink, compression="zstd")
+    rewrite_with_entry(copy, "sentences.parquet", sink.getvalue())
+    forge_record(copy)
+    text = problems_of(kzdata.verify(raise_on_error=False))
+    assert f"sentences.parquet: {words}" in text, text
+
+
+@pytest.mark.parametrize("forge", ["entry", "entry-fingerprint-and-record"])
+def test_a_table_changed_with_its_hash_entry_is_refused_or_changes_the_cited_fingerprint(
+    copy: Path, forge: str
+) -> None:
+    """The done-when of issue 18, for the canonical CSV the fingerprint is computed from."""
+    rewrite_with_entry(copy, "csv/sentences.csv", massimov_csv_one_year(copy))
+    if forge != "entry":
+        document = descriptor_of(copy)
+        document["kzdata:fingerprint"] = oracle.release_fingerprint(copy)  # the attacker recomputes it
+        write_descriptor(copy, document)
+        forge_record(copy)
+    with pytest.raises(IntegrityError):
+        kzdata.verify()
+    try:
+        cited = kzdata.cite()
+    except IntegrityError:
+        cited = None
+    assert cited is None or CITED not in cited, "cite() never prints the original fingerprint for other data"
+    report = kzdata.verify(fingerprint=CITED, raise_on_error=False)
+    assert f"not the {CITED} you gave" in problems_of(report)
+
+
+@pytest.mark.parametrize("name", ["LICENSE-DATA", "CITATION.cff", "croissant.json", "dataset-card.md"])
+def test_a_file_beside_the_data_rewritten_with_its_hash_entry_is_refused(copy: Path, name: str) -> None:
+    data = (copy / name).read_bytes()
+    edited = data.replace(b"4.0", b"4.1", 1) if b"4.0" in data else data + b"\n"
+    assert edited != data
+    rewrite_with_entry(copy, name, edited)
+    forge_record(copy)  # even with the code-side record forged: the deep checks alone refuse it
+    report = kzdata.verify(raise_on_error=False)
+    if name in ("LICENSE-DATA", "dataset-card.md"):  # covered by the fingerprint
+        assert "content fingerprint: the files give" in problems_of(report)
+        with pytest.raises(IntegrityError, match="content fingerprint"):
+            kzdata.cite()
+    else:  # generated from the data: regenerated and compared
+        assert f"{name}: differs from what kzdata generates" in problems_of(report)
+    assert not kzdata.verify(fingerprint=CITED, raise_on_error=False).ok
+
+
+# --------------------------------------------------------------------------- (b) entries removed or repointed
+
+
+def _drop_sentences(document: dict[str, Any]) -> None:
+    document["resources"] = [r for r in document["resources"] if r["name"] != "sentences"]
+
+
+def _repoint_sentences(document: dict[str, Any]) -> None:
+    events = next(r for r in document["resources"] if r["name"] == "events")
+    sentences = next(r for r in document["resources"] if r["name"] == "sentences")
+    sentences.update(path=events["path"], hash=events["hash"], bytes=events["bytes"])
+
+
+def _empty_files(document: dict[str, Any]) -> None:
+    document["kzdata:files"] = []
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (_drop_sentences, "resources"),
+        (_repoint_sentences, "csv/events.csv"),
+        (_empty_files, "kzdata:files"),
+    ],
+    ids=["resource-removed", "resource-repointed", "files-emptied"],
+)
+@pytest.mark.parametrize("record", ["kept", "forged"])
+def test_a_descriptor_that_checks_less_is_refused_and_exports_fail_cleanly(
+    copy: Path, tmp_path: Path, edit: Callable[[dict[str, Any]], None], words: str, record: str
+) -> None:
+    document = descriptor_of(copy)
+    edit(document)
+    write_descriptor(copy, document)
+    if record == "forged":
+        forge_record(copy)
+    report = kzdata.verify(raise_on_error=False)
+    assert not report.ok
+    assert "datapackage.json: differs from what kzdata generates" in problems_of(report)
+    assert words in problems_of(report)
+    assert report.checked == 2 * len(oracle.TABLE_ORDER) + 6, "the files to check come from the code, not the entries"
+    for fmt in ("bundle", "csv", "parquet", "sqlite"):
+        with pytest.raises(IntegrityError):  # never a KeyError
+            kzdata.export(tmp_path / fmt, fmt)  # type: ignore[arg-type]
+
+
+def test_a_file_the_descriptor_does_not_list_is_refused(copy: Path) -> None:
+    shutil.copy(copy / "events.parquet", copy / "events-2.parquet")
+    (copy / "csv" / "notes.txt").write_text("planted\n", encoding="utf-8")
+    text = problems_of(kzdata.verify(raise_on_error=False))
+    assert "events-2.parquet: not a file of the release" in text
+    assert "csv/notes.txt: not a file of the release" in text
+
+
+# --------------------------------------------------------------------------- (c) schemas edited in the descriptor
+
+
+def _schema(document: dict[str, Any], table: str) -> dict[str, Any]:
+    return next(r for r in document["resources"] if r["name"] == table)["schema"]
+
+
+def _drop_foreign_keys(document: dict[str, Any]) -> None:
+    del _schema(document, "sentences")["foreignKeys"]
+
+
+def _widen_an_enum(document: dict[str, Any]) -> None:
+    field = next(f for f in _schema(document, "events")["fields"] if f["name"] == "category")
+    field["constraints"]["enum"].append("invented")
+
+
+def _change_a_type(document: dict[str, Any]) -> None:
+    field = next(f for f in _schema(document, "sentences")["fields"] if f["name"] == "prison_years")
+    field["type"] = "string"
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [(_drop_foreign_keys, "foreignKeys"), (_widen_an_enum, "enum"), (_change_a_type, "type")],
+    ids=["foreign-keys", "enum", "type"],
+)
+def test_an_edited_schema_is_refused_and_never_exported(
+    copy: Path, tmp_path: Path, edit: Callable[[dict[str, Any]], None], where: str
+) -> None:
+    document = descriptor_of(copy)
+    edit(document)
+    write_descriptor(copy, document)
+    forge_record(copy)
+    report = kzdata.verify(raise_on_error=False)
+    text = problems_of(report)
+    assert "datapackage.json: differs from what kzdata generates" in text and where in text, text
+    with pytest.raises(IntegrityError):
+        kzdata.export(tmp_path / "out", "csv")
+    assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ (d) guards on the descriptor and the journal
+
+
+def run_isolated(folder: Path, code: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter reading ``folder``, with 4 GiB of address space and a time limit."""
+    script = textwrap.dedent(
+        f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+        from pathlib import Path
+        import kzdata
+        from kzdata import _files
+        _files.locate = lambda: Path({str(folder)!r})
+        try:
+        {textwrap.indent(textwrap.dedent(code), "    ")}
+        except BaseException as exc:
+            print(type(exc).__name__, exc)
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
+    )
+
+
+@pytest.mark.parametrize("call", ["kzdata.load('events')", "kzdata.verify()", "kzdata.cite()"])
+def test_a_fifo_in_place_of_the_descriptor_is_refused_without_hanging(copy: Path, call: str) -> None:
+    (copy / "datapackage.json").unlink()
+    os.mkfifo(copy / "datapackage.json")
+    result = run_isolated(copy, call)
+    assert result.stdout.startswith("IntegrityError"), result.stdout + result.stderr
+    assert "a FIFO, not a regular file" in result.stdout
+
+
+@pytest.mark.parametrize("call", ["kzdata.load('events')", "kzdata.verify()"])
+def test_a_link_to_a_device_in_place_of_the_descriptor_is_refused_without_reading_it(copy: Path, call: str) -> None:
+    (copy / "datapackage.json").unlink()
+    (copy / "datapackage.json").symlink_to("/dev/zero")
+    result = run_isolated(copy, call)
+    assert result.stdout.startswith("IntegrityError"), result.stdout + result.stderr
+    assert "a device, not a regular file" in result.stdout
+
+
+def test_a_deeply_nested_descriptor_is_an_integrity_error(copy: Path) -> None:
+    (copy / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for call in (lambda: kzdata.load("events"), kzdata.verify, kzdata.cite):
+        with pytest.raises(IntegrityError, match=r"nests deeper than"):
+            call()
+    report = kzdata.verify(raise_on_error=False)
+    assert "nests deeper than" in problems_of(report)
+
+
+def test_an_oversized_descriptor_is_refused_unread(copy: Path) -> None:
+    with (copy / "datapackage.json").open("r+b") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: no disk is used
+    with pytest.raises(IntegrityError, match=r"more than the \d+ a release file may have"):
+        kzdata.load("events")
+
+
+@pytest.fixture
+def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A source checkout's layout: kzdata/data and the build's state folder .kzdata-build/."""
+    root = tmp_path / "checkout"
+    shutil.copytree(DATA, root / "kzdata" / "data", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / ".kzdata-build").mkdir()
+    monkeypatch.setattr(_files, "locate", lambda: root / "kzdata" / "data")
+    return root
+
+
+def write_journal(root: Path, journal: object) -> Path:
+    path = root / ".kzdata-build" / "journal.json"
+    path.write_text(json.dumps(journal), encoding="utf-8")
+    return path
+
+
+def staged_outside(root: Path) -> dict[str, Any]:
+    """A journal naming a staged file whose path leaves the checkout (the file is planted too)."""
+    (root / ".kzdata-build" / "new").mkdir()  # the build's staging folder for top-level files
+    planted = root / ".kzdata-build" / "x"  # what .kzdata-build/new/../x names
+    planted.write_bytes(b"planted\n")
+    return {
+        "token": "1-abcd",
+        "stage": ".data-staging-1-abcd",
+        "descriptor_sha256": "0" * 64,
+        "files": {"../x": hashlib.sha256(b"planted\n").hexdigest()},
+    }
+
+
+def test_a_journal_path_outside_the_checkout_is_reported_not_obeyed(
+    checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = write_journal(checkout, staged_outside(checkout))
+    assert kzdata.verify().ok  # a plain verify, the command the attacker counted on
+    assert not (checkout.parent / "x").exists(), "nothing was moved outside the checkout"
+    assert (checkout / ".kzdata-build" / "x").read_bytes() == b"planted\n"
+    assert not journal.exists() and (checkout / ".kzdata-build" / "journal.rejected.json").is_file()
+    err = capsys.readouterr().err
+    assert "ignored the build journal" in err and "'../x'" in err and "kzdata verify" in err
+
+
+STAGED = {"token": "1-abcd", "stage": ".data-staging-1-abcd", "descriptor_sha256": "0" * 64}
+
+
+@pytest.mark.parametrize(
+    ("journal", "words"),
+    [
+        ({"token": "1-abcd", "stage": "a/b", "descriptor_sha256": "0" * 64}, "its stage 'a/b'"),
+        ({"token": "1-abcd", "stage": "..", "descriptor_sha256": "0" * 64}, "its stage '..'"),
+        ({**STAGED, "files": {"/etc/x": ""}}, "'/etc/x'"),
+        ({"token": 5, "stage": ".data-staging-5", "descriptor_sha256": "0" * 64}, "its token 5"),
+        ("[" * 50_000 + "]" * 50_000, "nests deeper"),
+        ([], "not a JSON object"),
+    ],
+    ids=["stage-with-slash", "stage-dot-dot", "absolute-file", "token-not-text", "deep-json", "not-an-object"],
+)
+def test_a_bad_journal_is_reported_and_every_command_still_works(
+    checkout: Path, capsys: pytest.CaptureFixture[str], journal: object, words: str
+) -> None:
+    path = checkout / ".kzdata-build" / "journal.json"
+    if isinstance(journal, str):
+        path.write_text(journal, encoding="utf-8")
+    else:
+        write_journal(checkout, journal)
+    assert len(kzdata.load("events")) == len(oracle.rows("events"))
+    assert main(["verify"]) == 0
+    err = capsys.readouterr().err
+    assert "ignored the build journal" in err and words in err, err
+    assert "Traceback" not in err
+
+
+def test_an_oversized_journal_is_reported_not_read(checkout: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_journal(checkout, {**STAGED, "padding": "x" * (2 * 1024 * 1024)})
+    assert kzdata.verify().ok
+    assert not path.exists()
+    assert "not a regular file of at most 1048576 bytes" in capsys.readouterr().err
+
+
+def test_a_staged_file_without_the_journals_hash_is_not_moved(checkout: Path) -> None:
+    staged = checkout / ".kzdata-build" / "new" / "docs" / "notes.md"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(b"not what the journal names\n")
+    write_journal(checkout, {**STAGED, "files": {"docs/notes.md": hashlib.sha256(b"other\n").hexdigest()}})
+    assert kzdata.verify().ok
+    assert not (checkout / "docs" / "notes.md").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device-link"])
+def test_a_journal_that_is_no_regular_file_neither_hangs_nor_is_read(checkout: Path, kind: str) -> None:
+    path = checkout / ".kzdata-build" / "journal.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    result = run_isolated(checkout / "kzdata" / "data", "print(len(kzdata.load('events')), kzdata.verify().ok)")
+    assert result.stdout.strip() == f"{len(oracle.rows('events'))} True", result.stdout + result.stderr
+    assert "ignored the build journal" in result.stderr
+
+
+# --------------------------------------------------------------------------- (e) a version bump without a rebuild
+
+
+@pytest.fixture
+def bumped(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The installed kzdata claims the next version; the data are still the release's."""
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9.9" if name == "kzdata" else real(name))
+    return "9.9.9"
+
+
+def test_after_a_version_bump_the_citation_is_refused_not_mixed(bumped: str) -> None:
+    data_version = descriptor_of(DATA)["version"]
+    with pytest.raises(IntegrityError, match=r"run `kzdata build`") as info:
+        kzdata.cite()
+    assert f"release {data_version}" in str(info.value) and bumped in str(info.value)
+    report = kzdata.verify(raise_on_error=False)
+    assert any(p.startswith(f"version: the data are release {data_version}") for p in report.problems)
+    assert main(["cite"]) == 1
+
+
+# --------------------------------------------------------------------------- (f) one fingerprint, any format
+
+
+@pytest.mark.parametrize("fmt", ["bundle", "csv", "parquet", "sqlite"])
+def test_an_export_in_any_format_verifies_against_the_citation(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    kzdata.export(out, fmt)  # type: ignore[arg-type]
+    report = kzdata.verify(out, fingerprint=CITED)
+    assert report.ok and report.fingerprint == CITED
+    assert main(["verify", "--fingerprint", CITED, str(out)]) == 0
+
+
+def test_a_csv_export_has_the_fingerprint_of_the_release(tmp_path: Path) -> None:
+    kzdata.export(tmp_path / "out", "csv")
+    assert oracle.release_fingerprint(tmp_path / "out") == CITED  # the card is README.md there
+    assert descriptor_of(tmp_path / "out")["kzdata:fingerprint"] == CITED
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "sqlite"])
+def test_an_export_with_one_changed_value_fails_against_the_citation(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / fmt
+    kzdata.export(out, fmt)  # type: ignore[arg-type]
+    if fmt == "parquet":
+        (out / "parquet" / "sentences.parquet").write_bytes(massimov_given_one_year(out / "parquet"))
+    else:
+        import sqlite3
+
+        with sqlite3.connect(out / "sqlite" / "kzdata.db") as con:
+            con.execute("UPDATE sentences SET prison_years = 1 WHERE sentence_id = ?", (MASSIMOV,))
+        con.close()
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert f"not the {CITED} you gave" in problems_of(report)
+    assert main(["verify", "--fingerprint", CITED, str(out)]) == 1
+
+
+def test_an_export_whose_schema_was_edited_fails_against_the_citation(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    kzdata.export(out, "csv")
+    document = descriptor_of(out)
+    _widen_an_enum(document)
+    write_descriptor(out, document)
+    assert oracle.release_fingerprint(out) != CITED
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert f"not the {CITED} you gave" in problems_of(report)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_verify_against_the_citation_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--fingerprint", CITED]) == 0
+    out = capsys.readouterr().out
+    assert f"content fingerprint {CITED} matches the files and is the one you gave" in out
+    other = "sha256:" + "0" * 64
+    assert main(["verify", "--fingerprint", other]) == 1
+    err = capsys.readouterr().err
+    assert f"the files give {CITED}, not the {other} you gave" in err
+    assert main(["verify", "--fingerprint", "abc"]) == 2
+    assert "'abc' is not a content fingerprint" in capsys.readouterr().err
+    with pytest.raises(InvalidArgumentError):
+        kzdata.verify(fingerprint="sha256:XYZ")
