@@ -4,8 +4,12 @@ Reading and writing go through pyarrow alone, never through kzdata: a table is r
 with ``pq.read_table(...).to_pandas()``, edited with pandas, and written back with the
 file's own Arrow schema, so the pandas metadata (the dtypes the loader restores) stays
 as it was. The descriptor's ``kzdata:parquet`` hash and size of every rewritten file are
-updated, so the integrity gate accepts the file and the test reaches the rule it means
-to break. Rows are found by their primary key, which is the first column of every table
+updated, and so is the code's record of the descriptor (``_release.py`` beside the copied
+data folder, which the loaders honour for a folder that has one, as a test's built copy
+does), so the loaders' gate accepts the file and the test reaches the rule it means to
+break. ``kzdata verify`` still refuses such a copy: its Parquet values no longer match the
+CSV files and the fingerprint (tests/test_trust.py); these tests exercise the rules behind
+the loaders, as a forger who also rewrote the code would. Rows are found by their primary key, which is the first column of every table
 (as in ``raw/<table>.csv``).
 """
 
@@ -109,4 +113,7 @@ class ReleaseCopy:
             data = file.read_bytes()
             entries[table]["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
             entries[table]["bytes"] = len(data)
-        descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+        descriptor_path.write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        (self.folder.parent / "_release.py").write_text(f'DESCRIPTOR_SHA256 = "{digest}"\n', encoding="utf-8")
