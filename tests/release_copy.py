@@ -9,8 +9,8 @@ data folder, which the loaders honour for a folder that has one, as a test's bui
 does), so the loaders' gate accepts the file and the test reaches the rule it means to
 break. ``kzdata verify`` still refuses such a copy: its Parquet values no longer match the
 CSV files and the fingerprint (tests/test_trust.py); these tests exercise the rules behind
-the loaders, as a forger who also rewrote the code would. Rows are found by their primary key, which is the first column of every table
-(as in ``raw/<table>.csv``).
+the loaders, as a forger who also rewrote the code would. Rows are found by their primary
+key, which is the first column of every table (as in ``raw/<table>.csv``).
 """
 
 from __future__ import annotations
