@@ -83,6 +83,7 @@ def test_the_oracle_names_the_registry_tables() -> None:
     assert list(_formats.FORMATS) == FORMAT_NAMES
 
 
+@pytest.mark.slow
 def test_reading_validating_citing_and_verifying_import_no_pipeline_module() -> None:
     script = (
         "import sys, kzdata\n"

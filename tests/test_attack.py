@@ -1,6 +1,9 @@
 """Failing cases found by the hostile review of issue 18 ("Attack it again").
 
-Every test here FAILS on the code it was written against: each is a broken promise,
+Open work: every test here is marked ``xfail`` (not strict, so a case that starts to pass
+shows as XPASS rather than breaking CI) and ``slow``; fixing one means removing it from
+this file into the test module of the code it fixes. Every test here FAILED on the code it
+was written against: each is a broken promise,
 named in its docstring with the place the promise is written. None of them edits the
 checkout: damage happens in a temporary copy of the tracked files (``git ls-files``),
 run with ``PYTHONPATH=<copy>`` and cwd ``<copy>``, or in an export written to ``tmp_path``.
@@ -24,6 +27,13 @@ import pytest
 import kzdata
 from kzdata.errors import KzdataError
 from tests.conftest import REPO
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xfail(
+        reason="found by the adversarial pass of issue 18; not fixed yet (docs/testing.md)", strict=False
+    ),
+]
 
 # --------------------------------------------------------------------------- helpers
 

@@ -43,6 +43,7 @@ def test_two_builds_are_byte_identical(project_copy: Path) -> None:
     assert digests(project_copy) == first
 
 
+@pytest.mark.slow
 def test_a_bad_cell_is_reported_with_file_line_column_value_and_rule(project_copy: Path) -> None:
     events = project_copy / "raw" / "events.csv"
     lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -87,6 +88,7 @@ def test_a_failed_build_leaves_the_last_good_output(project_copy: Path) -> None:
     assert not list(project_copy.glob("kzdata/.data-*")), "no staging directory is left behind"
 
 
+@pytest.mark.slow
 def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The change log may be empty before a first release; its categories must survive."""
     (project_copy / "raw" / "changes.csv").write_text(
@@ -102,12 +104,14 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]
 
 
+@pytest.mark.slow
 def test_a_stray_csv_in_raw_is_reported_not_ignored(project_copy: Path) -> None:
     shutil.copy(project_copy / "raw" / "places.csv", project_copy / "raw" / "placez.csv")
     with pytest.raises(RawDataError, match=r"raw/placez\.csv.*not a kzdata table"):
         build(project_copy)
 
 
+@pytest.mark.slow
 def test_an_unreadable_date_is_reported_once_not_again_by_the_rules(project_copy: Path) -> None:
     # 2022-02-30 cannot be read; the rules on the same row (precision, basis) would only
     # report its absence, so the build names the one real problem.
@@ -129,6 +133,7 @@ def _current_manifest(root: Path) -> Path:
     return sorted((root / "raw" / "releases").glob("*.csv"))[-1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("damage", "rule"),
     [
@@ -149,6 +154,7 @@ def test_release_manifests_are_checked_strictly(project_copy: Path, damage: obje
         build(project_copy)
 
 
+@pytest.mark.slow
 def test_a_change_logged_under_a_future_version_is_refused(project_copy: Path) -> None:
     log = project_copy / "raw" / "changes.csv"
     lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -160,6 +166,7 @@ def test_a_change_logged_under_a_future_version_is_refused(project_copy: Path) -
         build(project_copy)
 
 
+@pytest.mark.slow
 def test_a_bare_quote_in_an_unquoted_field_is_refused(project_copy: Path) -> None:
     places = project_copy / "raw" / "places.csv"
     lines = places.read_text(encoding="utf-8").split("\n")

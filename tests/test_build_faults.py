@@ -115,6 +115,7 @@ def built(project_copy: Path) -> Path:
 # --------------------------------------------------------------------------- 1. all or nothing, completely
 
 
+@pytest.mark.slow
 def test_a_folder_where_the_data_dictionary_goes_is_refused_and_nothing_changes(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,6 +135,7 @@ def test_a_folder_where_the_data_dictionary_goes_is_refused_and_nothing_changes(
     assert not leftovers(built)
 
 
+@pytest.mark.slow
 def test_a_file_where_a_folder_must_be_is_refused_and_nothing_is_created(project_copy: Path) -> None:
     (project_copy / "kzdata").write_text("not a folder\n", encoding="utf-8")
     before = snapshot(project_copy)
@@ -147,6 +149,7 @@ def test_a_file_where_a_folder_must_be_is_refused_and_nothing_is_created(project
     assert not (project_copy / "datapackage.json").exists()
 
 
+@pytest.mark.slow
 def test_a_folder_that_refuses_new_files_is_refused_before_staging(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -201,6 +204,7 @@ def test_a_single_crlf_line_end_is_refused_with_its_line(project_copy: Path) -> 
     assert "\\r\\n" in issue.rule and "line 5 is the first" in issue.rule
 
 
+@pytest.mark.slow
 def test_lines_after_a_quoted_line_break_are_physical_lines(project_copy: Path) -> None:
     """Record 5 (physical line 6) gets a line break in its description: its category is on line 7."""
     events = project_copy / "raw" / "events.csv"
@@ -226,6 +230,7 @@ def test_lines_after_a_quoted_line_break_are_physical_lines(project_copy: Path) 
     assert "raw/events.csv, line 7 (record from line 6), column 'category': value 'riot'" in str(info.value)
 
 
+@pytest.mark.slow
 def test_a_manifest_with_crlf_names_its_line(project_copy: Path) -> None:
     manifest = project_copy / "raw" / "releases" / "0.2.0.csv"
     lines = manifest.read_bytes().split(b"\n")
@@ -238,6 +243,7 @@ def test_a_manifest_with_crlf_names_its_line(project_copy: Path) -> None:
 # --------------------------------------------------------------------------- 3. what the build ignores
 
 
+@pytest.mark.slow
 def test_every_file_in_raw_that_the_build_does_not_read_is_a_problem(
     project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -259,6 +265,7 @@ def test_every_file_in_raw_that_the_build_does_not_read_is_a_problem(
     assert snapshot(project_copy) == before
 
 
+@pytest.mark.slow
 def test_the_sdist_holds_only_what_rebuilds_and_tests_the_release(tmp_path: Path) -> None:
     """Built from a copy of the checkout with a private note, a case variant and stale egg-info in raw/."""
     pytest.importorskip("build")
@@ -306,6 +313,7 @@ def _empty_change_log(root: Path) -> None:
     log.write_text(log.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_empty_releases_folder_is_refused_once_changes_are_logged(project_copy: Path) -> None:
     _empty_releases(project_copy)
     with pytest.raises(RawDataError) as info:
@@ -314,6 +322,7 @@ def test_an_empty_releases_folder_is_refused_once_changes_are_logged(project_cop
     assert re.search(r"raw/releases/, -, .*holds no release manifest.*logs \d+ change\(s\).*restore", str(info.value))
 
 
+@pytest.mark.slow
 def test_an_empty_releases_folder_is_refused_once_the_changelog_names_an_earlier_release(project_copy: Path) -> None:
     _empty_releases(project_copy)
     _empty_change_log(project_copy)
@@ -329,6 +338,7 @@ def test_an_empty_releases_folder_is_refused_once_the_changelog_names_an_earlier
     assert "'0.2.0'" not in message, "the version being built needs no manifest yet"
 
 
+@pytest.mark.slow
 def test_a_missing_manifest_of_an_earlier_release_is_refused(project_copy: Path) -> None:
     shutil.copy(REPO / "CHANGELOG.md", project_copy / "CHANGELOG.md")
     (project_copy / "raw" / "releases" / "0.1.0.csv").unlink()
@@ -336,12 +346,14 @@ def test_a_missing_manifest_of_an_earlier_release_is_refused(project_copy: Path)
         build(project_copy)
 
 
+@pytest.mark.slow
 def test_a_manifest_listing_no_id_is_refused(project_copy: Path) -> None:
     (project_copy / "raw" / "releases" / "0.1.0.csv").write_text("record_table,record_id\n", encoding="utf-8")
     with pytest.raises(RawDataError, match=r"raw/releases/0\.1\.0\.csv, -, .*lists none"):
         build(project_copy)
 
 
+@pytest.mark.slow
 def test_before_the_first_release_an_empty_folder_with_a_placeholder_builds(project_copy: Path) -> None:
     _empty_releases(project_copy)
     _empty_change_log(project_copy)
@@ -356,6 +368,7 @@ def _raw_digests(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*.csv")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("reason", "rule"),
     [
@@ -380,6 +393,7 @@ def test_release_refuses_a_reason_the_build_would_refuse_and_writes_nothing(
     assert not (project_copy / "raw" / "releases" / "0.2.1.csv").exists()
 
 
+@pytest.mark.slow
 def test_release_with_a_plain_reason_builds(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bump(project_copy)
     assert main(["release", "--root", str(project_copy), "--reason", "a correction release"]) == 0
@@ -417,6 +431,7 @@ def _stata_days(day: date) -> int:
     return (day - date(1960, 1, 1)).days
 
 
+@pytest.mark.slow
 def test_stata_export_writes_dates_before_1677(
     ancient: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -451,6 +466,7 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["sqlite", "datasette"])
 def test_an_export_that_runs_out_of_space_is_exit_2_and_leaves_nothing(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "exports" / fmt
@@ -505,6 +521,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
+@pytest.mark.slow
 def test_an_export_inside_the_data_folder_is_refused(
     data_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -566,6 +583,7 @@ def test_serve_refuses_an_empty_host() -> None:
         serve(host="")
 
 
+@pytest.mark.slow
 def test_serve_answers_bad_requests_without_tracebacks_or_visitor_text() -> None:
     pytest.importorskip("datasette")
     process, url = _start()
@@ -589,6 +607,7 @@ def test_serve_answers_bad_requests_without_tracebacks_or_visitor_text() -> None
     assert "ERROR: conn=" not in both and "nowhere" not in both, both
 
 
+@pytest.mark.slow
 def test_serve_deletes_its_temporary_database_on_sigterm(tmp_path: Path) -> None:
     pytest.importorskip("datasette")
     tmp = tmp_path / "tmp"
@@ -606,6 +625,7 @@ def test_serve_deletes_its_temporary_database_on_sigterm(tmp_path: Path) -> None
     assert list(tmp.iterdir()) == [], "the temporary database is gone"
 
 
+@pytest.mark.slow
 def test_serve_deletes_its_temporary_database_on_sigterm_while_building_it(tmp_path: Path) -> None:
     """SIGTERM before the server runs (while the database is written) cleans up too."""
     pytest.importorskip("datasette")

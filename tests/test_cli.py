@@ -53,6 +53,7 @@ def test_columns_80_show_prints_no_line_over_80(table: str) -> None:
     assert sum(1 for line in lines if line.startswith(oracle.rows(table)[0][oracle.key(table)][:20])) >= 1
 
 
+@pytest.mark.slow
 def test_width_option_wins_over_columns_and_every_row_is_shown() -> None:
     result = run("show", "events", "--limit", "all", "--width", "60", "--columns", "event_id,date_start", COLUMNS="200")
     lines = result.stdout.splitlines()
@@ -69,6 +70,7 @@ def test_show_limits_rows_and_says_how_many_are_left(capsys: pytest.CaptureFixtu
     assert lines[-1] == f"... {len(oracle.rows('sentences')) - 2} more rows (use --limit N or --limit all to see more)"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -96,6 +98,7 @@ def test_version() -> None:
     assert (result.returncode, result.stdout) == (0, f"kzdata {VERSION}\n")
 
 
+@pytest.mark.slow
 def test_describe_is_as_complete_as_the_dictionary() -> None:
     out = run("describe", "sentences", COLUMNS="80").stdout
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -111,6 +114,7 @@ def test_describe_is_as_complete_as_the_dictionary() -> None:
     assert [block.split(":")[0] for block in blocks] == header
 
 
+@pytest.mark.slow
 def test_validate_prints_one_line_per_table_with_raw_row_counts() -> None:
     result = run("validate", COLUMNS="80")
     assert result.returncode == 0
@@ -142,6 +146,7 @@ def test_info_validate_exit_code_and_summary() -> None:
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
+@pytest.mark.slow
 def test_verify_and_cite_show_the_fingerprint() -> None:
     fingerprint = oracle.release_fingerprint(oracle.REPO / "kzdata" / "data")
     result = run("verify")
@@ -153,12 +158,14 @@ def test_verify_and_cite_show_the_fingerprint() -> None:
     assert bib.stdout.startswith(f"@misc{{kzdata_{VERSION.replace('.', '_')},")
 
 
+@pytest.mark.slow
 def test_cite_events_lists_every_source_the_events_cite() -> None:
     result = run("cite", "events", "--style", "bibtex")
     keys = {line[len("@misc{") : -1] for line in result.stdout.splitlines() if line.startswith("@misc{")}
     assert keys == oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
 
 
+@pytest.mark.slow
 def test_export_problems_exit_2_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("keep", encoding="utf-8")
@@ -186,6 +193,7 @@ def test_an_os_error_is_a_message_not_a_traceback(
     assert capsys.readouterr().err == "kzdata export: No space left on device (/full/disk)\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": ""}])
 def test_a_non_utf8_terminal_gets_replacement_characters_not_a_traceback(env: dict[str, str]) -> None:
     result = run("show", "people", "--limit", "all", "--columns", "person_id,name", **env)
@@ -195,6 +203,7 @@ def test_a_non_utf8_terminal_gets_replacement_characters_not_a_traceback(env: di
     assert len(result.stdout.splitlines()) == 1 + len(names)
 
 
+@pytest.mark.slow
 def test_exit_codes_seen_by_a_script(tmp_path: Path) -> None:
     assert run("verify").returncode == 0
     assert run("show", "nope").returncode == 2

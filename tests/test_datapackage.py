@@ -19,6 +19,7 @@ DESCRIPTOR = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
 SHIPPED = json.loads((REPO / "kzdata" / "data" / "datapackage.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_frictionless_validates_the_package() -> None:
     report = Package(str(REPO / "datapackage.json")).validate()
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:10]

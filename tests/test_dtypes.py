@@ -119,6 +119,7 @@ def test_polars_values_equal_pandas_values() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_import_kzdata_does_not_import_polars() -> None:
     import subprocess
     import sys

@@ -40,6 +40,7 @@ def _files_under(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["bundle", "csv", "parquet", "xlsx", "sqlite", "datasette", "stata"])
 def test_every_format_has_the_same_layout_and_carries_licence_citation_and_card(tmp_path: Path, fmt: str) -> None:
     if fmt == "xlsx":
@@ -54,6 +55,7 @@ def test_every_format_has_the_same_layout_and_carries_licence_citation_and_card(
     assert (out / "data-dictionary.md").read_bytes() == (oracle.REPO / "docs" / "data-dictionary.md").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["bundle", "csv"])
 def test_csv_exports_are_valid_packages_whose_files_match_the_release(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
@@ -74,6 +76,7 @@ def test_csv_exports_are_valid_packages_whose_files_match_the_release(tmp_path: 
     assert report.valid, report.flatten(["resourceName", "type", "note"])[:5]
 
 
+@pytest.mark.slow
 def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -91,6 +91,7 @@ def test_rerun_writes_identical_bytes(rendered: Path, tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (rendered / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_missing_matplotlib_exits_2_with_a_hint() -> None:
     code = (
         "import runpy, sys; sys.modules['matplotlib'] = None; sys.argv = ['figures.py', '--out', 'unused']; "

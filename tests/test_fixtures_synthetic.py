@@ -156,6 +156,7 @@ def test_an_id_in_two_tables_is_cited_with_each_tables_own_sources(on_synthetic:
     assert keys(kzdata.cite(ids, style="bibtex", table="places")) == {"crs-2022"}
 
 
+@pytest.mark.slow
 def test_the_synthetic_release_validates(on_synthetic: Path) -> None:
     assert kzdata.validate(raise_on_error=False).ok
 
@@ -188,6 +189,7 @@ def test_raw_events_are_one_line_each() -> None:
     assert text.count("\n") == len(_rows(REPO / "raw", "events")[1]) + 1
 
 
+@pytest.mark.slow
 def test_a_quoted_line_break_is_refused_and_later_records_keep_their_lines(project_copy: Path) -> None:
     # record 3 (line 5) gets a line break in its description, so it spans lines 5 and 6;
     # record 4 starts on line 7, and its category is bad
@@ -198,6 +200,7 @@ def test_a_quoted_line_break_is_refused_and_later_records_keep_their_lines(proje
     assert len(issues) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="fixed on branch buildfix (raw_tables.py physical line counting)")
 def test_a_bad_cell_after_a_line_break_is_named_by_its_own_physical_line(project_copy: Path) -> None:
     # record 3 starts on line 5; its description breaks onto line 6, where its category is

@@ -134,6 +134,7 @@ def test_a_missing_lock_is_refused(project_copy: Path) -> None:
     assert f"pandas {metadata.version('pandas')} installed, no version locked" in str(info.value)
 
 
+@pytest.mark.slow
 def test_an_unlocked_build_is_marked_as_not_the_release(project_copy: Path) -> None:
     relock(project_copy, "pyarrow", "18.1.0")
     build(project_copy, unlocked=True)
@@ -142,11 +143,13 @@ def test_an_unlocked_build_is_marked_as_not_the_release(project_copy: Path) -> N
         assert mark == {"pyarrow": {"installed": metadata.version("pyarrow"), "locked": "18.1.0"}}
 
 
+@pytest.mark.slow
 def test_a_locked_build_writes_no_mark(project_copy: Path) -> None:
     build(project_copy, unlocked=True)  # nothing differs: --unlocked changes nothing
     assert MARK not in json.loads((project_copy / "datapackage.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_the_cli_refuses_with_exit_2_and_builds_with_unlocked(
     project_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

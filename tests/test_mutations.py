@@ -765,14 +765,17 @@ def _sweep_kinds(root: Path, kinds: set[str]) -> None:
     refuse(root, *expected)
 
 
+@pytest.mark.slow
 def test_every_text_url_number_boolean_and_date_column_is_parsed_strictly(project: Path) -> None:
     _sweep_kinds(project, {"text", "url", "integer", "number", "boolean", "date"})
 
 
+@pytest.mark.slow
 def test_every_id_and_category_column_is_parsed_strictly(project: Path) -> None:
     _sweep_kinds(project, {"id", "category"})
 
 
+@pytest.mark.slow
 def test_every_required_column_is_enforced(project: Path) -> None:
     def pick(table: str, column: str) -> str | None:
         return None if REGISTRY[table].column(column).nullable else ""
@@ -781,6 +784,7 @@ def test_every_required_column_is_enforced(project: Path) -> None:
     refuse(project, *expected)
 
 
+@pytest.mark.slow
 def test_every_foreign_key_is_enforced(project: Path) -> None:
     def pick(table: str, column: str) -> str | None:
         return "zz-no-such-record" if REGISTRY[table].column(column).references else None
@@ -799,6 +803,7 @@ def test_every_foreign_key_is_enforced(project: Path) -> None:
 # --------------------------------------------------------------------------- message quality
 
 
+@pytest.mark.slow
 def test_every_problem_is_listed_with_a_count(plain_project: Path) -> None:
     """Two corruptions in two files, both reported; this build runs every check for real."""
     _cell("events", "category", "riot", r"must be one of")(plain_project)

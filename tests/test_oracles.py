@@ -99,6 +99,7 @@ def test_a_merge_with_some_columns_of_another_table_cites_both_tables(
 RISKY = {"=1+1": "equals", "+7 700 123": "plus", "-5 dead": "minus", "@SUM(A1)": "at"}
 
 
+@pytest.mark.slow
 def test_every_formula_start_is_stored_as_quoted_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     release = ReleaseCopy(tmp_path / "kzdata" / "data")

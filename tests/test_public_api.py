@@ -6,6 +6,7 @@ import inspect
 import subprocess
 import sys
 
+import pytest
 import tomllib
 
 import kzdata
@@ -90,6 +91,7 @@ def test_version_is_stated_once() -> None:
     assert kzdata.__version__ == pyproject["project"]["version"]
 
 
+@pytest.mark.slow
 def test_import_is_light() -> None:
     code = (
         "import sys, kzdata\n"

@@ -94,6 +94,7 @@ def test_the_top_level_copy_differs_only_in_paths() -> None:
     assert shipped == top
 
 
+@pytest.mark.slow
 def test_import_kzdata_does_not_import_publishing() -> None:
     import subprocess
 

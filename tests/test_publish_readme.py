@@ -7,6 +7,8 @@ import shlex
 import subprocess
 import sys
 
+import pytest
+
 from kzdata._cli import parser
 from tests.conftest import REPO
 
@@ -27,6 +29,7 @@ def test_every_kzdata_command_parses() -> None:
                 parser().parse_args(words[1:])
 
 
+@pytest.mark.slow
 def test_the_analysts_command_prints_the_timeline() -> None:
     words = shlex.split(COMMANDS[0].split("&&")[1])
     assert words[:2] == ["python", "-c"]

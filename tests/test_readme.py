@@ -68,6 +68,7 @@ def test_every_example_has_an_oracle() -> None:
     assert len(BLOCKS) == len(ORACLES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "duckdb", "polars"])
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]

@@ -747,7 +747,37 @@ def assert_named(out: str, failures: tuple[Failure, ...]) -> None:
         assert any(line.startswith(named) and re.search(failure.rule, line) for line in lines), out
 
 
-@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+#: One case per rule of kzdata/_rules.py runs in the inner loop (`pytest -m "not slow"`); the
+#: rest of the sweep is marked slow and runs in CI (docs/testing.md).
+INNER_LOOP = {
+    "dangling-place",
+    "citation-of-a-missing-record",
+    "uncited-indicator",
+    "paragraph-beyond-the-section",
+    "end-before-start",
+    "position-end-before-start",
+    "actor-naming-two",
+    "percent-above-100",
+    "cited-work-without-footnote",
+    "one-sided-discrepancy",
+    "event-after-every-source",
+    "approximately-with-high",
+    "two-rules-in-force-on-one-day",
+    "inferred-date-with-basis-stated",
+    "footnote-beyond-its-document",
+    "merged-into-itself",
+    "places-in-a-loop",
+}
+
+
+def test_the_inner_loop_names_existing_cases() -> None:
+    assert set(CASES) >= INNER_LOOP
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=i, marks=() if i in INNER_LOOP else (pytest.mark.slow,)) for i, c in CASES.items()],
+)
 def test_validate_and_the_command_refuse_exactly_the_broken_row(
     release: ReleaseCopy, case: Case, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -773,6 +803,7 @@ ROW_FOR_KEY = {
 }
 
 
+@pytest.mark.slow
 def test_every_foreign_key_is_checked_by_validate(
     release: ReleaseCopy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -796,6 +827,7 @@ def test_every_foreign_key_is_checked_by_validate(
 # --------------------------------------------------------------------------- the other direction: what the rules allow
 
 
+@pytest.mark.slow
 def test_edits_within_the_rules_validate(release: ReleaseCopy) -> None:
     """Values on the documented edges are accepted (docs/figures.md, docs/dates.md, docs/errors.md)."""
     release.set("indicator_values", MORE_THAN, value_high=100.0)  # more_than with a ceiling, like "most"
@@ -854,6 +886,7 @@ def _cli_on(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, str(copy), *args], capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 def test_a_process_running_validate_on_broken_data_exits_1(release: ReleaseCopy) -> None:
     CASES["dangling-place"].breaks(release)
     release.save()

@@ -31,6 +31,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_no_line_is_wider_than_the_width(command: list[str], width: int, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,6 +63,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kzdata", *args], capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "said"),
     [
@@ -81,6 +83,7 @@ def test_wrong_usage_exits_2(args: list[str], said: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_a_damaged_release_makes_verify_exit_1(tmp_path: Path) -> None:
     copy = tmp_path / "kzdata" / "data"
     shutil.copytree(REPO / "kzdata" / "data", copy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -95,6 +98,7 @@ def test_a_damaged_release_makes_verify_exit_1(tmp_path: Path) -> None:
     assert "csv/people.csv: sha256 differs" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_raw_cell_makes_build_exit_1(project_copy: Path) -> None:
     events = project_copy / "raw" / "events.csv"
     lines = events.read_text(encoding="utf-8").split("\n")

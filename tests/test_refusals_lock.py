@@ -93,6 +93,7 @@ def test_the_command_refuses_with_exit_2(project_copy: Path, damage: str, capsys
     assert nothing_written(project_copy)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["patch", "no-pin"])
 def test_unlocked_builds_and_marks_a_patch_level_or_unpinned_difference(
     project_copy: Path, damage: str, capsys: pytest.CaptureFixture[str]

@@ -100,6 +100,7 @@ def test_the_change_log_is_not_most_of_the_dataset() -> None:
     assert rows["changes"] < sum(rows.values()) / 10
 
 
+@pytest.mark.slow
 def test_dropping_a_released_id_fails_the_build(project_copy: Path) -> None:
     people = project_copy / "raw" / "people.csv"
     lines = people.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -118,6 +119,7 @@ def test_export_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.slow
 def test_dropping_only_a_released_id_is_a_stable_id_error(project_copy: Path) -> None:
     aliases = project_copy / "raw" / "aliases.csv"
     aliases.write_text(
@@ -144,6 +146,7 @@ def test_dropping_only_a_released_id_is_a_stable_id_error(project_copy: Path) ->
     )
 
 
+@pytest.mark.slow
 def test_a_retraction_lets_an_id_go_but_never_come_back(project_copy: Path) -> None:
     changes = project_copy / "raw" / "changes.csv"
     with changes.open("a", encoding="utf-8") as fh:

@@ -399,6 +399,7 @@ EXOTIC = (
 )
 
 
+@pytest.mark.slow
 def test_exotic_text_survives_a_full_build(tmp_path: Path) -> None:
     """Unicode, inner runs of spaces, a tab, quotes, commas, leading zeros: unchanged end to end."""
     root = copy_source_project(tmp_path)

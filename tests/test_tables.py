@@ -142,6 +142,7 @@ def test_integer_columns_never_become_floats() -> None:
     assert sentences["prison_years"].isna().any(), "a conviction without a stated term is null"
 
 
+@pytest.mark.slow
 def test_validate_passes_on_the_shipped_data() -> None:
     report = kzdata.validate()
     assert report.ok

@@ -161,6 +161,7 @@ def test_a_third_document_is_cited_through_its_own_footnotes(third: Path) -> Non
     assert "Halbach" not in text, "the article's footnote 1 is not the new document's footnote 1"
 
 
+@pytest.mark.slow
 def test_a_footnote_beyond_the_documents_count_is_refused(project_copy: Path) -> None:
     _add_third_document(project_copy / "raw")
     path = project_copy / "raw" / "citations.csv"

@@ -261,6 +261,7 @@ def _empty_files(document: dict[str, Any]) -> None:
     document["kzdata:files"] = []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("edit", "words"),
     [
@@ -362,6 +363,7 @@ def run_isolated(folder: Path, code: str, timeout: float = 90) -> subprocess.Com
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("call", ["kzdata.load('events')", "kzdata.verify()", "kzdata.cite()"])
 def test_a_fifo_in_place_of_the_descriptor_is_refused_without_hanging(copy: Path, call: str) -> None:
     (copy / "datapackage.json").unlink()
@@ -371,6 +373,7 @@ def test_a_fifo_in_place_of_the_descriptor_is_refused_without_hanging(copy: Path
     assert "a FIFO, not a regular file" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("call", ["kzdata.load('events')", "kzdata.verify()"])
 def test_a_link_to_a_device_in_place_of_the_descriptor_is_refused_without_reading_it(copy: Path, call: str) -> None:
     (copy / "datapackage.json").unlink()
@@ -483,6 +486,7 @@ def test_a_staged_file_without_the_journals_hash_is_not_moved(checkout: Path) ->
     assert not (checkout / "docs" / "notes.md").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "device-link"])
 def test_a_journal_that_is_no_regular_file_neither_hangs_nor_is_read(checkout: Path, kind: str) -> None:
     path = checkout / ".kzdata-build" / "journal.json"
