@@ -113,6 +113,13 @@ def tables_in(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> 
 
     columns = {str(c) for c in frame.columns}
     if table is not None:
+        if not isinstance(table, str) and not (
+            isinstance(table, (list, tuple)) and all(isinstance(name, str) for name in table)
+        ):
+            raise InvalidArgumentError(
+                f"table= is a table name or a list of table names, such as 'events', not {type(table).__name__} "
+                f"({table!r})"
+            )
         names = [table] if isinstance(table, str) else list(table)
         if not names:
             raise InvalidArgumentError("table= names no table; give a table name such as 'events'")
@@ -264,7 +271,7 @@ def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str
     >>> "Cornell" in kzdata.cite(sentences)
     True
     """
-    if style not in ("text", "bibtex"):
+    if not isinstance(style, str) or style not in ("text", "bibtex"):
         raise InvalidArgumentError(f"unknown citation style {style!r}; use 'text' or 'bibtex'")
     if frame is None:
         if table is not None:

@@ -474,6 +474,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     _tolerant_streams()
     args = parser().parse_args(argv)
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):  # `kzdata cite >&-`: nowhere to print
+        if sys.stderr is not None and not getattr(sys.stderr, "closed", False):
+            print(f"kzdata {args.command}: standard output is closed; nothing can be printed", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.run(args))
     except KeyboardInterrupt:  # Ctrl-C: stop quietly, with the shell's conventional code

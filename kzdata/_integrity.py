@@ -835,6 +835,11 @@ def verify(
     True
     """
     expected = check_fingerprint_argument(fingerprint)
+    if folder is not None and (not isinstance(folder, (str, os.PathLike)) or isinstance(folder, bytes)):
+        raise InvalidArgumentError(
+            f"verify() takes the path of an exported folder (a str or Path) or None for the installed release, "
+            f"not {type(folder).__name__} ({folder!r})"
+        )
     if folder is not None:
         from kzdata._verify_folder import verify_folder
 

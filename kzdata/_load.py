@@ -136,7 +136,7 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
     >>> str(people["person_id"].dtype)
     'string'
     """
-    if backend not in ("pandas", "pyarrow", "polars"):
+    if not isinstance(backend, str) or backend not in ("pandas", "pyarrow", "polars"):
         raise InvalidArgumentError(
             f"unknown backend {backend!r}; use 'pandas' (a DataFrame), 'pyarrow' (an Arrow table) "
             "or 'polars' (a Polars DataFrame)"

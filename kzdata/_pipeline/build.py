@@ -250,6 +250,10 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
     ``build-lock.txt`` and ``unlocked`` is false (then nothing is read or written).
     """
     root = Path(root).resolve()
+    if not root.is_dir():
+        raise InvalidArgumentError(
+            f"{root} is not a folder; run `kzdata build` from the root of a kzdata source checkout, or pass --root"
+        )
     raw_dir = root / "raw"
     if not (root / "pyproject.toml").exists() and not (root / "pyproject.toml").is_symlink():
         project_version(root)  # raises the usage error: this is not a source checkout
