@@ -128,13 +128,16 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def same_logical_type(stored: pa.DataType, declared: pa.DataType) -> bool:
-    """Equal types, a dictionary's string values read as ``large_string`` (Parquet does not keep the width)."""
+    """Equal types; a dictionary's values may read as ``string`` or ``large_string`` and its indices as any
+    integer type, because Parquet does not keep either width and pyarrow before 14 reads back
+    ``dictionary<string, int32>`` whatever was written (the values and the pandas dtype are compared apart).
+    """
     import pyarrow as pa
 
     if pa.types.is_dictionary(declared):
         return (
             pa.types.is_dictionary(stored)
-            and stored.index_type == declared.index_type
+            and pa.types.is_integer(stored.index_type)
             and (pa.types.is_string(stored.value_type) or pa.types.is_large_string(stored.value_type))
             and not stored.ordered
         )
