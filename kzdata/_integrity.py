@@ -482,10 +482,11 @@ def release_identity() -> tuple[str, str]:
     """``(version, fingerprint)`` of the installed release, the fingerprint recomputed from its files.
 
     Reads every CSV file and the files the fingerprint covers, each checked against the
-    (code-pinned) descriptor, and recomputes the fingerprint; raises
-    :class:`IntegrityError` when the data's version is not the installed kzdata's, or the
-    recomputed fingerprint is not the one the release recorded. Cheap (no Parquet is
-    decoded); :func:`verify` checks everything.
+    (code-pinned) descriptor, and recomputes the fingerprint; checks every Parquet file's
+    hash and size too, since the loaders read those, so a release whose Parquet file is
+    damaged is never cited; raises :class:`IntegrityError` when a file differs, the data's
+    version is not the installed kzdata's, or the recomputed fingerprint is not the one
+    the release recorded. Cheap (no Parquet is decoded); :func:`verify` checks everything.
     """
     from kzdata._fingerprint import PROPERTY, SOURCE_FILES, of_release
     from kzdata._registry import TABLE_NAMES
@@ -499,6 +500,8 @@ def release_identity() -> tuple[str, str]:
             name: read_checked(f"{_files.CSV_DIR}/{name}.csv", what=f"table {name!r}") for name in TABLE_NAMES
         }
         sources = {name: read_checked(name) for name in SOURCE_FILES}
+        for name in TABLE_NAMES:  # the files the loaders read: hashed, not decoded
+            read_checked(f"{name}.parquet", what=f"table {name!r}")
         if _descriptor_changed(desc):
             continue  # a new release was swapped in while we read: start again
         content = of_release(values, sources)
@@ -598,13 +601,24 @@ def release_layout() -> dict[str, str]:
     return layout
 
 
+_COMPILED_MARKER = re.compile(r"^__init__\.[A-Za-z0-9_.-]+\.pyc$")
+"""The bytecode Python writes for the data folder's ``__init__.py`` (``__pycache__/__init__.cpython-311.pyc``)."""
+
+
 def _present(base: Path) -> set[str]:
-    """The relative path of every file in the data folder (``__pycache__`` left out)."""
+    """The relative path of every file in the data folder, but the bytecode of its ``__init__.py``.
+
+    Only ``__pycache__/__init__.<tag>.pyc`` directly in the data folder is left out (an
+    installer or an import may write it); any other file, in a ``__pycache__`` or not, is
+    listed, so ``verify`` reports it.
+    """
     found: set[str] = set()
     for folder, dirs, names in os.walk(base, followlinks=False):
         rel = Path(folder).relative_to(base)
         links = [d for d in dirs if Path(folder, d).is_symlink()]  # listed as entries, never entered
-        dirs[:] = [d for d in dirs if d != "__pycache__" and d not in links]
+        dirs[:] = [d for d in dirs if d not in links]
+        if rel.as_posix() == "__pycache__":
+            names = [n for n in names if not _COMPILED_MARKER.match(n)]
         found.update((rel / name).as_posix() for name in [*names, *links])
     return found
 
