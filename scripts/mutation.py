@@ -107,11 +107,21 @@ def _counts(work: Path) -> dict[str, int]:
     return counts
 
 
-def run(module: str, *, survivors: bool) -> dict[str, int] | None:
+def _score(counts: dict[str, int]) -> float:
+    """Killed (or timed out) over every mutant mutmut made: one no test reaches counts as a survivor."""
+    made = sum(counts[state] for state in ("killed", "survived", "timeout", "no tests", "suspicious", "segfault"))
+    return (counts["killed"] + counts["timeout"]) / made if made else 0.0
+
+
+def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int] | None:
     """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run."""
     work = _scratch(module, MODULES[module])
     done = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run"], cwd=work, check=False, capture_output=True, text=True
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+        cwd=work,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     counts = _counts(work)
     if done.returncode != 0 or not sum(counts.values()):
@@ -135,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
     parser.add_argument("--list", action="store_true", help="print the modules and their tests")
     parser.add_argument("--survivors", action="store_true", help="print every surviving mutant")
+    parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
     args = parser.parse_args(argv)
     if args.list:
         for module, tests in MODULES.items():
@@ -147,11 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     summary_file = WORK / "summary.json"
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
     for module in args.modules or list(MODULES):
-        counts = run(module, survivors=args.survivors)
+        counts = run(module, survivors=args.survivors, max_children=args.max_children)
         if counts is None:
             continue
-        tested = counts["killed"] + counts["survived"] + counts["timeout"]
-        score = (counts["killed"] + counts["timeout"]) / tested if tested else 0.0
+        score = _score(counts)
         summary[module] = {**counts, "score": round(score, 3)}
         print(
             f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['timeout']} timed out, "
