@@ -22,15 +22,24 @@ diff of every surviving mutant.
 from __future__ import annotations
 
 import argparse
+import datetime
+import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".mutation"
+#: The latest figures per module, with the sha256 of the source they were measured on (committed).
+RECORD = ROOT / "docs" / "mutation-scores.json"
+#: The module ``--check`` always runs, so CI sees that the harness itself still works (about a minute).
+SMOKE = "kzdata/_versions.py"
+#: The share of mutants every module must kill (issue 18).
+FLOOR = 0.9
 
 #: Module -> the tests that exercise it in-process (subprocess tests run the unmutated install).
 MODULES: dict[str, list[str]] = {
@@ -140,12 +149,64 @@ def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int
     return counts
 
 
+def _source_sha(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_record() -> dict[str, dict[str, Any]]:
+    return json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
+
+
+def _save_record(record: dict[str, dict[str, Any]]) -> None:
+    RECORD.write_text(json.dumps(dict(sorted(record.items())), indent=1) + "\n", encoding="utf-8")
+
+
+def _stale(record: dict[str, dict[str, Any]]) -> list[str]:
+    """Modules whose source is not the one their recorded score was measured on (or that have none)."""
+    return [m for m in MODULES if record.get(m, {}).get("source_sha256") != _source_sha(ROOT / m)]
+
+
+def _measure(modules: list[str], *, survivors: bool, max_children: int) -> dict[str, float]:
+    """Run each module, print and record its figures; the scores of the modules that ran."""
+    WORK.mkdir(exist_ok=True)
+    summary_file = WORK / "summary.json"
+    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
+    record = _load_record()
+    scores: dict[str, float] = {}
+    for module in modules:
+        counts = run(module, survivors=survivors, max_children=max_children)
+        if counts is None:
+            continue
+        score = scores[module] = _score(counts)
+        summary[module] = {**counts, "score": round(score, 3)}
+        record[module] = {
+            "source_sha256": _source_sha(WORK / module.replace("/", "_") / module),
+            "tests": MODULES[module],
+            **{state: counts[state] for state in ("killed", "survived", "timeout", "no tests")},
+            "score": round(score, 3),
+            "measured": datetime.date.today().isoformat(),
+        }
+        print(
+            f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['timeout']} timed out, "
+            f"{counts['no tests']} not covered; score {score:.0%}",
+            flush=True,
+        )
+        summary_file.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        _save_record(record)
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
     parser.add_argument("--list", action="store_true", help="print the modules and their tests")
     parser.add_argument("--survivors", action="store_true", help="print every surviving mutant")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"CI: re-run {SMOKE} and every module changed since its recorded score; fail under {FLOOR * 100:.0f}%%",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for module, tests in MODULES.items():
@@ -154,22 +215,21 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"not a module of this script: {unknown}; see --list")
-    WORK.mkdir(exist_ok=True)
-    summary_file = WORK / "summary.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
-    for module in args.modules or list(MODULES):
-        counts = run(module, survivors=args.survivors, max_children=args.max_children)
-        if counts is None:
-            continue
-        score = _score(counts)
-        summary[module] = {**counts, "score": round(score, 3)}
+    if not args.check:
+        _measure(args.modules or list(MODULES), survivors=args.survivors, max_children=args.max_children)
+        return 0
+    stale = _stale(_load_record())
+    print(f"modules changed since their recorded score: {', '.join(stale) or 'none'}", flush=True)
+    wanted = [SMOKE, *(m for m in stale if m != SMOKE)]
+    scores = _measure(wanted, survivors=args.survivors, max_children=args.max_children)
+    failed = [m for m in wanted if scores.get(m, 0.0) < FLOOR]
+    for module in failed:
         print(
-            f"{module}: {counts['killed']} killed, {counts['survived']} survived, {counts['timeout']} timed out, "
-            f"{counts['no tests']} not covered; score {score:.0%}",
+            f"{module}: below {FLOOR:.0%} (or mutmut could not run); kill its survivors or list them as "
+            "equivalent in docs/testing.md",
             flush=True,
         )
-        summary_file.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
