@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "f19e9e7837fc79dee95c3ebcfbd0a4f79e0490e42a59c2ed5e3bb0ef39ee4371"
+DESCRIPTOR_SHA256 = "b8bc339f01396b12d857a6040625407a1f2fd7d2a527fdc0f2492b53ea0c67da"
