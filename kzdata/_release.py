@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "b8bc339f01396b12d857a6040625407a1f2fd7d2a527fdc0f2492b53ea0c67da"
+DESCRIPTOR_SHA256 = "e37c1bfa6055e273785796849321eff15270180bc0657d59545fd059313e5767"

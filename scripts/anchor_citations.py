@@ -192,6 +192,33 @@ def paragraph_texts(skeleton: Skeleton, text: str) -> dict[Place, str]:
     return {place: join_lines(normalised[i] for i in idx) for place, idx in skeleton.places().items()}
 
 
+_MARK = re.compile(r"<sup>\s*(\d+)\s*</sup>")
+_HELD = re.compile("\ue000(\\d+)\ue001")
+
+
+def marker_offsets(skeleton: Skeleton, text: str) -> dict[tuple[Place, int], int]:
+    """Where each footnote marker sits in its paragraph's normalised text (the offset it precedes).
+
+    The markers are kept as private-use placeholders through the normalisation, then taken
+    out while counting; a paragraph where that does not give back its normalised text exactly
+    (a marker between two spaces) has no marker offsets.
+    """
+    lines = document_lines(text)
+    held = [normalise(_MARK.sub(lambda m: f"\ue000{m.group(1)}\ue001", line)) for line in lines]
+    plain = paragraph_texts(skeleton, text)
+    found: dict[tuple[Place, int], int] = {}
+    for place, indices in skeleton.places().items():
+        marked = join_lines(held[i] for i in indices)
+        clean, removed, offsets = _HELD.sub("", marked), 0, {}
+        if clean != plain[place]:
+            continue
+        for match in _HELD.finditer(marked):
+            offsets[int(match.group(1))] = match.start() - removed
+            removed += len(match.group(0))
+        found.update({(place, number): offset for number, offset in offsets.items()})
+    return found
+
+
 # --------------------------------------------------------------------------- the terms of a record
 
 #: Words too common to say where a fact is (matched in lower case).
@@ -224,24 +251,53 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text) if n.replace(",", "")}
 
 
+#: How much finding a term in a sentence says that the sentence states the record.
+NAME, NUMBER, SMALL_NUMBER, TITLE_WORD, WORD = 3.0, 3.0, 2.0, 2.0, 1.0
+
+
 class Terms:
-    """What to look for in the paragraph: names (strong), numbers (strong) and words."""
+    """What to look for in the paragraph, each term with a weight; and literal strings (an alias)."""
 
     def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.numbers: set[str] = set()
-        self.words: set[str] = set()
+        self.weights: dict[str, float] = {}
+        self.literals: list[str] = []
+        self.work: str | None = None
+        """The cited work the record is about, for a citation into a footnote."""
+
+    def _add(self, term: str, weight: float) -> None:
+        self.weights[term] = max(weight, self.weights.get(term, 0.0))
 
     def add_name(self, name: str) -> None:
         for word in _words(name):
             if len(word) >= 3 and word not in STOP:
-                self.names.add(word)
+                self._add(f"n:{word}", NAME)
 
-    def add_text(self, text: str) -> None:
+    def add_text(self, text: str, weight: float = WORD) -> None:
         for word in _words(text):
-            if len(word) >= 4 and word not in STOP and not word.isdigit():
-                self.words.add(_stem(word))
-        self.numbers |= {n for n in _numbers(text) if len(n) <= 6}
+            if len(word) >= 3 and word not in STOP and not word.isdigit():
+                self._add(f"w:{_stem(word)}", weight)
+        for number in _numbers(text):
+            if len(number) <= 7:
+                self._add(f"#:{number}", NUMBER if len(number) > 1 else SMALL_NUMBER)
+
+    def add_number(self, value: str) -> None:
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        if value:
+            self._add(f"#:{value}", NUMBER if len(value) > 1 else SMALL_NUMBER)
+
+
+LINKS = {
+    "person_id": "people",
+    "organization_id": "organizations",
+    "place_id": "places",
+    "reform_id": "reforms",
+    "indicator_id": "indicators",
+    "country_id": "places",
+    "event_id": "events",
+}
+#: Tables whose record is an entity: its citation supports a mention, and the first is taken on a tie.
+ENTITIES = {"people", "organizations", "places", "aliases", "indicators"}
 
 
 class Records:
@@ -259,56 +315,65 @@ class Records:
             for column in ("person_id", "organization_id", "place_id", "reform_id"):
                 if alias[column]:
                     self.aliases.setdefault(alias[column], []).append(alias["alias"])
+        self.works: dict[int, list[str]] = {}
+        for entry in sorted(self.tables["footnotes"].values(), key=lambda r: int(r["position"])):
+            self.works.setdefault(int(entry["footnote"]), []).append(entry["source_id"])
 
-    def name_of(self, table: str, key: str, terms: Terms) -> None:
+    def _name_of(self, table: str, key: str, terms: Terms) -> None:
         row = self.tables.get(table, {}).get(key)
         if row is None:
             return
-        for column in ("name", "title", "alias"):
+        if table == "events":
+            terms.add_text(row["title"], TITLE_WORD)
+            terms.add_text(row["description"], WORD)
+            return
+        for column in ("name", "title"):
             if row.get(column):
                 terms.add_name(row[column])
         for alias in self.aliases.get(key, []):
             terms.add_name(alias)
 
+    def work_terms(self, source_id: str) -> Terms:
+        terms = Terms()
+        work = self.tables["sources"].get(source_id, {})
+        terms.add_text(work.get("title", ""), TITLE_WORD)
+        terms.add_name(work.get("authors", ""))
+        terms.add_text(work.get("container", ""), WORD)
+        terms.work = source_id
+        return terms
+
     def terms(self, table: str, key: str) -> Terms:
         row = self.tables[table][key]
+        if table == "sources" and row["kind"] == "cited_work":
+            return self.work_terms(key)
+        if table == "footnotes":
+            terms = self.work_terms(row["source_id"])
+            terms.add_text(row.get("pages", ""), WORD)
+            return terms
         terms = Terms()
-        links = {
-            "person_id": "people",
-            "organization_id": "organizations",
-            "place_id": "places",
-            "reform_id": "reforms",
-            "indicator_id": "indicators",
-            "country_id": "places",
-        }
-        if table in ("people", "organizations", "places"):
-            self.name_of(table, key, terms)
+        if table == "authorships":
+            terms = self.work_terms(row["source_id"])
+            self._name_of("people", row["person_id"], terms)
+            return terms
+        if table in ("people", "organizations", "places", "indicators"):
+            self._name_of(table, key, terms)
+        if table == "aliases":
+            terms.literals.append(row["alias"])
         for column, value in row.items():
             if not value:
                 continue
-            if column in links and table not in ("aliases",):
-                self.name_of(links[column], value, terms)
-            elif column in ("alias", "name"):
-                terms.add_name(value)
-            elif column in ("title", "description", "claim", "charges", "stated_as", "note", "topic", "container"):
-                terms.add_text(value)
+            if column in LINKS and table != "aliases":
+                self._name_of(LINKS[column], value, terms)
+            elif column in ("title", "name"):
+                terms.add_text(value, TITLE_WORD)
+                if table in ENTITIES:
+                    terms.add_name(value)
+            elif column in ("description", "claim", "charges", "stated_as", "topic"):
+                terms.add_text(value, WORD)
             elif column in ("value", "value_low", "value_high", "prison_years"):
-                terms.numbers |= _numbers(value.rstrip("0").rstrip(".") if "." in value else value)
-            elif column in ("authors",):
-                terms.add_name(value)
-        if table == "aliases":
-            terms.names = {w for w in terms.names if w in set(_words(row["alias"]))}
-        if table == "event_actors":
-            event = self.tables["events"][row["event_id"]]
-            terms.add_text(event["title"])
-        if table == "authorships":
-            source = self.tables["sources"][row["source_id"]]
-            terms.add_text(source["title"])
-        if table == "footnotes":
-            source = self.tables["sources"].get(row["source_id"], {})
-            terms.add_text(source.get("title", ""))
-            terms.add_name(source.get("authors", ""))
-            terms.numbers |= _numbers(row.get("pages", ""))
+                terms.add_number(value)
+        if table in ("events", "reforms") and row.get("date_precision") == "day":
+            terms.add_number(str(int(row["date_start"][8:10])))
         return terms
 
 
@@ -319,38 +384,139 @@ def _found(terms: Terms, sentence: str) -> set[str]:
     words = _words(sentence)
     plain, stems = set(words), {_stem(w) for w in words}
     numbers = _numbers(sentence)
-    found = {f"n:{w}" for w in terms.names if w in plain or any(x.startswith(w) for x in plain if len(w) >= 5)}
-    found |= {f"#:{n}" for n in terms.numbers if n in numbers}
-    found |= {f"w:{w}" for w in terms.words if w in stems}
+    found = set()
+    for term in terms.weights:
+        kind, value = term[:2], term[2:]
+        if (
+            (kind == "n:" and (value in plain or (len(value) >= 5 and any(x.startswith(value) for x in plain))))
+            or (kind == "#:" and value in numbers)
+            or (kind == "w:" and value in stems)
+        ):
+            found.add(term)
     return found
 
 
-def choose(terms: Terms, text: str) -> tuple[int, int] | None:
-    """The smallest run of sentences holding every term the paragraph holds, when that is clear."""
+def _scores(terms: Terms, texts: list[str]) -> tuple[list[set[str]], list[float]]:
+    found = [_found(terms, t) for t in texts]
+    seen = Counter(t for f in found for t in f)
+    crowded = max(1, len(texts) // 2)
+
+    def weight(term: str) -> float:
+        # A term in more than half the sentences says little about which one states the fact.
+        return terms.weights[term] / (3 if seen[term] > crowded else 1)
+
+    return found, [sum(weight(t) for t in f) for f in found]
+
+
+def _run(bounds: list[tuple[int, int]], first: int, last: int) -> tuple[int, int]:
+    return bounds[first][0], bounds[last][1]
+
+
+def _antecedent(terms: Terms, found: list[set[str]], best: int) -> int:
+    """``best``, or the sentence before it when only that one names the record's entity (a pronoun follows)."""
+    names = {t for t in terms.weights if t.startswith("n:")}
+    if names and not names & found[best] and best > 0 and names & found[best - 1]:
+        return best - 1
+    return best
+
+
+def choose(terms: Terms, text: str, table: str) -> tuple[int, int] | None:
+    """The smallest run of sentences that holds the record's terms, when the choice is clear; else None.
+
+    One sentence is taken when it scores at least 3 and half again as much as any other;
+    for an entity (a person, a place, an alias...), the first sentence naming it when several
+    do equally; a neighbour joins when it alone holds a further name or number of the record.
+    """
     bounds = sentences(text)
     if len(bounds) == 1:
         return bounds[0]
-    found = [_found(terms, text[a:b]) for a, b in bounds]
-    everything = set().union(*found)
-    strong = {t for t in everything if not t.startswith("w:")}
-    if not strong and len([t for t in everything if t.startswith("w:")]) < 2:
+    texts = [text[a:b] for a, b in bounds]
+    for literal in terms.literals:
+        hits = [i for i, t in enumerate(texts) if re.search(rf"(?<!\w){re.escape(literal)}(?!\w)", t)]
+        if hits:
+            return bounds[hits[0]]
+    found, score = _scores(terms, texts)
+    order = sorted(range(len(texts)), key=lambda i: (-score[i], i))
+    best, second = order[0], order[1]
+    if score[best] < 3:
         return None
-    # Terms found in every sentence say nothing about where the fact is.
-    common = set.intersection(*found) if found else set()
-    wanted = everything - common
-    if not wanted:
+    if score[second] * 1.5 > score[best] and score[best] - score[second] < 3:
+        named = [i for i in range(len(texts)) if any(t.startswith("n:") for t in found[i])]
+        if table in ENTITIES and named and score[named[0]] == score[best]:
+            best = named[0]
+        elif abs(best - second) == 1 and score[second] == score[best]:
+            return _run(bounds, min(best, second), max(best, second))
+        else:
+            return None
+    first, last = _antecedent(terms, found, best), best
+    strong = {t for t in terms.weights if not t.startswith("w:")}
+    for step in (-1, 1):
+        j = best + step
+        if 0 <= j < len(texts) and not first <= j <= last:
+            new = (found[j] & strong) - found[best]
+            if new and not any(new & found[k] for k in range(len(texts)) if k != j):
+                first, last = min(first, j), max(last, j)
+    return _run(bounds, first, last)
+
+
+def choose_in_footnote(
+    terms: Terms, text: str, table: str, works: list[str], records: Records
+) -> tuple[int, int] | None:
+    """In a footnote: the sentences of the cited work the record is about, else as :func:`choose`.
+
+    A sentence belongs to each work whose author or title it names (score 3 or more); an
+    address or a date sentence that names none continues the work before it.
+    """
+    bounds = sentences(text)
+    if terms.work is None or terms.work not in works:
+        return choose(terms, text, table)
+    if len(works) == 1:
+        return bounds[0][0], bounds[-1][1]
+    texts = [text[a:b] for a, b in bounds]
+    owners: list[set[int]] = []
+    for t in texts:
+        mine = {n for n, w in enumerate(works) if _scores(records.work_terms(w), [t])[1][0] >= 3}
+        owners.append(mine or (owners[-1] if owners else set()))
+    index = works.index(terms.work)
+    held = [i for i, o in enumerate(owners) if index in o]
+    if not held or held != list(range(held[0], held[-1] + 1)):
         return None
-    best: list[tuple[int, int]] = []
-    for length in range(1, len(bounds) + 1):
-        starts = range(len(bounds) - length + 1)
-        best = [(i, i + length) for i in starts if wanted <= set().union(*found[i : i + length])]
-        if best:
-            break
-    if len(best) != 1 or best[0][1] - best[0][0] > 3:
-        # Several equally small runs, or a long one: the words are spread out; a person decides.
-        return None
-    first, last = best[0]
-    return bounds[first][0], bounds[last - 1][1]
+    return _run(bounds, held[0], held[-1])
+
+
+def choose_at_marker(terms: Terms, text: str, table: str, marker: int | None) -> tuple[int, int] | None:
+    """A citation naming a paragraph and a footnote: the sentence that carries the footnote's marker.
+
+    The footnote hangs on the supporting passage, so a record about the cited work is the
+    marked sentence; another record is the marked sentence when it holds the record's
+    terms at least as well as any other sentence, else :func:`choose` decides.
+    """
+    if marker is None:
+        return choose(terms, text, table)
+    bounds = sentences(text)
+    at = next((i for i, (a, b) in enumerate(bounds) if a <= marker <= b), None)
+    if at is None:
+        return choose(terms, text, table)
+    if terms.work is not None:
+        return bounds[at]
+    found, score = _scores(terms, [text[a:b] for a, b in bounds])
+    if score[at] >= 3 and score[at] >= max(score):
+        return _run(bounds, _antecedent(terms, found, at), at)
+    return choose(terms, text, table)
+
+
+def propose(
+    row: dict[str, str], place: Place, text: str, markers: dict[tuple[Place, int], int], records: Records
+) -> tuple[int, int] | None:
+    """The span proposed for one citation row in its paragraph's (or footnote's) text, or None."""
+    terms = records.terms(row["record_table"], row["record_id"])
+    if place[1] is None:
+        works = records.works.get(place[2] or 0, [])
+        return choose_in_footnote(terms, text, row["record_table"], works, records)
+    if row["footnote"]:
+        marker = markers.get((place, int(row["footnote"])))
+        return choose_at_marker(terms, text, row["record_table"], marker)
+    return choose(terms, text, row["record_table"])
 
 
 # --------------------------------------------------------------------------- main
@@ -364,6 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = seed_files(args.seeds)
     texts: dict[str, dict[Place, str]] = {}
+    markers: dict[str, dict[tuple[Place, int], int]] = {}
     for source in sorted(LAYOUTS):
         text = files[source].read_text(encoding="utf-8")
         skeleton = skeleton_of(source, text)
@@ -371,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
             SKELETON_FOLDER.mkdir(exist_ok=True)
             write_skeleton(skeleton, SKELETON_FOLDER / f"{source}.csv")
         texts[source] = paragraph_texts(skeleton, text)
+        markers[source] = marker_offsets(skeleton, text)
 
     records = Records()
     path = RAW / "citations.csv"
@@ -394,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
             done[row["record_table"]] += 1
             continue
         text = texts.get(row["source_id"], {}).get(place)
-        span = None if text is None else choose(records.terms(row["record_table"], row["record_id"]), text)
+        span = None if text is None else propose(row, place, text, markers[row["source_id"]], records)
         if text is None or span is None:
             for column in ANCHOR_COLUMNS:
                 row[column] = ""
