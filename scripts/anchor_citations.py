@@ -1,6 +1,7 @@
 """Anchor the citations of raw/citations.csv in the primary documents (maintainers).
 
-    python scripts/anchor_citations.py SEEDS_DIR [--dry-run]
+    python scripts/anchor_citations.py SEEDS_DIR [--dry-run] [--redo]
+    python scripts/anchor_citations.py SEEDS_DIR --sweep
 
 SEEDS_DIR holds the two primary documents and the README.md whose table names each
 file's source id. The script
@@ -519,6 +520,68 @@ def propose(
     return choose(terms, text, row["record_table"])
 
 
+# --------------------------------------------------------------------------- the sweep
+
+
+def sweep(files: dict[str, Path]) -> int:
+    """Alter each sentence of each document in turn; check that exactly the citations on it fail.
+
+    A sentence is altered by inserting a letter into a piece of it (eight characters) that
+    occurs once in the document file and once in the paragraph; a sentence without such a
+    piece is skipped (and counted). The expected citations are those anchored in raw/citations.csv whose span
+    overlaps the sentence; the found ones are what ``kzdata verify-sources`` would report.
+    """
+    from kzdata._anchors import Problem, check, locate, read_skeletons
+    from kzdata._verify_sources import read_anchors
+
+    shapes = read_skeletons()
+    cited = read_anchors(RAW / "citations.csv")
+    originals = {source: files[source].read_text(encoding="utf-8") for source in LAYOUTS}
+    located = {source: locate(shapes[source], document_lines(t)) for source, t in originals.items()}
+    tried = skipped = wrong = 0
+    for source, text in originals.items():
+        for place, paragraph in located[source].items():
+            if paragraph is None:
+                continue
+            for a, b in sentences(paragraph):
+                changed = None
+                for k in range(a, max(a, b - 8) + 1, 4):  # a piece of the sentence found once in the file
+                    piece = paragraph[k : k + 8]
+                    if text.count(piece) != 1 or paragraph.count(piece) != 1:
+                        continue
+                    altered = text.replace(piece, piece[:4] + "q" + piece[4:])
+                    candidate = locate(shapes[source], document_lines(altered))
+                    new = candidate.get(place) or ""
+                    if new[:a] == paragraph[:a] and new[b + 1 :] == paragraph[b:]:  # the change is in this sentence
+                        changed = candidate
+                        break
+                if changed is None:
+                    skipped += 1
+                    continue
+                tried += 1
+                found = {**located, source: changed}
+                got = {p.citation_id for p in check(cited, found) if isinstance(p, Problem)}
+                want = {
+                    c.citation_id
+                    for c in cited
+                    if c.anchored
+                    and c.source_id == source
+                    and c.place == place
+                    and (c.span_start or 0) < b
+                    and (c.span_end or 0) > a
+                }
+                if got != want:
+                    wrong += 1
+                    print(
+                        f"{place} sentence {a}-{b}: reported {sorted(got - want)} beyond, {sorted(want - got)} missed"
+                    )
+    print(
+        f"{tried} sentences altered one at a time: {wrong} reported other citations than those anchored on them; "
+        f"{skipped} sentences skipped (no piece of their own to alter)"
+    )
+    return 1 if wrong else 0
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -527,8 +590,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("seeds", type=Path, help="the folder holding the primary documents and their README.md")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; report what would be anchored")
     parser.add_argument("--redo", action="store_true", help="propose a span for every row, also those anchored")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="write nothing; alter each sentence in turn and check that exactly the citations on it fail",
+    )
     args = parser.parse_args(argv)
     files = seed_files(args.seeds)
+    if args.sweep:
+        return sweep(files)
     texts: dict[str, dict[Place, str]] = {}
     markers: dict[str, dict[tuple[Place, int], int]] = {}
     for source in sorted(LAYOUTS):
