@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e37c1bfa6055e273785796849321eff15270180bc0657d59545fd059313e5767"
+DESCRIPTOR_SHA256 = "e715e8afddc470713700c655eb72c2ebd57d765f451bd8a736e126364405db5a"

@@ -238,7 +238,8 @@ STOP = frozenset(
 
 
 def _words(text: str) -> list[str]:
-    return re.findall("[^\\W_]+(?:[-\u2019'][^\\W_]+)*", text.lower())
+    words = re.findall("[^\\W_]+(?:[-\u2019'][^\\W_]+)*", text.lower())
+    return [re.sub("[\u2019']s$", "", w) for w in words]  # "NSC's" is a mention of the NSC
 
 
 def _stem(word: str) -> str:
@@ -268,10 +269,10 @@ class Terms:
     def _add(self, term: str, weight: float) -> None:
         self.weights[term] = max(weight, self.weights.get(term, 0.0))
 
-    def add_name(self, name: str) -> None:
-        for word in _words(name):
-            if len(word) >= 3 and word not in STOP:
-                self._add(f"n:{word}", NAME)
+    def add_name(self, name: str, weight: float = NAME) -> None:
+        for word in re.findall("[^\\W_]+(?:[-\u2019'][^\\W_]+)*", name):
+            if (len(word) >= 3 or (len(word) == 2 and word.isupper())) and word.lower() not in STOP:
+                self._add(f"n:{word.lower()}", weight)
 
     def add_text(self, text: str, weight: float = WORD) -> None:
         for word in _words(text):
@@ -320,7 +321,7 @@ class Records:
         for entry in sorted(self.tables["footnotes"].values(), key=lambda r: int(r["position"])):
             self.works.setdefault(int(entry["footnote"]), []).append(entry["source_id"])
 
-    def _name_of(self, table: str, key: str, terms: Terms) -> None:
+    def _name_of(self, table: str, key: str, terms: Terms, weight: float = NAME) -> None:
         row = self.tables.get(table, {}).get(key)
         if row is None:
             return
@@ -330,9 +331,12 @@ class Records:
             return
         for column in ("name", "title"):
             if row.get(column):
-                terms.add_name(row[column])
+                # Each word of a many-word name of a body or place ("National Security Committee")
+                # is common on its own; a person's surname is not.
+                parts = len(_words(row[column])) if table in ("organizations", "places") else 1
+                terms.add_name(row[column], weight / max(1, parts))
         for alias in self.aliases.get(key, []):
-            terms.add_name(alias)
+            terms.add_name(alias, weight)
 
     def work_terms(self, source_id: str) -> Terms:
         terms = Terms()
@@ -342,6 +346,17 @@ class Records:
         terms.add_text(work.get("container", ""), WORD)
         terms.work = source_id
         return terms
+
+    def work_of(self, terms: Terms, works: list[str]) -> str | None:
+        """The one work of ``works`` whose authors, publisher, container or address name the entity, if one."""
+        names = {t[2:] for t in terms.weights if t.startswith("n:")}
+        hits = []
+        for work in works:
+            row = self.tables["sources"].get(work, {})
+            said = " ".join(row.get(c, "") for c in ("authors", "publisher", "container", "url")).lower()
+            if any(re.search(rf"\b{re.escape(n)}", said) for n in names):
+                hits.append(work)
+        return hits[0] if len(hits) == 1 else None
 
     def terms(self, table: str, key: str) -> Terms:
         row = self.tables[table][key]
@@ -364,11 +379,12 @@ class Records:
             if not value:
                 continue
             if column in LINKS and table != "aliases":
-                self._name_of(LINKS[column], value, terms)
+                # An actor is named in many sentences; the event's own words say which one is about it.
+                weight = WORD if table == "event_actors" and column != "event_id" else NAME
+                self._name_of(LINKS[column], value, terms, weight)
             elif column in ("title", "name"):
-                terms.add_text(value, TITLE_WORD)
-                if table in ENTITIES:
-                    terms.add_name(value)
+                parts = len(_words(value)) if table in ("organizations", "places") else 1
+                terms.add_text(value, TITLE_WORD / parts)
             elif column in ("description", "claim", "charges", "stated_as", "topic"):
                 terms.add_text(value, WORD)
             elif column in ("value", "value_low", "value_high", "prison_years"):
@@ -460,6 +476,12 @@ def choose(terms: Terms, text: str, table: str) -> tuple[int, int] | None:
     return _run(bounds, first, last)
 
 
+def _address(records: Records, work: str) -> str:
+    """The work's address without its scheme and final slash, as a footnote would show it."""
+    url = records.tables["sources"].get(work, {}).get("url", "")
+    return re.sub(r"^https?://", "", url).rstrip("/")
+
+
 def choose_in_footnote(
     terms: Terms, text: str, table: str, works: list[str], records: Records
 ) -> tuple[int, int] | None:
@@ -476,7 +498,8 @@ def choose_in_footnote(
     texts = [text[a:b] for a, b in bounds]
     owners: list[set[int]] = []
     for t in texts:
-        mine = {n for n, w in enumerate(works) if _scores(records.work_terms(w), [t])[1][0] >= 3}
+        addresses = {n for n, w in enumerate(works) if _address(records, w) and _address(records, w) in t}
+        mine = addresses or {n for n, w in enumerate(works) if _scores(records.work_terms(w), [t])[1][0] >= 3}
         owners.append(mine or (owners[-1] if owners else set()))
     index = works.index(terms.work)
     held = [i for i, o in enumerate(owners) if index in o]
@@ -489,8 +512,8 @@ def choose_at_marker(terms: Terms, text: str, table: str, marker: int | None) ->
     """A citation naming a paragraph and a footnote: the sentence that carries the footnote's marker.
 
     The footnote hangs on the supporting passage, so a record about the cited work is the
-    marked sentence; another record is the marked sentence when it holds the record's
-    terms at least as well as any other sentence, else :func:`choose` decides.
+    marked sentence; another record is the marked sentence when that holds some of the
+    record's terms (a score of 3), else :func:`choose` decides.
     """
     if marker is None:
         return choose(terms, text, table)
@@ -501,7 +524,7 @@ def choose_at_marker(terms: Terms, text: str, table: str, marker: int | None) ->
     if terms.work is not None:
         return bounds[at]
     found, score = _scores(terms, [text[a:b] for a, b in bounds])
-    if score[at] >= 3 and score[at] >= max(score):
+    if score[at] >= 3:
         return _run(bounds, _antecedent(terms, found, at), at)
     return choose(terms, text, table)
 
@@ -513,6 +536,8 @@ def propose(
     terms = records.terms(row["record_table"], row["record_id"])
     if place[1] is None:
         works = records.works.get(place[2] or 0, [])
+        if terms.work is None and row["record_table"] in ("people", "organizations"):
+            terms.work = records.work_of(terms, works)
         return choose_in_footnote(terms, text, row["record_table"], works, records)
     if row["footnote"]:
         marker = markers.get((place, int(row["footnote"])))
