@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e715e8afddc470713700c655eb72c2ebd57d765f451bd8a736e126364405db5a"
+DESCRIPTOR_SHA256 = "6aa4ff2a0724bd3d903dd08f6bc3645be6a384e60c5f7f43cbcc1224a2d6c60f"

@@ -263,6 +263,8 @@ class Terms:
     def __init__(self) -> None:
         self.weights: dict[str, float] = {}
         self.literals: list[str] = []
+        self.key: list[str] = []
+        """The record's own figure, as digits or as stated ("four"): a sentence stating the record holds one."""
         self.work: str | None = None
         """The cited work the record is about, for a citation into a footnote."""
 
@@ -389,6 +391,11 @@ class Records:
                 terms.add_text(value, WORD)
             elif column in ("value", "value_low", "value_high", "prison_years"):
                 terms.add_number(value)
+                if column in ("value", "prison_years"):
+                    number = value.rstrip("0").rstrip(".") if "." in value else value
+                    terms.key.append(number)
+            if column == "stated_as":
+                terms.key.append(value)
         if table in ("events", "reforms") and row.get("date_precision") == "day":
             terms.add_number(str(int(row["date_start"][8:10])))
         return terms
@@ -425,6 +432,13 @@ def _scores(terms: Terms, texts: list[str]) -> tuple[list[set[str]], list[float]
     return found, [sum(weight(t) for t in f) for f in found]
 
 
+def _states(figure: str, sentence: str) -> bool:
+    """True when ``sentence`` states ``figure`` (digits, with or without thousands separators, or words)."""
+    if figure.isdigit():
+        return figure in _numbers(sentence)
+    return re.search(rf"(?<!\w){re.escape(figure)}(?!\w)", sentence, re.IGNORECASE) is not None
+
+
 def _run(bounds: list[tuple[int, int]], first: int, last: int) -> tuple[int, int]:
     return bounds[first][0], bounds[last][1]
 
@@ -453,6 +467,11 @@ def choose(terms: Terms, text: str, table: str) -> tuple[int, int] | None:
         if hits:
             return bounds[hits[0]]
     found, score = _scores(terms, texts)
+    keyed = [i for i, t in enumerate(texts) if any(_states(k, t) for k in terms.key)]
+    if len(keyed) == 1 and score[keyed[0]] >= 3:
+        return _run(bounds, _antecedent(terms, found, keyed[0]), keyed[0])
+    if keyed:  # only the sentences stating the record's figure compete
+        score = [sc if i in keyed else 0.0 for i, sc in enumerate(score)]
     order = sorted(range(len(texts)), key=lambda i: (-score[i], i))
     best, second = order[0], order[1]
     if score[best] < 3:
