@@ -49,7 +49,7 @@ def _read_documents(path: Path) -> dict[Path, str]:
     texts = {}
     for file in files:
         try:
-            texts[file] = file.read_text(encoding="utf-8")
+            texts[file] = file.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
         except (UnicodeDecodeError, OSError):
             continue  # not a text document (a PDF, an image): it cannot be one of the documents
     return texts

@@ -49,7 +49,7 @@ Lanterns over the river. Via [Commons](#).
 
 The council spent 1.2 million crowns on lanterns, twice the 2029 sum. It plans a smaller festival.
 
-Critics said the money was wasted. The mayor disagreed.
+Critics said the money was wasted on café lights. The mayor disagreed.
 """  # noqa: E501 - the article keeps a paragraph on one line, as the real one does
 
 BRIEF = """Harbour Brief
@@ -89,7 +89,7 @@ ARTICLE_LINES: list[tuple[str, tuple[str, int | None, int | None] | None]] = [
         "The council spent 1.2 million crowns on lanterns, twice the 2029 sum. It plans a smaller festival.",
         ("syn-costs", 1, None),
     ),
-    ("Critics said the money was wasted. The mayor disagreed.", ("syn-costs", 2, None)),
+    ("Critics said the money was wasted on café lights. The mayor disagreed.", ("syn-costs", 2, None)),
 ]
 
 BRIEF_LINES: list[tuple[str, tuple[str, int | None, int | None] | None]] = [
@@ -107,7 +107,7 @@ INTRO = (
 )
 NOTE_2 = 'Ivo Marsh, "Words at the square," Harbour Review, 4 Mar. 2030.'
 COSTS = "The council spent 1.2 million crowns on lanterns, twice the 2029 sum. It plans a smaller festival."
-CRITICS = "Critics said the money was wasted. The mayor disagreed."
+CRITICS = "Critics said the money was wasted on café lights. The mayor disagreed."
 HARBOUR = "The harbour of Nova Brda reopened on 5 May after a two-week closure. Ships had waited offshore."
 TRADE = "Trade fell by 12% in May. The U.S. consul visited on 9 May."
 
@@ -149,7 +149,13 @@ CITATIONS = {
         _span(COSTS, "The council spent 1.2 million crowns on lanterns, twice the 2029 sum."),
     ),
     "c-plans": ("syn-article", "syn-costs", 1, None, _span(COSTS, "It plans a smaller festival.")),
-    "c-critics": ("syn-article", "syn-costs", 2, None, _span(CRITICS, "Critics said the money was wasted.")),
+    "c-critics": (
+        "syn-article",
+        "syn-costs",
+        2,
+        None,
+        _span(CRITICS, "Critics said the money was wasted on café lights."),
+    ),
     "c-reopened": ("syn-brief", "brief-main", 1, None, _span(HARBOUR, HARBOUR)),
     "c-consul": ("syn-brief", "brief-trade", 1, None, _span(TRADE, "The U.S. consul visited on 9 May.")),
 }
@@ -271,6 +277,20 @@ def test_the_unchanged_documents_verify(world: Path) -> None:
     }
 
 
+def test_a_copy_with_another_layout_verifies(world: Path) -> None:
+    """Windows line ends, a byte-order mark, a decomposed accent in a cited sentence, more blank lines."""
+    article = world / "docs" / "a.txt"
+    text = article.read_text(encoding="utf-8").replace("\n\n", "\n\n\n").replace("\n", "\r\n")
+    article.write_bytes(b"\xef\xbb\xbf" + text.lstrip().replace("caf\u00e9", "cafe\u0301").encode("utf-8"))
+    front = "Field Note March 3, 2030 The Lantern Festival of Nova Brda Jana Q. Dovic"
+    write_citations(
+        world / "citations.csv", {**CITATIONS, "c-front": ("syn-article", "syn-front", 1, None, _span(front, front))}
+    )
+    report = run(world)
+    assert report.ok, str(report)
+    assert report.moved == 0
+
+
 def test_one_altered_sentence_fails_exactly_the_citations_on_it(world: Path) -> None:
     # The fourth sentence, cut by the page break: its second piece is on another line.
     edit(world, "a.txt", "rain stopped the parade on 2 March.", "rain stopped the great parade on 2 March.")
@@ -292,7 +312,7 @@ def test_a_change_outside_any_cited_sentence_fails_nothing(world: Path) -> None:
 
 
 def test_a_removed_paragraph_is_reported_missing(world: Path) -> None:
-    edit(world, "a.txt", "Critics said the money was wasted. The mayor disagreed.\n", "")
+    edit(world, "a.txt", "Critics said the money was wasted on café lights. The mayor disagreed.\n", "")
     assert problems(run(world)) == {"c-critics": anchors.PARAGRAPH_MISSING}
 
 
