@@ -388,3 +388,16 @@ def test_the_shipped_skeletons_read_and_cover_every_document_cited() -> None:
     # docs/paragraph-map.md: 18 paragraphs in the aftermath; 36 of 38 footnotes have text in the copy
     assert max(p for s, p, _ in places if s == "cornell-2024-aftermath") == 18
     assert sorted(f for s, _, f in places if s == "cornell-2024-notes") == [*range(1, 16), *range(18, 39)]
+
+
+def test_the_release_citations_are_read_with_their_anchors(tmp_path: Path, repo: Path) -> None:
+    """The default path: the shipped citations and skeletons, against a folder without the documents."""
+    with (repo / "raw" / "citations.csv").open(encoding="utf-8", newline="") as handle:
+        raw = list(csv.DictReader(handle))
+    (tmp_path / "notes.txt").write_text("Not one of the documents.\n", encoding="utf-8")
+    report = verify_sources(tmp_path)
+    assert report.checked == len(raw)
+    assert report.anchored == sum(1 for row in raw if row["span_sha256"])
+    assert report.documents == {"cornell-2024": None, "crs-2022": None}
+    assert {p.kind for p in report.problems} == {anchors.DOCUMENT_MISSING}
+    assert len(report.problems) == len(raw)
