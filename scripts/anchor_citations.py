@@ -429,7 +429,7 @@ def _scores(terms: Terms, texts: list[str]) -> tuple[list[set[str]], list[float]
         # A term in more than half the sentences says little about which one states the fact.
         return terms.weights[term] / (3 if seen[term] > crowded else 1)
 
-    return found, [sum(weight(t) for t in f) for f in found]
+    return found, [round(sum(weight(t) for t in sorted(f)), 6) for f in found]  # no float noise in ties
 
 
 def _states(figure: str, sentence: str) -> bool:
