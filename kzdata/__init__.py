@@ -99,6 +99,9 @@ if TYPE_CHECKING:
     from kzdata._validation import (
         validate as validate,
     )
+    from kzdata._verify_sources import (
+        verify_sources as verify_sources,
+    )
     from kzdata._views import (
         events_view as events_view,
     )
@@ -128,6 +131,7 @@ _LAZY = {
     "timeline": "kzdata._timeline",
     "validate": "kzdata._validation",
     "verify": "kzdata._integrity",
+    "verify_sources": "kzdata._verify_sources",
 }
 
 __all__ = sorted(

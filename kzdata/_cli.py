@@ -4,7 +4,7 @@ Each subcommand is a few lines calling public functions. Output goes to stdout,
 errors to stderr. Exit codes scripts can rely on:
 
 * 0: success;
-* 1: the data failed a check (``validate``, ``verify``, ``build`` with bad ``raw/``);
+* 1: the data failed a check (``validate``, ``verify``, ``verify-sources``, ``build`` with bad ``raw/``);
 * 2: wrong usage (unknown table, bad option, an argument out of range), as argparse
   does, and files or a terminal that cannot be read or written (an export path below
   a file or through a dangling link, a full disk): a message, never a traceback.
@@ -285,6 +285,15 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_DATA
 
 
+def _verify_sources(args: argparse.Namespace) -> int:
+    from kzdata._verify_sources import verify_sources
+
+    with _progress(f"re-finding every cited span in the documents in {args.folder}"):
+        report = verify_sources(args.folder, citations=args.citations, skeletons=args.skeletons)
+    print(report, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
 def _cite(args: argparse.Namespace) -> int:
     from kzdata._citing import cite
     from kzdata._load import load
@@ -402,6 +411,25 @@ def parser() -> argparse.ArgumentParser:
         help="the fingerprint a citation gives; exit 1 unless the files give exactly this one",
     )
     p.set_defaults(run=_verify)
+
+    p = sub.add_parser(
+        "verify-sources",
+        help="re-find each citation's supporting span in your copies of the primary documents (exit 1 on a problem)",
+    )
+    p.add_argument("folder", type=Path, metavar="DIR", help="a folder holding the documents as text files, or one file")
+    p.add_argument(
+        "--citations",
+        type=Path,
+        metavar="CSV",
+        help="check the anchors of this CSV (shaped like raw/citations.csv) instead of the release's",
+    )
+    p.add_argument(
+        "--skeletons",
+        type=Path,
+        metavar="DIR",
+        help="a folder of <source_id>.csv document skeletons instead of the ones kzdata ships (docs/anchors.md)",
+    )
+    p.set_defaults(run=_verify_sources)
 
     p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
     p.add_argument(

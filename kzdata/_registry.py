@@ -883,6 +883,29 @@ CITATIONS = Table(
             minimum=1,
         ),
         Column(
+            "span_start",
+            "integer",
+            "Where the supporting span starts: a character offset, from 0, in the normalised text of the "
+            "paragraph (or, for a citation into the notes section, of the footnote); null while the citation is "
+            "not anchored (docs/anchors.md).",
+            nullable=True,
+            minimum=0,
+        ),
+        Column(
+            "span_end",
+            "integer",
+            "Where the supporting span ends (exclusive), in the same text; greater than span_start.",
+            nullable=True,
+            minimum=1,
+        ),
+        Column(
+            "span_sha256",
+            "text",
+            "sha256: and the 64 hex digits of the span's normalised text in UTF-8, so that anyone holding the "
+            "document can check the evidence (kzdata verify-sources) without the dataset shipping its text.",
+            nullable=True,
+        ),
+        Column(
             "locator",
             "text",
             "The pinpoint for people: section heading, paragraph and footnote "

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "f19e9e7837fc79dee95c3ebcfbd0a4f79e0490e42a59c2ed5e3bb0ef39ee4371"
+DESCRIPTOR_SHA256 = "6aa4ff2a0724bd3d903dd08f6bc3645be6a384e60c5f7f43cbcc1224a2d6c60f"

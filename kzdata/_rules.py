@@ -168,6 +168,27 @@ def citation_locators(frames: Frames) -> Iterator[Failure]:
     yield from _rows(CITATIONS.name, cit, bad_fn, "footnote", "must be a footnote number present in footnotes")
 
 
+#: The form of ``citations.span_sha256`` (kzdata._anchors.HASH_PATTERN, repeated to keep the rules import-light).
+SPAN_HASH = r"^sha256:[0-9a-f]{64}$"
+
+
+def citation_anchors(frames: Frames) -> Iterator[Failure]:
+    """A citation's span is given whole or not at all, ends after it starts, and has a well-formed hash."""
+    cit = frames[CITATIONS.name]
+    given = cit[["span_start", "span_end", "span_sha256"]].notna()
+    partial = given.any(axis=1) & ~given.all(axis=1)
+    yield from _rows(
+        CITATIONS.name,
+        cit,
+        partial,
+        "span_sha256",
+        "span_start, span_end and span_sha256 are given together or not at all",
+    )
+    yield from _rows(CITATIONS.name, cit, cit["span_end"] <= cit["span_start"], "span_end", "must be after span_start")
+    bad_hash = cit["span_sha256"].notna() & ~cit["span_sha256"].astype("string").str.match(SPAN_HASH).fillna(False)
+    yield from _rows(CITATIONS.name, cit, bad_hash, "span_sha256", "must be sha256: and 64 lower-case hex digits")
+
+
 def _interval_columns(table: str) -> list[tuple[str, str, str, str | None]]:
     """``(start, end, precision, inferred)`` column groups of a table."""
     names = REGISTRY[table].column_names
@@ -672,6 +693,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     record_references,
     every_record_cited,
     citation_locators,
+    citation_anchors,
     date_intervals,
     position_dates,
     exactly_one,

@@ -49,7 +49,8 @@ indicator_values: value_id:s indicator_id:s date_start:d date_end:d date_precisi
     value:f value_low:f value_high:f stated_as:s value_kind:c valid_from:d valid_to:d valid_basis:c qualifier:c
     source_id:s place_id:s event_id:s reform_id:s note:s
 aliases: alias_id:s person_id:s organization_id:s place_id:s reform_id:s alias:s kind:c note:s
-citations: citation_id:s record_table:c record_id:s source_id:s section_id:s paragraph:i footnote:i locator:s
+citations: citation_id:s record_table:c record_id:s source_id:s section_id:s paragraph:i footnote:i span_start:i
+    span_end:i span_sha256:s locator:s
 discrepancies: discrepancy_id:s topic:s kind:c explanation:s
 discrepancy_claims: claim_id:s discrepancy_id:s side:i claim:s source_id:s record_table:c record_id:s
 changes: change_id:s version:s change:c record_table:c record_id:s merged_into:s reason:s

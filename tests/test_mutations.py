@@ -252,6 +252,19 @@ def _cell(table: str, column: str, value: str | Callable[[str], str], rule: str,
     return mutate
 
 
+def _anchored_cell(column: str, value: Callable[[RawCsv, int], str], rule: str) -> Mutation:
+    """Set one anchor cell of the first citation that has an anchor."""
+
+    def mutate(root: Path) -> Expected:
+        raw = RawCsv.open(root, "citations")
+        i = next(n for n in range(len(raw.rows)) if raw.get(n, "span_sha256"))
+        raw.set(i, column, value(raw, i))
+        raw = raw.save()
+        return Expected(raw.label, raw.lines[i], column, rule)
+
+    return mutate
+
+
 def _day(text: str, days: int) -> str:
     return (date.fromisoformat(text) + timedelta(days=days)).isoformat()
 
@@ -576,6 +589,7 @@ INNER_LOOP = {
     "target-before-baseline",
     "category-outside-vocabulary",
     "record-without-citation",
+    "anchor-given-in-part",
     "missing-column",
     "byte-order-mark",
     "row-with-too-few-fields",
@@ -682,6 +696,10 @@ CASES = [
     case(half_set_claim_record, "claim-record-half-set"),
     case(alias_with_two_entities, "exactly-one-broken-in-aliases"),
     case(actor_with_no_entity, "exactly-one-broken-in-event_actors"),
+    case(_anchored_cell("span_sha256", lambda raw, i: "", r"together or not at all"), "anchor-given-in-part"),
+    case(_anchored_cell("span_end", lambda raw, i: raw.get(i, "span_start"), r"after span_start"), "anchor-empty"),
+    case(_anchored_cell("span_sha256", lambda raw, i: "sha256:" + "A" * 64, r"64 lower-case hex"), "anchor-bad-hash"),
+    case(_anchored_cell("span_start", lambda raw, i: "-1", r"greater than or equal|>= 0|at least"), "anchor-negative"),
     # header
     case(_header("people", _drop("description"), r"missing \['description'\]"), "missing-column"),
     case(_header("changes", _add("comment"), r"unexpected \['comment'\]"), "extra-column"),

@@ -63,6 +63,7 @@ EXPECTED_ALL = [
     "timeline",
     "validate",
     "verify",
+    "verify_sources",
 ]
 
 

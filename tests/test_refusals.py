@@ -285,6 +285,19 @@ CASES: dict[str, Case] = {
             Failure("citations", "aliases-accessnow-spelling-1", "footnote", r"a footnote of the cited document"),
         ),
     ),
+    # citation_anchors
+    "anchor-given-in-part": Case(
+        cell("citations", "aliases-abish-short-1", span_start=0, span_end=10, span_sha256=None),
+        fails("citations", "aliases-abish-short-1", "span_sha256", r"given together or not at all"),
+    ),
+    "anchor-ending-where-it-starts": Case(
+        cell("citations", "aliases-abish-short-1", span_start=10, span_end=10, span_sha256="sha256:" + "0" * 64),
+        fails("citations", "aliases-abish-short-1", "span_end", r"must be after span_start"),
+    ),
+    "anchor-with-a-malformed-hash": Case(
+        cell("citations", "aliases-abish-short-1", span_start=0, span_end=10, span_sha256="sha256:" + "F" * 64),
+        fails("citations", "aliases-abish-short-1", "span_sha256", r"64 lower-case hex digits"),
+    ),
     # date_intervals
     "partial-date-group": Case(
         cell("sentences", "massimov-karim-conviction", verdict_precision=None),
@@ -754,6 +767,7 @@ INNER_LOOP = {
     "citation-of-a-missing-record",
     "uncited-indicator",
     "paragraph-beyond-the-section",
+    "anchor-given-in-part",
     "end-before-start",
     "position-end-before-start",
     "actor-naming-two",

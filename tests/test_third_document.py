@@ -166,6 +166,6 @@ def test_a_footnote_beyond_the_documents_count_is_refused(project_copy: Path) ->
     _add_third_document(project_copy / "raw")
     path = project_copy / "raw" / "citations.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"{DOC}-body,2,1\n", f"{DOC}-body,2,2\n"), encoding="utf-8")
+    path.write_text(text.replace(f"{DOC}-body,2,1,,,\n", f"{DOC}-body,2,2,,,\n"), encoding="utf-8")
     with pytest.raises(kzdata.KzdataError, match="must not exceed the cited document's footnote_count"):
         build(project_copy)

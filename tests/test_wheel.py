@@ -37,6 +37,8 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
     assert "kzdata/data/croissant.json" in names
     assert "kzdata/_formats/datasette.py" in names
     assert "kzdata/py.typed" in names
+    # The document skeletons verify-sources reads (docs/anchors.md), one per primary document.
+    assert {"kzdata/_skeletons/cornell-2024.csv", "kzdata/_skeletons/crs-2022.csv"} <= names
 
 
 def test_installed_wheel_loads_every_table_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
@@ -82,4 +84,5 @@ def test_sdist_ships_the_data_and_what_rebuilds_it(tmp_path: Path) -> None:
         "build-lock.txt",
     } <= names
     assert {"kzdata/data/croissant.json", "croissant.json"} <= names
+    assert {"kzdata/_skeletons/cornell-2024.csv", "kzdata/_skeletons/crs-2022.csv"} <= names
     assert "tests/test_facts.py" in names
