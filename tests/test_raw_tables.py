@@ -96,7 +96,7 @@ def test_a_good_file_is_typed_cell_by_cell(tmp_path: Path) -> None:
     raw = read(
         tmp_path,
         f"{HEADER}\n"
-        "almaty,Ak\ttau,https://example.org/a,-18,0.5,true,0999-01-05,small\n"
+        "almaty,Ak\ttau XX,https://example.org/a,-18,0.5,true,0999-01-05,small\n"
         'aktau,"Ak""tau, port",,9223372036854775807,-2500,false,2022-01-05,big\n'
         f"{EMPTY}\n",
     )
@@ -108,7 +108,7 @@ def test_a_good_file_is_typed_cell_by_cell(tmp_path: Path) -> None:
     frame = raw.frame
     assert_empty_frame(frame.iloc[0:0])
     assert frame["thing_id"].tolist() == ["almaty", "aktau", "x"]
-    assert frame["label"].tolist()[:2] == ["Ak\ttau", 'Ak"tau, port']
+    assert frame["label"].tolist()[:2] == ["Ak\ttau XX", 'Ak"tau, port']
     assert frame["homepage"].tolist()[0] == "https://example.org/a"
     assert frame["count"].tolist()[:2] == [-18, 2**63 - 1]
     assert frame["share"].tolist()[:2] == [0.5, -2500.0]

@@ -170,6 +170,14 @@ def test_isin_treats_missing_values_as_never_in() -> None:
     assert got.dtype == bool
 
 
+def test_isin_with_nothing_to_look_up_or_nothing_to_find() -> None:
+    """A column with no value at all, or a table with no rows, gives "not in" for every row (no type clash)."""
+    missing = pd.Series([None, None], dtype="string")
+    assert _rules.isin(missing, pd.Series(["a"], dtype="string")).tolist() == [False, False]
+    nothing = pd.Series([], dtype="string")
+    assert _rules.isin(pd.Series(["a", None], dtype="string"), nothing).tolist() == [False, False]
+
+
 def test_a_missing_comparison_is_not_a_failure() -> None:
     frame = pd.DataFrame({"c": ["x", "y", "z"]})
     mask = pd.Series([pd.NA, True, False], dtype="boolean")
@@ -605,8 +613,9 @@ def test_a_cited_work_names_its_lowest_footnote(frames: Frames) -> None:
     ]
 
 
-def test_a_title_without_missing_text_is_allowed(frames: Frames) -> None:
-    edit(frames, "sources", "cornell-2024-fn16", text_missing=None)  # the schema reports the missing flag
+def test_a_title_without_the_missing_text_flag_is_the_schemas(frames: Frames) -> None:
+    """An unknown text_missing does not make a titled source a cross-table failure (the schema reports it)."""
+    edit(frames, "sources", "halbach-2008", text_missing=None)  # titled
     assert found(_rules.source_rules, frames) == []
 
 
@@ -1001,7 +1010,7 @@ def test_a_merge_names_a_surviving_record_of_its_table(
 
 def test_a_merge_in_a_table_kzdata_does_not_have(frames: Frames) -> None:
     frames["changes"]["record_table"] = frames["changes"]["record_table"].astype("string")  # a category otherwise
-    edit(frames, "changes", MERGE, record_table="zz-table")
+    edit(frames, "changes", MERGE, record_table="aaa-table")  # sorts before every real table
     got = found(_rules.change_log, frames)
     assert got == [
         (
@@ -1072,3 +1081,77 @@ def test_a_key_into_its_own_table_is_followed_wherever_it_is_declared(monkeypatc
     )
     got = [(f.row, f.column) for f in _rules.acyclic_hierarchies({"nodes": frame})]
     assert got == [(0, "up_id"), (1, "up_id")]
+
+
+def test_a_missing_value_is_the_schemas_not_a_bound_failure(frames: Frames) -> None:
+    """A figure without a value (the schema reports it) breaks no 0-100 or sign rule."""
+    edit(frames, "indicator_values", "amanat-vote-share-2023", value=None)  # a percent
+    edit(frames, "indicator_values", "constitutional-court-nominees-2022", value=None)  # a count
+    assert found(_rules.indicator_value_rules, frames) == []
+
+
+def test_a_footnote_in_a_cited_work_is_refused_once(frames: Frames) -> None:
+    """A cited work has no footnote_count: its footnotes are refused as misplaced, not measured against nothing."""
+    edit(frames, "footnotes", "fn-01-2", document_id="halbach-2008")  # fn-01-1 keeps note 1 in cornell-2024
+    assert found(_rules.footnote_documents, frames) == [
+        ("footnotes", "fn-01-2", "document_id", "halbach-2008", "a footnote belongs to a primary document"),
+    ]
+
+
+def test_a_value_of_unknown_kind_is_not_taken_for_a_target(frames: Frames) -> None:
+    """prison-sentence has four observed values of 2022; one without value_kind (the schema's) is no early target."""
+    edit(frames, "indicator_values", "prison-sentence-osipov", value_kind=None)
+    assert found(_rules.indicator_value_rules, frames) == []
+
+
+def test_a_change_without_its_kind_is_the_schemas(frames: Frames) -> None:
+    edit(frames, "changes", "0-2-0-corrected-people-karin-erlan", change=None)
+    assert found(_rules.change_log, frames) == []
+
+
+def test_a_date_group_with_a_single_cell_set_is_partial(frames: Frames) -> None:
+    edit(frames, "sentences", "massimov-karim-conviction", verdict_end=None, verdict_precision=None)
+    edit(frames, "sentences", "massimov-karim-conviction", verdict_inferred=None)  # verdict_start alone is left
+    assert found(_rules.date_intervals, frames) == [
+        (
+            "sentences",
+            "massimov-karim-conviction",
+            "verdict_precision",
+            None,
+            "verdict_start, verdict_end, verdict_precision, verdict_inferred are all set or all empty",
+        ),
+    ]
+
+
+def test_an_interval_without_an_inferred_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table may date an interval without an inferred flag; a precision without both bounds is no interval."""
+    from kzdata._registry import Column, Table
+
+    spans = Table(
+        name="spans",  # type: ignore[arg-type]
+        title="Spans",
+        row="One span.",
+        columns=(
+            Column("span_id", "id", "The span."),
+            Column("run_start", "date", "From."),
+            Column("run_end", "date", "To."),
+            Column("run_precision", "category", "How precise.", enum=("day", "range")),
+            Column("open_start", "date", "From, with no end.", nullable=True),
+            Column("open_precision", "category", "How precise.", nullable=True, enum=("day",)),
+        ),
+    )
+    monkeypatch.setitem(_rules.REGISTRY, "spans", spans)
+    monkeypatch.setattr(_rules, "TABLES", (spans,))
+    assert _rules._interval_columns("spans") == [("run_start", "run_end", "run_precision", None)]
+    frame = pd.DataFrame(
+        {
+            "span_id": pd.array(["a", "b"], dtype="string"),
+            "run_start": pd.to_datetime(["2022-01-05", "2022-01-05"]),
+            "run_end": pd.to_datetime(["2022-01-05", "2022-01-06"]),
+            "run_precision": pd.Categorical(["day", None], categories=["day", "range"]),
+            "open_start": pd.to_datetime(["2022-01-05", None]),
+            "open_precision": pd.Categorical([None, "day"], categories=["day"]),
+        }
+    )
+    got = [(f.row, f.column, f.rule) for f in _rules.date_intervals({"spans": frame})]
+    assert got == [(1, "run_precision", "run_start, run_end, run_precision are all set or all empty")]
