@@ -101,10 +101,11 @@ def test_a_good_file_is_typed_cell_by_cell(tmp_path: Path) -> None:
         f"{EMPTY}\n",
     )
     assert issues(raw) == []
-    assert raw.complete
+    assert raw.complete is True
     assert raw.lines == [2, 3, 4]
     assert raw.cell_lines == [{}, {}, {}]
     assert raw.file == LABEL
+    assert raw.table is THINGS
     frame = raw.frame
     assert_empty_frame(frame.iloc[0:0])
     assert frame["thing_id"].tolist() == ["almaty", "aktau", "x"]
@@ -174,15 +175,15 @@ def test_an_empty_frame_has_every_raw_column_and_its_type() -> None:
 def test_a_bad_cell_is_named_and_becomes_missing(tmp_path: Path, cells: dict[str, str], column: str, rule: str) -> None:
     raw = read(tmp_path, f"{HEADER}\n{row(kind='big')}\n{row(**cells)}\n")
     assert issues(raw) == [(LABEL, "line 3", column, repr(cells[column]), rule)]
-    assert raw.complete  # the row was read; only the cell is missing
+    assert raw.complete is True  # the row was read; only the cell is missing
     assert raw.lines == [2, 3]
     assert pd.isna(raw.frame[column].iloc[1])
     assert raw.frame["kind"].tolist()[0] == "big"
 
 
 def test_a_long_value_is_shown_cut_to_80_characters(tmp_path: Path) -> None:
-    long, fits = " " + "a" * 99, "A" * 80
-    raw = read(tmp_path, f"{HEADER}\n{row(label=long)}\n{row(thing_id=fits)}\n")
+    long, fits, over = " " + "a" * 99, "A" * 80, "B" * 81
+    raw = read(tmp_path, f"{HEADER}\n{row(label=long)}\n{row(thing_id=fits)}\n{row(thing_id=over)}\n")
     assert issues(raw) == [
         (LABEL, "line 2", "label", repr(long[:77] + "..."), "no leading or trailing whitespace"),
         (
@@ -190,6 +191,13 @@ def test_a_long_value_is_shown_cut_to_80_characters(tmp_path: Path) -> None:
             "line 3",
             "thing_id",
             repr(fits),
+            "an id is a lower-case slug: letters a-z, digits, single hyphens",
+        ),
+        (
+            LABEL,
+            "line 4",
+            "thing_id",
+            repr(over[:77] + "..."),
             "an id is a lower-case slug: letters a-z, digits, single hyphens",
         ),
     ]
@@ -263,6 +271,29 @@ def test_a_quoted_line_break_names_the_physical_lines(tmp_path: Path) -> None:
     assert raw.where(1, "kind") == "line 4"
 
 
+def test_every_line_break_of_a_record_moves_the_cells_after_it(tmp_path: Path) -> None:
+    raw = read(tmp_path, f'{HEADER}\nx,"a\nb",https://e.org,"c\nd",bad,,,\n')
+    assert raw.cell_lines == [{"homepage": 3, "count": 3, "share": 4, "flag": 4, "day": 4, "kind": 4}]
+    assert [(i.row, i.column) for i in raw.issues] == [
+        ("line 2", "label"),
+        ("line 3 (record from line 2)", "count"),
+        ("line 4 (record from line 2)", "share"),
+    ]
+
+
+def test_where_without_cell_lines_names_the_record() -> None:
+    """A RawTable made without cell lines (or with fewer than its rows) still names each row's line."""
+    raw = RawTable(THINGS, LABEL, raw_tables.empty_frame(THINGS), lines=[2, 5], cell_lines=[{"label": 3}])
+    assert raw.where(0, "label") == "line 3 (record from line 2)"
+    assert raw.where(1, "label") == "line 5"
+    assert RawTable(THINGS, LABEL, raw_tables.empty_frame(THINGS), lines=[7]).where(0, "kind") == "line 7"
+
+
+def test_a_column_of_a_kind_the_reader_does_not_know_fails_loudly() -> None:
+    with pytest.raises(AssertionError, match=r"^decimal$"):
+        raw_tables.cell_problem(Column("c", "decimal", ""), "1")  # type: ignore[arg-type]
+
+
 def test_line_labels_and_their_record() -> None:
     assert raw_tables.line_label(6) == "line 6"
     assert raw_tables.line_label(6, 6) == "line 6"
@@ -278,6 +309,7 @@ def test_line_labels_and_their_record() -> None:
     [
         ('a,"b\nc",d"e', [0, 2, 8], {2}),
         ('"a""b",c', [0, 7], set()),
+        ('"a""",b', [0, 6], set()),
         ('"",x', [0, 3], set()),
         ('a"b,c"d"', [0, 4], {0, 1}),
         ("a,,b", [0, 2, 3], set()),
@@ -295,7 +327,7 @@ def test_where_each_field_of_a_record_starts(record: str, starts: list[int], bar
 def test_a_row_with_the_wrong_number_of_fields_is_skipped(tmp_path: Path) -> None:
     raw = read(tmp_path, f"{HEADER}\n{row()}\nshort,row\n{row(thing_id='y')}\n")
     assert issues(raw) == [(LABEL, "line 3", "-", repr("short,row"), "a row has 8 fields, this one has 2")]
-    assert not raw.complete
+    assert raw.complete is False
     assert raw.lines == [2, 4]
     assert raw.frame["thing_id"].tolist() == ["x", "y"]
 
@@ -304,7 +336,7 @@ def test_malformed_csv_stops_the_file_at_its_line(tmp_path: Path) -> None:
     text = f'{HEADER}\n{row()}\n{row(thing_id="y")}\nz,"never closed,,,,,,\n{row(thing_id="w")}\n'
     raw = read(tmp_path, text)
     assert issues(raw) == [(LABEL, "line 5 (record from line 4)", "-", "-", f"malformed CSV: {csv_error(text)}")]
-    assert not raw.complete
+    assert raw.complete is False
     assert raw.frame["thing_id"].tolist() == ["x", "y"]
 
 
@@ -312,7 +344,7 @@ def test_malformed_csv_in_the_first_row(tmp_path: Path) -> None:
     text = f'{HEADER}\nx,"a"b,,,,,,\n'
     raw = read(tmp_path, text)
     assert issues(raw) == [(LABEL, "line 2", "-", "-", f"malformed CSV: {csv_error(text)}")]
-    assert not raw.complete
+    assert raw.complete is False
 
 
 # --------------------------------------------------------------------------- the file as a whole
@@ -320,7 +352,7 @@ def test_malformed_csv_in_the_first_row(tmp_path: Path) -> None:
 
 def whole_file_refused(raw: RawTable, rule: str, value: str = "-") -> None:
     assert issues(raw) == [(LABEL, "-", "-", value, rule)]
-    assert not raw.complete
+    assert raw.complete is False
     assert raw.lines == []
     assert_empty_frame(raw.frame)
 
@@ -349,7 +381,7 @@ def test_a_header_without_rows_is_fine_for_a_table_that_may_be_empty(tmp_path: P
     log = Table("log", "Log", "One entry.", THINGS.columns, may_be_empty=True)  # type: ignore[arg-type]
     raw = read(tmp_path, f"{HEADER}\n", table=log)
     assert issues(raw) == []
-    assert raw.complete
+    assert raw.complete is True
     assert_empty_frame(raw.frame)
 
 
@@ -405,7 +437,7 @@ def test_carriage_returns_name_the_first_line_that_has_one(tmp_path: Path, conte
             "save the file with LF line ends",
         )
     ]
-    assert not raw.complete
+    assert raw.complete is False
     assert_empty_frame(raw.frame)
 
 
@@ -417,6 +449,7 @@ def test_carriage_returns_name_the_first_line_that_has_one(tmp_path: Path, conte
         (f"{HEADER}\nx,\u00e9t\u00e9,,,,,,\xe9".encode("latin-1"), "line 2", "label", repr(b"\xe9")),
         (f"{HEADER}\nx,,,,,,,big\n{row()}\nx,,,,,,,b\xe9g".encode("latin-1"), "line 4", "kind", repr(b"\xe9")),
         (b"thing_id,lab\xffel\n", "line 1", "label", repr(b"\xff")),
+        (f"{HEADER}\nx,caf\xe9,,,,,,\n{row()}\n{row()}\n".encode("latin-1"), "line 2", "label", repr(b"\xe9")),
         (f"{HEADER}\nx,,,,,,,,".encode() + b"\xff\n", "line 2", "-", repr(b"\xff")),  # beyond the header
     ],
 )
@@ -425,7 +458,7 @@ def test_a_byte_that_is_not_utf8_names_its_line_and_column(
 ) -> None:
     raw = read(tmp_path, content)
     assert issues(raw) == [(LABEL, line, column, value, "the file must be UTF-8 encoded")]
-    assert not raw.complete
+    assert raw.complete is False
     assert_empty_frame(raw.frame)
 
 
@@ -433,6 +466,8 @@ def test_the_column_of_an_encoding_error_after_earlier_multibyte_characters() ->
     """Positions count characters, not bytes: an accented letter before the bad byte does not shift the column."""
     data = "x,\u00e9\u00e9\u00e9\u00e9,ab,".encode() + b"\xff"
     assert raw_tables._column_at(data, len(data) - 1, HEADER.split(",")) == "count"
+    data = b"\nx,\xff"  # the file's first line is empty
+    assert raw_tables._column_at(data, 3, HEADER.split(",")) == "label"
     data = b"x,ab,c\xff"
     assert raw_tables._column_at(data, len(data) - 1, HEADER.split(",")) == "homepage"
     assert raw_tables._column_at(b"\xff", 0, HEADER.split(",")) == "thing_id"
