@@ -1155,3 +1155,13 @@ def test_an_interval_without_an_inferred_flag(monkeypatch: pytest.MonkeyPatch) -
     )
     got = [(f.row, f.column, f.rule) for f in _rules.date_intervals({"spans": frame})]
     assert got == [(1, "run_precision", "run_start, run_end, run_precision are all set or all empty")]
+
+
+def test_a_missing_category_cell_is_reported_as_missing(frames: Frames) -> None:
+    """A category cell comes back as NaN when empty; messages show it as missing (None), like every other empty cell."""
+    edit(frames, "events", "1930s-famines-in-kazakhstan", date_precision=None)
+    (failure,) = _rules.date_intervals(frames)
+    assert failure.column == "date_precision"
+    assert _rules.plain_value(failure.value) is None
+    assert _rules.plain_value(np.nan) is None
+    assert _rules.plain_value(pd.NaT) is None
