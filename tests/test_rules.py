@@ -159,6 +159,7 @@ def test_plain_value_gives_what_an_editor_wrote() -> None:
     assert (value, type(value)) == (500, int)
     assert _rules.plain_value(np.bool_(True)) is True
     assert _rules.plain_value("almaty") == "almaty"
+    assert _rules.plain_value(["a", None]) == ["a", None]  # a failure case that is not one cell is left as it is
 
 
 def test_isin_treats_missing_values_as_never_in() -> None:
