@@ -56,13 +56,17 @@ class Failure:
 def plain_value(value: object) -> object:
     """A cell value as an editor wrote it, without numpy or pandas wrappers (for messages).
 
+    Every spelling of an empty cell is None: pandas gives ``NA`` for most columns, but
+    ``NaN`` for an empty category cell and ``NaT`` for an empty date, and a message
+    should not show the user a different word for each.
+
     >>> import numpy as np
-    >>> plain_value(np.int64(500)), plain_value(pd.Timestamp("0999-01-05"))
-    (500, '0999-01-05')
+    >>> plain_value(np.int64(500)), plain_value(pd.Timestamp("0999-01-05")), plain_value(np.nan)
+    (500, '0999-01-05', None)
     """
     if isinstance(value, pd.Timestamp):
         return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    if value is pd.NA or value is None:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     item = getattr(value, "item", None)
     return item() if callable(item) else value
