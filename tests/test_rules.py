@@ -1166,3 +1166,68 @@ def test_a_missing_category_cell_is_reported_as_missing(frames: Frames) -> None:
     assert _rules.plain_value(failure.value) is None
     assert _rules.plain_value(np.nan) is None
     assert _rules.plain_value(pd.NaT) is None
+
+
+# --------------------------------------------------------------------------- citation anchors (docs/anchors.md)
+
+ANCHORED = "aliases-abish-short-1"
+"""A citation anchored in raw/citations.csv (span 230-370 when this test was written)."""
+UNANCHORED = "aliases-almaty-akimat-mayors-office-2"
+GOOD_HASH = "sha256:" + "0123456789abcdef" * 4
+
+
+def test_the_shipped_anchors_need_no_correction(frames: Frames) -> None:
+    assert found(_rules.citation_anchors, frames) == []
+
+
+@pytest.mark.parametrize("missing", ["span_start", "span_end", "span_sha256"])
+def test_an_anchor_is_given_whole_or_not_at_all(frames: Frames, missing: str) -> None:
+    edit(frames, "citations", ANCHORED, span_start=10, span_end=20, span_sha256=GOOD_HASH)
+    edit(frames, "citations", ANCHORED, **{missing: None})
+    shown_hash = None if missing == "span_sha256" else GOOD_HASH
+    assert found(_rules.citation_anchors, frames) == [
+        (
+            "citations",
+            ANCHORED,
+            "span_sha256",
+            shown_hash,
+            "span_start, span_end and span_sha256 are given together or not at all",
+        ),
+    ]
+
+
+def test_an_unanchored_citation_is_no_failure(frames: Frames) -> None:
+    edit(frames, "citations", UNANCHORED, span_start=None, span_end=None, span_sha256=None)
+    assert found(_rules.citation_anchors, frames) == []
+
+
+def test_a_span_ends_after_it_starts(frames: Frames) -> None:
+    edit(frames, "citations", ANCHORED, span_start=10, span_end=11, span_sha256=GOOD_HASH)
+    assert found(_rules.citation_anchors, frames) == []
+    edit(frames, "citations", ANCHORED, span_end=10)
+    assert found(_rules.citation_anchors, frames) == [
+        ("citations", ANCHORED, "span_end", 10, "must be after span_start"),
+    ]
+    edit(frames, "citations", ANCHORED, span_end=9)
+    assert found(_rules.citation_anchors, frames) == [
+        ("citations", ANCHORED, "span_end", 9, "must be after span_start"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "sha256:" + "0123456789ABCDEF" * 4,  # upper case
+        "sha256:" + "0" * 63,  # one digit short
+        "sha256:" + "0" * 65,  # one digit long
+        "sha1:" + "0" * 64,
+        "0" * 64,  # no prefix
+        " sha256:" + "0" * 64,
+        "sha256:" + "0" * 63 + "g",
+    ],
+)
+def test_a_span_hash_is_sha256_and_64_lower_case_hex_digits(frames: Frames, bad: str) -> None:
+    edit(frames, "citations", ANCHORED, span_start=10, span_end=20, span_sha256=bad)
+    assert found(_rules.citation_anchors, frames) == [
+        ("citations", ANCHORED, "span_sha256", bad, "must be sha256: and 64 lower-case hex digits"),
+    ]
