@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "6aa4ff2a0724bd3d903dd08f6bc3645be6a384e60c5f7f43cbcc1224a2d6c60f"
+DESCRIPTOR_SHA256 = "7ff11afdab02052b1826b5536f7ce1befd8842968a9b7c0d4a2a2434f136bf09"
