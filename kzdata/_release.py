@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "7ff11afdab02052b1826b5536f7ce1befd8842968a9b7c0d4a2a2434f136bf09"
+DESCRIPTOR_SHA256 = "7a7832f98baea6c3793a02dc88eabe955b243d9618c834fbdf100ea248574b08"
