@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "7a7832f98baea6c3793a02dc88eabe955b243d9618c834fbdf100ea248574b08"
+DESCRIPTOR_SHA256 = "0b84715c0c6530c1033df93a89a8c353f2ee1aa18b9e947aa9ba878a062e337d"
