@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "0b84715c0c6530c1033df93a89a8c353f2ee1aa18b9e947aa9ba878a062e337d"
+DESCRIPTOR_SHA256 = "6535d0971022c3fb639767f9ae757fcda80dabe2ed823d1e2601acf8e4040874"
