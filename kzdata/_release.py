@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "6535d0971022c3fb639767f9ae757fcda80dabe2ed823d1e2601acf8e4040874"
+DESCRIPTOR_SHA256 = "cc8cf9173762709c1aead0bb02b94ff0586d6e6abceea04d288c0a9c1b9464b1"
