@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "6aa4ff2a0724bd3d903dd08f6bc3645be6a384e60c5f7f43cbcc1224a2d6c60f"
+DESCRIPTOR_SHA256 = "cc8cf9173762709c1aead0bb02b94ff0586d6e6abceea04d288c0a9c1b9464b1"
