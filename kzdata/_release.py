@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "6aa4ff2a0724bd3d903dd08f6bc3645be6a384e60c5f7f43cbcc1224a2d6c60f"
+DESCRIPTOR_SHA256 = "95d6a3e70efc8b87b683f6a267967472b4b4a8df124718f0a3506efdf53b3fb8"
