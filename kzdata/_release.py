@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "95d6a3e70efc8b87b683f6a267967472b4b4a8df124718f0a3506efdf53b3fb8"
+DESCRIPTOR_SHA256 = "d46d278845e7abb336ce03476a8912112c6a2fd6c4a0fb31a1f7dded010ff466"
