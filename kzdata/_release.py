@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "d46d278845e7abb336ce03476a8912112c6a2fd6c4a0fb31a1f7dded010ff466"
+DESCRIPTOR_SHA256 = "899699923006d4ec4fb7cd53d98ceb93ca8cce86464eff58fb75444bc40b9a84"
