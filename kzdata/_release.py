@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "899699923006d4ec4fb7cd53d98ceb93ca8cce86464eff58fb75444bc40b9a84"
+DESCRIPTOR_SHA256 = "a61f0859dc6528c7b137cb944c1302f190497464e1a4b6e914ce6896d7743b48"
