@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "cc8cf9173762709c1aead0bb02b94ff0586d6e6abceea04d288c0a9c1b9464b1"
+DESCRIPTOR_SHA256 = "e81a6d7891de632d4265ef3380fb00930a646443fb263d1cd7e8810a46f64067"
