@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e81a6d7891de632d4265ef3380fb00930a646443fb263d1cd7e8810a46f64067"
+DESCRIPTOR_SHA256 = "4064c5230287be44f6b33ed27a79345c5deb28e2045cde0049a76a4707d02f9d"
