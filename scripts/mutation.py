@@ -102,10 +102,33 @@ def _scratch(module: str, tests: list[str]) -> Path:
         elif src.exists():
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+    _forget_stale_copies(work, module)
     pyproject = work / "pyproject.toml"
     text = re.sub(r"\n\[tool\.mutmut\].*", "", pyproject.read_text(encoding="utf-8"), flags=re.S)
     pyproject.write_text(text + _config(module, tests), encoding="utf-8")
     return work
+
+
+def _forget_stale_copies(work: Path, module: str) -> None:
+    """Remove mutmut's copies of every file but the mutated module and its results.
+
+    mutmut copies the source tree into ``mutants/`` once and never refreshes a file it has
+    copied, so after a change elsewhere (the data, the registry, a test) the mutants would run
+    against the old files. The mutated module itself stays: mutmut regenerates it when its
+    source is newer and keeps the results of functions that did not change.
+    """
+    mutants = work / "mutants"
+    mutant = mutants / module  # and mutmut's state beside it: <module>.meta, <module>.spans
+    if not mutants.is_dir():
+        return
+    for path in sorted(mutants.rglob("*"), reverse=True):
+        if (path.name.startswith(mutant.name) and path.parent == mutant.parent) or path in mutant.parents:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()
 
 
 def _counts(work: Path) -> dict[str, int]:
