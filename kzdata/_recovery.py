@@ -8,7 +8,9 @@ the non-Linux fallback leaves no ``kzdata/data`` at all. Every reader calls
 :func:`finish_interrupted_build` (through :func:`kzdata._files.data_dir`) before it reads:
 when a journal is present and no build holds the lock it rolls the build forward, and
 when the data folder is missing it restores the last whole release. The common case costs
-two ``stat`` calls.
+two ``stat`` calls. A reader that cannot finish a build killed past the exchange still
+trusts the release in place through the record that build staged
+(:func:`committed_descriptor_sha256`).
 
 This module is all a reader needs to recover; it imports only the standard library and
 :mod:`kzdata.errors`, never the pipeline. The journal, the lock and the fault-injection
@@ -413,6 +415,41 @@ def recover(root: Path) -> None:
     """Take the lock and finish or undo an interrupted build of ``root``."""
     with build_lock(root):
         recover_locked(root)
+
+
+RECORD = "kzdata/_release.py"
+"""The generated record of the descriptor the loaders trust (``kzdata._integrity.RECORD_PATH``)."""
+_RECORD_LINE = re.compile(rb'^DESCRIPTOR_SHA256 = "([0-9a-f]{64})"$', re.M)
+
+
+def committed_descriptor_sha256(data_dir: Path) -> str | None:
+    """The descriptor sha256 that a committed, unfinished build is putting in place as the record.
+
+    Between the exchange of the data folder and the move of ``kzdata/_release.py`` a build
+    leaves the new release in ``kzdata/data`` and the old record beside it. A reader that
+    cannot finish the build (a read-only checkout, another user's) or that races it must
+    still read one whole, pinned release; the pin it may use then is the record this build
+    staged, and only when the journal vouches for it: the journal passes every guard of
+    :func:`journal_problem`, it lists the record among its files, the staged record has the
+    sha256 it lists, and that record names the descriptor the journal commits. None
+    otherwise (no journal, a rejected one, no staged record or one that disagrees).
+    """
+    root = data_dir.parent.parent
+    if data_dir != root / DATA:
+        return None
+    journal, problem = _read_journal(root)
+    if journal is None or problem is not None:
+        return None
+    files = journal.get("files")
+    digest = files.get(RECORD) if isinstance(files, dict) else None
+    staged = _read_regular(root / STATE_DIR / NEW / RECORD, 64 * 1024, follow=False)
+    if staged is None or hashlib.sha256(staged).hexdigest() != digest:
+        return None
+    named = _RECORD_LINE.search(staged)
+    committed = journal["descriptor_sha256"]
+    if named is None or named.group(1).decode() != committed:
+        return None
+    return str(committed)
 
 
 def needs_recovery(root: Path) -> bool:
