@@ -253,3 +253,843 @@ def test_a_committed_record_is_only_looked_for_beside_a_checkouts_data_folder(pa
     assert _recovery.committed_descriptor_sha256(co.data) == sha256(co.new_descriptor)
     elsewhere = co.root / "kzdata" / "other"
     assert _recovery.committed_descriptor_sha256(elsewhere) is None
+
+
+# --------------------------------------------------------------------------- small releases, no kzdata data
+
+OLD = {"kzdata/data/datapackage.json": b'{"release": "old"}', "kzdata/data/a.txt": b"old a"}
+NEW = {
+    "kzdata/data/datapackage.json": b'{"release": "new"}',
+    "kzdata/data/csv/b.txt": b"new b",
+    "CITATION.cff": b"new citation",
+    "docs/dictionary.md": b"new dictionary",
+}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (links as ``b"-> target"``), by POSIX path; the lock file left out."""
+    out: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            out[rel] = b"-> " + str(path.readlink()).encode()
+        elif path.is_file() and rel != ".kzdata-build/lock":
+            out[rel] = path.read_bytes()
+    return out
+
+
+def small(tmp_path: Path, files: dict[str, bytes] = OLD) -> Path:
+    root = tmp_path / "small"
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
+    (root / ".kzdata-build").mkdir(exist_ok=True)
+    return root
+
+
+def staged(root: Path, token: str = "t0k3n", files: dict[str, bytes] = NEW) -> dict[str, object]:
+    """What a build leaves at its commit point: the staging folder, the staged files and the journal."""
+    top = {}
+    for rel, content in files.items():
+        if rel.startswith("kzdata/data/"):
+            target = root / "kzdata" / f".data-staging-{token}" / rel.removeprefix("kzdata/data/")
+        else:
+            target = root / ".kzdata-build" / "new" / rel
+            top[rel] = sha256(content)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    journal = {
+        "token": token,
+        "stage": f".data-staging-{token}",
+        "descriptor_sha256": sha256(files["kzdata/data/datapackage.json"]),
+        "files": top,
+    }
+    (root / ".kzdata-build" / "journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    return journal
+
+
+def with_build_state(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {**files}
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_recovery_rolls_a_committed_build_forward(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    if not exchange:
+        monkeypatch.setenv("KZDATA_NO_EXCHANGE", "1")
+    root = small(tmp_path)
+    staged(root)
+    _recovery.recover(root)
+    assert tree(root) == NEW
+
+
+def test_recovery_of_a_build_killed_after_the_exchange_moves_only_what_is_left(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    data, stage = root / "kzdata" / "data", root / "kzdata" / ".data-staging-t0k3n"
+    data.rename(tmp_path / "swap")
+    stage.rename(data)
+    (tmp_path / "swap").rename(stage)  # the exchange happened; the staging folder holds the old release
+    (root / ".kzdata-build" / "new" / "CITATION.cff").replace(root / "CITATION.cff")  # and one file moved
+    _recovery.recover(root)
+    assert tree(root) == NEW
+
+
+def test_recovery_puts_the_staged_release_in_place_when_the_data_folder_is_gone(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    shutil.rmtree(root / "kzdata" / "data")
+    _recovery.recover(root)
+    assert tree(root) == NEW
+
+
+def test_a_staged_file_that_differs_from_the_journal_is_not_moved(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    (root / ".kzdata-build" / "new" / "CITATION.cff").write_bytes(b"forged")
+    link = root / ".kzdata-build" / "new" / "docs" / "dictionary.md"
+    (tmp_path / "outside.md").write_bytes(b"new dictionary")
+    link.unlink()
+    link.symlink_to(tmp_path / "outside.md")  # the right bytes, but behind a link: not a staged file
+    _recovery.recover(root)
+    expected = {k: v for k, v in NEW.items() if not k.startswith(("CITATION", "docs/"))}
+    assert tree(root) == expected
+
+
+def test_a_staging_folder_with_another_descriptor_is_not_exchanged(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    (root / "kzdata" / ".data-staging-t0k3n" / "datapackage.json").write_bytes(b'{"release": "forged"}')
+    _recovery.recover(root)
+    top = {k: v for k, v in NEW.items() if not k.startswith("kzdata/")}
+    assert tree(root) == {**OLD, **top}
+
+
+def test_an_uncommitted_build_is_rolled_back(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    journal = root / ".kzdata-build" / "journal.json"
+    journal.rename(root / ".kzdata-build" / "journal.json.tmp")  # killed before the commit point
+    (root / "kzdata" / ".data-old-zz").mkdir()
+    _recovery.recover(root)
+    assert tree(root) == OLD
+    assert sorted(p.name for p in (root / "kzdata").iterdir()) == ["data"]
+    assert sorted(p.name for p in (root / ".kzdata-build").iterdir()) == ["lock"]
+
+
+def test_a_missing_data_folder_is_restored_from_the_newest_old_release(tmp_path: Path) -> None:
+    import os
+
+    root = small(tmp_path)
+    parent = root / "kzdata"
+    (parent / "data").rename(parent / ".data-old-b")
+    shutil.copytree(parent / ".data-old-b", parent / ".data-old-a")
+    (parent / ".data-old-a" / "datapackage.json").write_bytes(b'{"release": "older"}')
+    os.utime(parent / ".data-old-a" / "datapackage.json")
+    shutil.copytree(parent / ".data-old-b", parent / ".data-staging-c")
+    (parent / ".data-staging-c" / "datapackage.json").write_bytes(b'{"release": "staged"}')
+    (parent / ".data-old-incomplete").mkdir()  # no descriptor: never a candidate, however new
+    os.utime(parent / ".data-old-a", ns=(1_000_000_000, 1_000_000_000))
+    os.utime(parent / ".data-old-b", ns=(2_000_000_000, 2_000_000_000))
+    _recovery.recover(root)
+    assert tree(root) == OLD
+    assert sorted(p.name for p in parent.iterdir()) == ["data"]
+
+
+def test_a_missing_data_folder_is_restored_from_a_staged_one_when_no_old_one_is_left(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    parent = root / "kzdata"
+    (parent / "data").rename(parent / ".data-staging-s")
+    _recovery.recover(root)
+    assert tree(root) == OLD
+
+
+def test_recovery_waits_for_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small(tmp_path)
+    staged(root)
+    monkeypatch.setenv("KZDATA_BUILD_LOCK_WAIT", "0.2")
+    with _recovery.build_lock(root), pytest.raises(kzdata.errors.BuildLockError):
+        _recovery.recover(root)
+    assert (root / ".kzdata-build" / "journal.json").is_file()
+
+
+# --------------------------------------------------------------------------- the journal's guards
+
+
+def journal_of(**changes: object) -> dict[str, object]:
+    journal: dict[str, object] = {
+        "token": "123-abc",
+        "stage": ".data-staging-123-abc",
+        "descriptor_sha256": "0" * 64,
+        "files": {"CITATION.cff": "1" * 64, "docs/x.md": "2" * 64},
+    }
+    journal.update(changes)
+    return journal
+
+
+def test_a_journal_as_a_build_writes_it_is_obeyed() -> None:
+    assert _recovery.journal_problem(journal_of()) is None
+    assert _recovery.journal_problem({k: v for k, v in journal_of().items() if k != "files"}) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"token": "x" * 65, "stage": ".data-staging-" + "x" * 65}, "token"),
+        ({"token": "-x", "stage": ".data-staging--x"}, "token"),
+        ({"token": "a/b", "stage": ".data-staging-a/b"}, "token"),
+        ({"token": 5}, "token"),
+        ({"stage": ".data-staging-other"}, "stage '.data-staging-other' is not the staging folder"),
+        ({"descriptor_sha256": "0" * 63}, "descriptor_sha256"),
+        ({"descriptor_sha256": "A" * 64}, "descriptor_sha256"),
+        ({"descriptor_sha256": None}, "descriptor_sha256"),
+        ({"files": []}, "files entry is not a mapping"),
+        ({"files": {"../x": "1" * 64}}, "file '../x'"),
+        ({"files": {"CITATION.cff": "1" * 63}}, "sha256 of its file 'CITATION.cff'"),
+        ({"files": {"CITATION.cff": 1}}, "sha256 of its file 'CITATION.cff'"),
+    ],
+)
+def test_a_journal_a_build_cannot_have_written_is_named(changes: dict[str, object], problem: str) -> None:
+    said = _recovery.journal_problem(journal_of(**changes))
+    assert said is not None and problem in said
+
+
+def test_a_journal_lacking_keys_names_them() -> None:
+    assert _recovery.journal_problem({"stage": "x"}) == "it lacks token, descriptor_sha256"
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["", "/etc/passwd", "a/../b", "./a", "a//b", "a/", ".kzdata-build/x", "kzdata/data/x", "kzdata/data",
+     "c:x", "a\\b", "a\x00b", 3, None],
+)  # fmt: skip
+def test_an_output_path_outside_what_a_build_writes_is_refused(rel: object) -> None:
+    assert not _recovery._safe_output(rel)
+
+
+@pytest.mark.parametrize("rel", ["CITATION.cff", "docs/x.md", "kzdata/_release.py", "kzdata/datax", "docs/c:d"])
+def test_an_output_path_a_build_writes_is_accepted(rel: str) -> None:
+    assert _recovery._safe_output(rel)
+
+
+def write_journal(root: Path, text: str | bytes) -> Path:
+    path = root / ".kzdata-build" / "journal.json"
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def test_reading_no_journal(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    assert _recovery._read_journal(root) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[" * 9 + "]" * 9, "nests deeper than 8 levels"),
+        ("{", "not readable JSON (JSONDecodeError"),
+        (b"\xff", "not readable JSON (UnicodeDecodeError"),
+        ("[1]", "not a JSON object"),
+        ("{}", "it lacks token, stage, descriptor_sha256"),
+    ],
+)
+def test_an_unreadable_journal_is_named(tmp_path: Path, content: str | bytes, problem: str) -> None:
+    root = small(tmp_path)
+    write_journal(root, content)
+    assert problem in str(_recovery._read_journal(root)[1])
+
+
+def test_a_journal_nested_eight_deep_is_read(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    nested = json.dumps(journal_of(extra=[[[[[[[1]]]]]]]))  # the object and seven lists: eight levels
+    write_journal(root, nested)
+    journal, problem = _recovery._read_journal(root)
+    assert problem is None and journal == json.loads(nested)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    write_journal(root, json.dumps(journal_of(note='[[[[[[[[[[ \\" {{{{{{{{{')))
+    assert _recovery._read_journal(root)[1] is None
+
+
+def test_a_journal_that_is_a_link_or_too_large_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small(tmp_path)
+    target = tmp_path / "elsewhere.json"
+    target.write_text(json.dumps(journal_of()), encoding="utf-8")
+    path = root / ".kzdata-build" / "journal.json"
+    path.symlink_to(target)
+    assert _recovery._read_journal(root) == (None, "it is a symbolic link, and a build writes a regular file")
+    path.unlink()
+    path.symlink_to(tmp_path / "missing.json")  # a dangling link is a journal too
+    assert _recovery._read_journal(root)[1] == "it is a symbolic link, and a build writes a regular file"
+    path.unlink()
+    monkeypatch.setattr(_recovery, "MAX_JOURNAL_BYTES", 10)
+    path.write_bytes(b"{" + b" " * 8 + b"}")
+    assert _recovery._read_journal(root)[1] == "it lacks token, stage, descriptor_sha256"
+    path.write_bytes(b"{" + b" " * 9 + b"}")
+    assert "not a regular file of at most 10 bytes" in str(_recovery._read_journal(root)[1])
+
+
+def test_a_journal_that_is_a_fifo_is_named_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    root = small(tmp_path)
+    os.mkfifo(root / ".kzdata-build" / "journal.json")
+    assert "not a regular file" in str(_recovery._read_journal(root)[1])
+
+
+def test_a_rejected_journal_is_set_aside_and_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_recovery, "_reported", set())
+    root = small(tmp_path)
+    staged(root)
+    journal = root / ".kzdata-build" / "journal.json"
+    journal.write_text(json.dumps(journal_of(token="../x")), encoding="utf-8")
+    _recovery.recover(root)
+    aside = root / ".kzdata-build" / "journal.rejected.json"
+    assert tree(root) == {**OLD, aside.relative_to(root).as_posix(): aside.read_bytes()}, "never obeyed"
+    assert json.loads(aside.read_text(encoding="utf-8"))["token"] == "../x"
+    err = capsys.readouterr().err
+    assert f"kzdata: ignored the build journal {journal}: its token '../x'" in err
+    assert f"it was moved to {aside}; look at it, then delete it" in err
+    journal.write_text("{", encoding="utf-8")
+    _recovery.recover(root)
+    assert capsys.readouterr().err == "", "said once per process"
+
+
+def test_a_journal_that_cannot_be_moved_aside_says_to_delete_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_recovery, "_reported", set())
+    root = small(tmp_path)
+    journal = write_journal(root, "[]")
+    (root / ".kzdata-build" / "journal.rejected.json").mkdir()
+    (root / ".kzdata-build" / "journal.rejected.json" / "x").write_bytes(b"")  # a full folder: no rename onto it
+    _recovery._reject_journal(root, "it is odd")
+    err = capsys.readouterr().err
+    assert "it is odd" in err and "could not be moved aside" in err and f"delete {journal} by hand" in err
+    assert "run `kzdata verify` to check it, or `kzdata build` to rebuild" in err
+
+
+def test_needs_recovery(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    assert not _recovery.needs_recovery(root)
+    write_journal(root, "{}")
+    assert _recovery.needs_recovery(root)
+    (root / ".kzdata-build" / "journal.json").unlink()
+    shutil.rmtree(root / "kzdata" / "data")
+    assert _recovery.needs_recovery(root)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def test_a_reader_finishes_a_committed_build(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root)
+    assert _recovery.finish_interrupted_build(root / "kzdata" / "data") == root / "kzdata" / "data"
+    assert tree(root) == NEW
+
+
+def test_a_reader_outside_a_built_checkout_changes_nothing(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    shutil.rmtree(root / ".kzdata-build")
+    (root / "kzdata" / "data").rename(root / "kzdata" / ".data-old-x")
+    before = tree(root)
+    _recovery.finish_interrupted_build(root / "kzdata" / "data")
+    assert tree(root) == before
+
+
+def test_a_reader_waits_a_little_for_a_running_build_to_bring_the_folder_back(tmp_path: Path) -> None:
+    import time
+
+    root = small(tmp_path)
+    (root / "kzdata" / "data").rename(root / "kzdata" / ".data-old-x")
+    with _recovery.build_lock(root):
+        start = time.monotonic()
+        _recovery.finish_interrupted_build(root / "kzdata" / "data", wait=0.3)
+        waited = time.monotonic() - start
+    assert 0.3 <= waited < 3
+    assert not (root / "kzdata" / "data").exists(), "it never recovers while a build holds the lock"
+    (root / "kzdata" / ".data-old-x").rename(root / "kzdata" / "data")
+    staged(root)
+    with _recovery.build_lock(root):
+        start = time.monotonic()
+        _recovery.finish_interrupted_build(root / "kzdata" / "data", wait=5)
+        assert time.monotonic() - start < 1, "the folder is whole: read it at once"
+
+
+def test_a_reader_that_cannot_lock_reads_what_is_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small(tmp_path)
+    staged(root)
+    before = tree(root)
+    cannot_write(monkeypatch)
+    _recovery.finish_interrupted_build(root / "kzdata" / "data", wait=5)
+    assert tree(root) == before
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def test_a_lock_taken_without_blocking_says_whether_it_was_free(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    with _recovery.build_lock(root, blocking=False) as held:
+        assert held is True
+        with _recovery.build_lock(root, blocking=False) as again:
+            assert again is False
+    with _recovery.build_lock(root, blocking=False) as held:
+        assert held is True, "released on leaving"
+
+
+def test_a_non_blocking_lock_does_not_make_the_state_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError), _recovery.build_lock(tmp_path, blocking=False):
+        pass
+    assert not (tmp_path / ".kzdata-build").exists()
+    with _recovery.build_lock(tmp_path) as held:
+        assert held is True
+    assert (tmp_path / ".kzdata-build" / "lock").is_file()
+
+
+@pytest.mark.parametrize(("setting", "said"), [("0.25", "at most 0 s"), ("0.6", "at most 1 s")])
+def test_a_blocked_build_says_it_waits_then_gives_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], setting: str, said: str
+) -> None:
+    import time
+
+    monkeypatch.setenv("KZDATA_BUILD_LOCK_WAIT", setting)
+    with _recovery.build_lock(tmp_path):
+        start = time.monotonic()
+        with pytest.raises(kzdata.errors.BuildLockError) as info, _recovery.build_lock(tmp_path):
+            pass
+        waited = time.monotonic() - start
+    assert float(setting) <= waited < float(setting) + 1
+    assert str(info.value) == (
+        f"another kzdata build of {tmp_path} held the lock {tmp_path / '.kzdata-build' / 'lock'} for more than "
+        f"{float(setting):.0f} s; wait for it to finish (or end that process), then build again"
+    )
+    assert capsys.readouterr().err == (
+        f"kzdata build: another build of {tmp_path} is running; waiting for it to finish ({said})...\n"
+    )
+
+
+def test_a_blocked_build_goes_on_once_the_lock_is_free(tmp_path: Path) -> None:
+    import threading
+
+    (tmp_path / ".kzdata-build").mkdir()
+    first = _recovery.build_lock(tmp_path)
+    first.__enter__()
+    threading.Timer(0.3, lambda: first.__exit__(None, None, None)).start()
+    with _recovery.build_lock(tmp_path, wait=5) as held:
+        assert held is True
+
+
+@pytest.mark.parametrize("setting", ["", "soon", "1.2.3", "-1"])
+def test_a_lock_wait_that_is_not_a_number_is_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], setting: str
+) -> None:
+    import threading
+
+    monkeypatch.setenv("KZDATA_BUILD_LOCK_WAIT", setting)
+    (tmp_path / ".kzdata-build").mkdir()
+    first = _recovery.build_lock(tmp_path)
+    first.__enter__()
+    threading.Timer(0.2, lambda: first.__exit__(None, None, None)).start()
+    with _recovery.build_lock(tmp_path) as held:
+        assert held is True
+    assert "(at most 600 s)" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- the fault-injection hook
+
+
+def test_the_hook_fails_crashes_or_kills_at_the_chosen_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_recovery, "_ops", 0)
+    monkeypatch.setenv(_recovery.FAULT_ENV, "2")
+    _recovery.write_synced(tmp_path / "a", b"1")
+    with pytest.raises(_recovery.InjectedFaultError, match=r"^injected fault at file operation 2 \(write b\)$"):
+        monkeypatch.setenv(_recovery.FAULT_MODE_ENV, "raise")
+        _recovery.write_synced(tmp_path / "b", b"2")
+    assert not (tmp_path / "b").exists(), "the fault comes before the change"
+    assert _recovery.operations() == 2
+    monkeypatch.setattr(_recovery, "_ops", 0)
+    monkeypatch.setenv(_recovery.FAULT_MODE_ENV, "crash")
+    _recovery.write_synced(tmp_path / "c", b"3")
+    with pytest.raises(_recovery.SimulatedKill, match=r"^simulated kill at file operation 2 \(write d\)$"):
+        _recovery.write_synced(tmp_path / "d", b"4")
+
+    class Exited(BaseException):
+        pass
+
+    def exit_now(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(_recovery.os, "_exit", exit_now)
+    for mode in ("kill", None):
+        monkeypatch.setattr(_recovery, "_ops", 1)
+        if mode is None:
+            monkeypatch.delenv(_recovery.FAULT_MODE_ENV)  # the default mode is kill
+        else:
+            monkeypatch.setenv(_recovery.FAULT_MODE_ENV, mode)
+        with pytest.raises(Exited) as info:
+            _recovery.write_synced(tmp_path / "e", b"5")
+        assert info.value.args == (86,)
+    monkeypatch.setenv(_recovery.FAULT_ENV, "x2")
+    monkeypatch.setattr(_recovery, "_ops", 1)
+    _recovery.write_synced(tmp_path / "f", b"6")  # not a number: no fault
+    assert (tmp_path / "f").read_bytes() == b"6"
+
+
+# --------------------------------------------------------------------------- primitive operations
+
+
+def test_write_and_replace_make_missing_parents(tmp_path: Path) -> None:
+    _recovery.write_synced(tmp_path / "a" / "b" / "c.txt", b"x")
+    _recovery.replace_synced(tmp_path / "a" / "b" / "c.txt", tmp_path / "d" / "e" / "c.txt")
+    assert tree(tmp_path) == {"d/e/c.txt": b"x"}
+
+
+def test_removing_a_link_removes_the_link_only(tmp_path: Path) -> None:
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "f").write_bytes(b"kept")
+    (tmp_path / "link").symlink_to(tmp_path / "keep")
+    (tmp_path / "dangling").symlink_to(tmp_path / "missing")
+    (tmp_path / "file").write_bytes(b"gone")
+    (tmp_path / "folder" / "sub").mkdir(parents=True)
+    before = _recovery.operations()
+    for name in ("link", "dangling", "file", "folder", "never-there"):
+        _recovery._rmtree(tmp_path / name)
+    assert _recovery.operations() - before == 4, "a path that is not there is no operation"
+    assert tree(tmp_path) == {"keep/f": b"kept"}
+
+
+def test_the_exchange_swaps_two_folders_or_says_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_bytes(b"a")
+    (b / "x").write_bytes(b"b")
+    assert _recovery._exchange(a, b) is True
+    assert (a / "x").read_bytes() == b"b" and (b / "x").read_bytes() == b"a"
+    with pytest.raises(OSError, match=r"cannot exchange .*missing"):
+        _recovery._exchange(a, tmp_path / "missing")
+    monkeypatch.setenv("KZDATA_NO_EXCHANGE", "1")
+    assert _recovery._exchange(a, b) is False
+    monkeypatch.delenv("KZDATA_NO_EXCHANGE")
+    monkeypatch.setattr(_recovery.sys, "platform", "darwin")
+    assert _recovery._exchange(a, b) is False
+    assert (a / "x").read_bytes() == b"b", "nothing was swapped back"
+
+
+@pytest.mark.parametrize(("size", "read"), [(4, b"abcd"), (5, None)])
+def test_reading_a_regular_file_stops_at_the_limit(tmp_path: Path, size: int, read: bytes | None) -> None:
+    (tmp_path / "f").write_bytes(b"abcde"[:size])
+    assert _recovery._read_regular(tmp_path / "f", 4) == read
+
+
+def test_reading_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "f").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(tmp_path / "f")
+    assert _recovery._read_regular(tmp_path / "fifo", 10) is None
+    assert _recovery._read_regular(tmp_path, 10) is None
+    assert _recovery._read_regular(tmp_path / "missing", 10) is None
+    assert _recovery._read_regular(tmp_path / "link", 10) == b"x"
+    assert _recovery._read_regular(tmp_path / "link", 10, follow=False) is None
+    assert _recovery._sha256(tmp_path / "f") == sha256(b"x")
+    assert _recovery._sha256(tmp_path / "fifo") is None
+
+
+# --------------------------------------------------------------------------- the build's steps (transaction.py)
+
+
+def test_a_build_replaces_every_output_and_the_whole_data_folder(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    transaction.commit_outputs(root, NEW)
+    assert tree(root) == NEW, "a.txt of the old data folder is gone, nothing is left over"
+
+
+@pytest.mark.parametrize("rel", ["/abs/x", "kzdata/../x", ""])
+def test_an_output_path_outside_the_project_is_refused(tmp_path: Path, rel: str) -> None:
+    root = small(tmp_path)
+    with pytest.raises(kzdata.errors.InvalidArgumentError, match="must be relative and inside the project"):
+        transaction.commit_outputs(root, {**NEW, rel: b"x"})
+    assert tree(root) == OLD
+
+
+def test_outputs_without_a_descriptor_are_refused(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    with pytest.raises(kzdata.errors.InvalidArgumentError, match=r"needs its datapackage\.json"):
+        transaction.commit_outputs(root, {"kzdata/data/x": b"x", "datapackage.json": b"{}"})
+    assert tree(root) == OLD
+
+
+def test_the_journal_records_what_the_build_staged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small(tmp_path)
+    die_before("exchange", monkeypatch)
+    with pytest.raises(_recovery.SimulatedKill):
+        transaction.commit_outputs(root, NEW)
+    journal = json.loads((root / ".kzdata-build" / "journal.json").read_text(encoding="utf-8"))
+    import os
+    import re
+
+    assert re.fullmatch(rf"{os.getpid()}-[0-9a-f]{{8}}", journal["token"])
+    assert journal["stage"] == f".data-staging-{journal['token']}"
+    assert journal["descriptor_sha256"] == sha256(NEW["kzdata/data/datapackage.json"])
+    assert journal["files"] == {
+        "CITATION.cff": sha256(b"new citation"),
+        "docs/dictionary.md": sha256(b"new dictionary"),
+    }
+    assert list(journal["files"]) == sorted(journal["files"])
+    stage = root / "kzdata" / journal["stage"]
+    assert tree(stage) == {"datapackage.json": b'{"release": "new"}', "csv/b.txt": b"new b"}
+    assert tree(root / ".kzdata-build" / "new") == {
+        "CITATION.cff": b"new citation",
+        "docs/dictionary.md": b"new dictionary",
+    }
+    assert not (root / ".kzdata-build" / "journal.json.tmp").exists()
+
+
+def test_a_build_first_finishes_the_one_before_it(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    staged(root, files={**NEW, "docs/earlier.md": b"from the earlier build"})
+    transaction.commit_outputs(root, NEW)
+    assert tree(root) == {**NEW, "docs/earlier.md": b"from the earlier build"}
+
+
+def fail_at(label: str, error: BaseException, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _recovery._op
+
+    def op(name: str) -> None:
+        if name.startswith(label):
+            raise error
+        real(name)
+
+    monkeypatch.setattr(_recovery, "_op", op)
+
+
+@pytest.mark.parametrize("label", ["write b.txt", "write CITATION.cff", "write journal.json.tmp", "rename journal"])
+def test_a_write_error_before_the_commit_changes_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, label: str
+) -> None:
+    root = small(tmp_path)
+    fail_at(label, OSError(28, "No space left on device"), monkeypatch)
+    with pytest.raises(kzdata.errors.BuildWriteError) as info:
+        transaction.commit_outputs(root, NEW)
+    assert str(info.value) == (
+        f"cannot write the build's outputs in {root} ([Errno 28] No space left on device); nothing was changed, "
+        "the previous release is intact. Free disk space or fix the permissions, then run `kzdata build` again."
+    )
+    assert isinstance(info.value.__cause__, OSError)
+    assert tree(root) == OLD, "rolled back: no staging folder, staged file or journal is left"
+    assert sorted(p.name for p in (root / "kzdata").iterdir()) == ["data"]
+
+
+def test_another_error_before_the_commit_is_rolled_back_and_raised_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small(tmp_path)
+    fail_at("write CITATION.cff", ValueError("odd"), monkeypatch)
+    with pytest.raises(ValueError, match=r"^odd$") as info:
+        transaction.commit_outputs(root, NEW)
+    assert not isinstance(info.value, OSError)
+    assert tree(root) == OLD
+
+
+def test_a_kill_before_the_commit_leaves_leftovers_the_next_build_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small(tmp_path)
+    with monkeypatch.context() as patch:
+        fail_at("write CITATION.cff", _recovery.SimulatedKill("killed"), patch)
+        with pytest.raises(_recovery.SimulatedKill):
+            transaction.commit_outputs(root, NEW)
+    assert list((root / "kzdata").glob(".data-staging-*")), "a kill runs no clean-up"
+    assert (root / "kzdata" / "data" / "a.txt").read_bytes() == b"old a"
+    transaction.commit_outputs(root, NEW)
+    assert tree(root) == NEW
+
+
+def test_a_write_error_after_the_commit_is_finished_by_the_next_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small(tmp_path)
+    with monkeypatch.context() as patch:
+        fail_at("rename CITATION.cff", OSError(13, "Permission denied"), patch)
+        with pytest.raises(kzdata.errors.BuildWriteError) as info:
+            transaction.commit_outputs(root, NEW)
+    assert str(info.value) == (
+        f"the new release of {root} was committed but could not be put fully in place ([Errno 13] Permission "
+        "denied); kzdata/data holds one whole release, and the next `kzdata build` (or load) finishes the rest. "
+        "Free disk space or fix the permissions, then run `kzdata build` again."
+    )
+    assert (root / "kzdata" / "data" / "datapackage.json").read_bytes() == b'{"release": "new"}'
+    assert (root / ".kzdata-build" / "journal.json").is_file()
+    _recovery.finish_interrupted_build(root / "kzdata" / "data")
+    assert tree(root) == NEW
+
+
+# --------------------------------------------------------------------------- prepare (check_writable)
+
+
+def refused(root: Path, files: dict[str, bytes]) -> str:
+    before = tree(root)
+    with pytest.raises(kzdata.errors.BuildWriteError) as info:
+        transaction.commit_outputs(root, files)
+    assert tree(root) == before, "nothing was changed"
+    return str(info.value)
+
+
+def test_every_unwritable_path_is_listed_and_nothing_changes(tmp_path: Path) -> None:
+    import os
+
+    root = small(tmp_path)
+    shutil.rmtree(root / ".kzdata-build")
+    (root / "CITATION.cff").mkdir()
+    (root / "docs").write_bytes(b"a file where a folder must be")
+    (root / "dangling").symlink_to(tmp_path / "missing")
+    os.mkfifo(root / "fifo")
+    said = refused(
+        root,
+        {
+            **NEW,
+            "dangling/x.md": b"x",
+            "fifo/y.md": b"y",
+            "docs/deeper/z.md": b"z",
+            "fine/new/folder/w.md": b"w",
+        },
+    )
+    assert said == (
+        f"cannot write the build's outputs in {root}; nothing was changed, the previous release is intact:\n"
+        "  - CITATION.cff is a folder, where the build writes a file: move the folder away (or delete it if it is "
+        "not yours)\n"
+        "  - dangling is a link to a path that does not exist, but the build writes dangling/x.md inside it, so it "
+        "must be a folder: move it away or rename it\n"
+        "  - docs is a file, but the build writes docs/deeper/z.md inside it, so it must be a folder: move it away "
+        "or rename it\n"
+        "  - docs is a file, but the build writes docs/dictionary.md inside it, so it must be a folder: move it "
+        "away or rename it\n"
+        "  - fifo is not a regular file (a FIFO, socket or device), but the build writes fifo/y.md inside it, so it "
+        "must be a folder: move it away or rename it\n"
+        "Fix the listed paths, then run `kzdata build` again."
+    )
+    assert not (root / ".kzdata-build").exists(), "not even the lock was taken"
+    assert not (root / "fine").exists()
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_data_folder_that_is_not_a_folder_is_refused(tmp_path: Path, kind: str) -> None:
+    root = small(tmp_path)
+    shutil.rmtree(root / "kzdata" / "data")
+    if kind == "file":
+        (root / "kzdata" / "data").write_bytes(b"x")
+    else:
+        (root / "kzdata" / "data").symlink_to(tmp_path / "missing")
+    said = refused(root, NEW)
+    what = "a file" if kind == "file" else "a link to a path that does not exist"
+    assert f"  - kzdata/data is {what}, where the build puts the data folder: move it away\n" in said
+
+
+def test_a_link_to_a_folder_where_a_file_goes_is_replaced_not_refused(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    (tmp_path / "target").mkdir()
+    (root / "CITATION.cff").symlink_to(tmp_path / "target")
+    transaction.commit_outputs(root, NEW)
+    assert tree(root) == NEW
+
+
+def test_a_data_folder_behind_a_link_to_a_folder_is_accepted(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    transaction.check_writable(root, {"CITATION.cff": b""})  # kzdata/data is a folder: fine
+
+
+def deny_probes(monkeypatch: pytest.MonkeyPatch, where: Path) -> None:
+    """Make creating a file in ``where`` fail as on a read-only mount (root ignores permission bits)."""
+    import os
+
+    real = os.open
+
+    def fake(path: object, flags: int, *args: object) -> int:
+        if Path(str(path)).parent == where and Path(str(path)).name.startswith(transaction.PROBE_PREFIX):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(path, flags, *args)
+
+    monkeypatch.setattr(transaction.os, "open", fake)
+
+
+def test_a_folder_that_refuses_new_files_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small(tmp_path)
+    (root / "docs").mkdir()
+    deny_probes(monkeypatch, root / "docs")
+    said = refused(root, NEW)
+    assert said.count("\n  - ") == 1
+    assert (
+        "  - cannot create files in docs (Read-only file system), where the build writes docs/dictionary.md: make "
+        "it writable (e.g. chmod u+w, or remount it read-write)\n"
+    ) in said
+
+
+def test_a_project_folder_that_refuses_new_files_is_named_for_every_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small(tmp_path)
+    deny_probes(monkeypatch, root)
+    said = refused(root, NEW)
+    assert "cannot create files in the project folder (Read-only file system), where the build writes docs/" in said
+    assert "where the build writes CITATION.cff" in said
+    assert "where the build writes kzdata/data" not in said, "the data folder's parent kzdata/ is writable"
+
+
+def test_probes_leave_nothing_and_delete_stale_ones(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    (root / f"{transaction.PROBE_PREFIX}123-dead").write_bytes(b"")
+    (root / "kzdata" / f"{transaction.PROBE_PREFIX}9").write_bytes(b"")
+    transaction.check_writable(root, {"CITATION.cff": b""})
+    assert tree(root) == OLD
+
+
+def test_the_probe_says_why_a_folder_refuses_files(tmp_path: Path) -> None:
+    assert transaction._probe(tmp_path) is None
+    assert transaction._probe(tmp_path / "missing") == "No such file or directory"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_output_on_another_file_system_is_refused(tmp_path: Path) -> None:
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another file system than the temporary folder")
+    root = small(tmp_path)
+    elsewhere = other / f"kzdata-test-{sha256(str(tmp_path).encode())[:12]}"
+    elsewhere.mkdir()
+    try:
+        (root / "docs").symlink_to(elsewhere)
+        said = refused(root, NEW)
+        assert (
+            "  - docs/dictionary.md is on another file system than .kzdata-build/, where it is staged, and a file "
+            "cannot be renamed across file systems: keep the project on one file system\n"
+        ) in said
+        assert "CITATION.cff" not in said
+    finally:
+        shutil.rmtree(elsewhere)
+
+
+def test_the_state_folder_decides_the_file_system_when_it_exists(tmp_path: Path) -> None:
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another file system than the temporary folder")
+    root = small(tmp_path)
+    elsewhere = other / f"kzdata-test-state-{sha256(str(tmp_path).encode())[:12]}"
+    elsewhere.mkdir()
+    try:
+        shutil.rmtree(root / ".kzdata-build")
+        (root / ".kzdata-build").symlink_to(elsewhere)
+        said = refused(root, {**NEW, "docs/x.md": b""})
+        assert "CITATION.cff is on another file system" in said
+    finally:
+        shutil.rmtree(elsewhere)
