@@ -64,8 +64,8 @@ MAX_JOURNAL_BYTES = 1024 * 1024
 """A journal larger than this is refused unread (a build's is well under 10 kB)."""
 MAX_JOURNAL_DEPTH = 8
 """How deeply a journal's JSON may nest (a build's nests 2 deep)."""
-_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class InjectedFaultError(OSError):
@@ -298,12 +298,12 @@ def journal_problem(journal: Mapping[str, object]) -> str | None:
     if missing:
         return f"it lacks {', '.join(missing)}"
     token, stage = journal["token"], journal["stage"]
-    if not isinstance(token, str) or not _TOKEN.match(token):
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return f"its token {token!r} is not one a build makes (letters, digits and hyphens)"
     if stage != f"{STAGING_PREFIX}{token}":
         return f"its stage {stage!r} is not the staging folder a build makes ({STAGING_PREFIX}{token})"
     digest = journal["descriptor_sha256"]
-    if not isinstance(digest, str) or not _HEX64.match(digest):
+    if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
         return f"its descriptor_sha256 {digest!r} is not a sha256"
     files = journal.get("files", {})
     if not isinstance(files, dict):
@@ -311,7 +311,7 @@ def journal_problem(journal: Mapping[str, object]) -> str | None:
     for rel, value in files.items():
         if not _safe_output(rel):
             return f"its file {rel!r} is not a path inside the checkout that a build writes (.. or absolute)"
-        if not isinstance(value, str) or not _HEX64.match(value):
+        if not isinstance(value, str) or not _HEX64.fullmatch(value):
             return f"the sha256 of its file {rel!r} is {value!r}, not a sha256"
     return None
 

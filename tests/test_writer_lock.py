@@ -92,7 +92,7 @@ def test_the_refusal_names_every_mismatch_and_both_ways_out(tmp_path: Path, inst
     assert str(info.value) == (
         "the build environment differs from the build lock: pandas 2.2.3 installed, 2.2.4 locked; "
         "pyarrow 18.1.0 installed, 17.0.0 locked. The release's bytes come only from the locked versions, "
-        "so nothing was written. Install them with `pip install -c build-lock.txt -e \".[test]\"` and run "
+        'so nothing was written. Install them with `pip install -c build-lock.txt -e ".[test]"` and run '
         "`kzdata build` again, or run `kzdata build --unlocked` to build anyway (datapackage.json is then "
         "marked 'kzdata:unlocked-build': not the release bytes)."
     )
