@@ -277,7 +277,7 @@ def _read_journal(root: Path) -> tuple[dict[str, object] | None, str | None]:
     return journal, journal_problem(journal)
 
 
-def _safe_output(rel: object) -> bool:
+def safe_output(rel: object) -> bool:
     """True for a top-level output path a build writes: relative, inside the checkout, outside the data folder."""
     if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel:
         return False
@@ -309,7 +309,7 @@ def journal_problem(journal: Mapping[str, object]) -> str | None:
     if not isinstance(files, dict):
         return "its files entry is not a mapping of paths to sha256 hashes"
     for rel, value in files.items():
-        if not _safe_output(rel):
+        if not safe_output(rel):
             return f"its file {rel!r} is not a path inside the checkout that a build writes (.. or absolute)"
         if not isinstance(value, str) or not _HEX64.fullmatch(value):
             return f"the sha256 of its file {rel!r} is {value!r}, not a sha256"
@@ -355,8 +355,8 @@ def apply_journal(root: Path, journal: Mapping[str, object]) -> None:
             replace_synced(stage, data)
     files = journal.get("files")
     for rel, digest in (files if isinstance(files, dict) else {}).items():
-        if not _safe_output(rel):
-            continue  # never reached for a checked journal: recover_locked refuses it first
+        if not safe_output(rel):
+            continue  # never reached: recover_locked refuses such a journal, commit_outputs such a path
         staged = root / STATE_DIR / NEW / rel
         if staged.is_file() and not staged.is_symlink() and _sha256(staged) == digest:
             replace_synced(staged, root / rel)

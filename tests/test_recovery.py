@@ -221,6 +221,23 @@ def _staged_record_missing(co: Checkout) -> None:
     co.staged_record.unlink()
 
 
+def _journal_without_files(co: Checkout) -> None:
+    journal = co.journal()
+    del journal["files"]
+    co.write_journal(journal)
+
+
+def _staged_record_over_64_kib(co: Checkout) -> None:
+    record = record_of(co.new_descriptor)
+    padded = record + b"#" * (64 * 1024 - len(record)) + b"\n"  # one byte more than a record may have
+    co.staged_record.write_bytes(padded)
+    journal = co.journal()
+    files = journal["files"]
+    assert isinstance(files, dict)
+    files[RECORD] = sha256(padded)
+    co.write_journal(journal)
+
+
 @pytest.mark.parametrize(
     "tamper",
     [
@@ -231,6 +248,8 @@ def _staged_record_missing(co: Checkout) -> None:
         _descriptor_edited_after_the_exchange,
         _staged_record_is_a_link,
         _staged_record_missing,
+        _journal_without_files,
+        _staged_record_over_64_kib,
     ],
 )
 def test_a_pending_record_the_journal_does_not_vouch_for_is_not_trusted(
@@ -379,19 +398,19 @@ def test_an_uncommitted_build_is_rolled_back(tmp_path: Path) -> None:
 
 
 def test_a_missing_data_folder_is_restored_from_the_newest_old_release(tmp_path: Path) -> None:
+    """Newest by modification time, not by name: the older folder's name sorts last."""
     import os
 
     root = small(tmp_path)
     parent = root / "kzdata"
-    (parent / "data").rename(parent / ".data-old-b")
-    shutil.copytree(parent / ".data-old-b", parent / ".data-old-a")
-    (parent / ".data-old-a" / "datapackage.json").write_bytes(b'{"release": "older"}')
-    os.utime(parent / ".data-old-a" / "datapackage.json")
-    shutil.copytree(parent / ".data-old-b", parent / ".data-staging-c")
+    (parent / "data").rename(parent / ".data-old-a")
+    shutil.copytree(parent / ".data-old-a", parent / ".data-old-z")
+    (parent / ".data-old-z" / "datapackage.json").write_bytes(b'{"release": "older"}')
+    shutil.copytree(parent / ".data-old-a", parent / ".data-staging-c")
     (parent / ".data-staging-c" / "datapackage.json").write_bytes(b'{"release": "staged"}')
     (parent / ".data-old-incomplete").mkdir()  # no descriptor: never a candidate, however new
-    os.utime(parent / ".data-old-a", ns=(1_000_000_000, 1_000_000_000))
-    os.utime(parent / ".data-old-b", ns=(2_000_000_000, 2_000_000_000))
+    os.utime(parent / ".data-old-z", ns=(1_000_000_000, 1_000_000_000))
+    os.utime(parent / ".data-old-a", ns=(2_000_000_000, 2_000_000_000))
     _recovery.recover(root)
     assert tree(root) == OLD
     assert sorted(p.name for p in parent.iterdir()) == ["data"]
@@ -475,12 +494,12 @@ def test_a_journal_lacking_keys_names_them() -> None:
      "c:x", "a\\b", "a\x00b", 3, None],
 )  # fmt: skip
 def test_an_output_path_outside_what_a_build_writes_is_refused(rel: object) -> None:
-    assert not _recovery._safe_output(rel)
+    assert not _recovery.safe_output(rel)
 
 
 @pytest.mark.parametrize("rel", ["CITATION.cff", "docs/x.md", "kzdata/_release.py", "kzdata/datax", "docs/c:d"])
 def test_an_output_path_a_build_writes_is_accepted(rel: str) -> None:
-    assert _recovery._safe_output(rel)
+    assert _recovery.safe_output(rel)
 
 
 def write_journal(root: Path, text: str | bytes) -> Path:
@@ -839,6 +858,28 @@ def test_an_output_path_outside_the_project_is_refused(tmp_path: Path, rel: str)
     assert tree(root) == OLD
 
 
+@pytest.mark.parametrize("rel", [".kzdata-build/x", "c:/x"])
+def test_an_output_path_recovery_would_not_move_is_refused(tmp_path: Path, rel: str) -> None:
+    """Staged, it would be dropped silently: recovery never moves such a path (it could be a journal's trick)."""
+    root = small(tmp_path)
+    with pytest.raises(
+        kzdata.errors.InvalidArgumentError, match=r"must not be in \.kzdata-build/ or start with a drive"
+    ):
+        transaction.commit_outputs(root, {**NEW, rel: b"x"})
+    assert tree(root) == OLD
+
+
+def test_a_journal_without_top_level_files_moves_the_data_folder_only(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    journal = staged(root)
+    del journal["files"]
+    (root / ".kzdata-build" / "journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    (root / "CITATION.cff").write_bytes(b"old citation")
+    _recovery.recover(root)
+    data = {k: v for k, v in NEW.items() if k.startswith("kzdata/")}
+    assert tree(root) == {**data, "CITATION.cff": b"old citation"}
+
+
 def test_outputs_without_a_descriptor_are_refused(tmp_path: Path) -> None:
     root = small(tmp_path)
     with pytest.raises(kzdata.errors.InvalidArgumentError, match=r"needs its datapackage\.json"):
@@ -1134,8 +1175,77 @@ def test_an_exchange_the_system_refuses_falls_back_to_renames(tmp_path: Path) ->
     assert (tmp_path / "a" / "inner").is_dir()
 
 
-def test_a_reader_waits_five_seconds_at_most_for_a_missing_data_folder() -> None:
-    """docs/build-transactions.md, Limits: "A reader in another process ... waits up to 5 s"."""
-    import inspect
+def test_a_staged_record_of_64_kib_is_still_read(past_the_exchange: Checkout) -> None:
+    co = past_the_exchange
+    record = record_of(co.new_descriptor)
+    padded = record + b"#" * (64 * 1024 - len(record))
+    co.staged_record.write_bytes(padded)
+    journal = co.journal()
+    files = journal["files"]
+    assert isinstance(files, dict)
+    files[RECORD] = sha256(padded)
+    co.write_journal(journal)
+    assert _recovery.committed_descriptor_sha256(co.data) == sha256(co.new_descriptor)
 
-    assert inspect.signature(_recovery.finish_interrupted_build).parameters["wait"].default == 5.0
+
+def test_without_renameat2_the_exchange_says_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+
+    def no_libc(*args: object, **kwargs: object) -> object:
+        raise OSError("no C library")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert _recovery._exchange(tmp_path / "a", tmp_path / "b") is False
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: object())  # a C library without renameat2
+    assert _recovery._exchange(tmp_path / "a", tmp_path / "b") is False
+
+
+def test_a_failed_exchange_carries_its_error_number(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    with pytest.raises(OSError, match=r"cannot exchange .* No such file or directory") as info:
+        _recovery._exchange(tmp_path / "a", tmp_path / "missing")
+    assert info.value.errno == errno.ENOENT
+
+
+def test_a_journal_that_cannot_be_set_aside_names_the_failed_operation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_recovery, "_reported", set())
+    monkeypatch.setattr(_recovery, "_ops", 0)
+    monkeypatch.setenv(_recovery.FAULT_ENV, "1")
+    monkeypatch.setenv(_recovery.FAULT_MODE_ENV, "raise")
+    root = small(tmp_path)
+    write_journal(root, "[]")
+    _recovery._reject_journal(root, "it is odd")
+    assert "could not be moved aside (injected fault at file operation 1 (reject journal.json))" in (
+        capsys.readouterr().err
+    )
+
+
+class Clock:
+    """A stand-in for :mod:`time` whose sleeps advance a virtual clock (no real waiting)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+def test_a_reader_gives_a_missing_data_folder_five_seconds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/build-transactions.md, Limits: "A reader in another process ... waits up to 5 s" (polling often)."""
+    root = small(tmp_path)
+    (root / "kzdata" / "data").rename(root / "kzdata" / ".data-old-x")
+    clock = Clock()
+    with _recovery.build_lock(root):
+        monkeypatch.setattr(_recovery, "time", clock)
+        _recovery.finish_interrupted_build(root / "kzdata" / "data")
+    assert 5.0 < clock.slept <= 5.1
