@@ -853,8 +853,9 @@ def test_a_build_replaces_every_output_and_the_whole_data_folder(tmp_path: Path)
 @pytest.mark.parametrize("rel", ["/abs/x", "kzdata/../x", ""])
 def test_an_output_path_outside_the_project_is_refused(tmp_path: Path, rel: str) -> None:
     root = small(tmp_path)
-    with pytest.raises(kzdata.errors.InvalidArgumentError, match="must be relative and inside the project"):
+    with pytest.raises(kzdata.errors.InvalidArgumentError) as info:
         transaction.commit_outputs(root, {**NEW, rel: b"x"})
+    assert str(info.value) == f"an output path must be relative and inside the project: {rel!r}"
     assert tree(root) == OLD
 
 
@@ -862,10 +863,9 @@ def test_an_output_path_outside_the_project_is_refused(tmp_path: Path, rel: str)
 def test_an_output_path_recovery_would_not_move_is_refused(tmp_path: Path, rel: str) -> None:
     """Staged, it would be dropped silently: recovery never moves such a path (it could be a journal's trick)."""
     root = small(tmp_path)
-    with pytest.raises(
-        kzdata.errors.InvalidArgumentError, match=r"must not be in \.kzdata-build/ or start with a drive"
-    ):
+    with pytest.raises(kzdata.errors.InvalidArgumentError) as info:
         transaction.commit_outputs(root, {**NEW, rel: b"x"})
+    assert str(info.value) == f"an output path must not be in .kzdata-build/ or start with a drive: {rel!r}"
     assert tree(root) == OLD
 
 
@@ -882,8 +882,9 @@ def test_a_journal_without_top_level_files_moves_the_data_folder_only(tmp_path: 
 
 def test_outputs_without_a_descriptor_are_refused(tmp_path: Path) -> None:
     root = small(tmp_path)
-    with pytest.raises(kzdata.errors.InvalidArgumentError, match=r"needs its datapackage\.json"):
+    with pytest.raises(kzdata.errors.InvalidArgumentError) as info:
         transaction.commit_outputs(root, {"kzdata/data/x": b"x", "datapackage.json": b"{}"})
+    assert str(info.value) == "the data folder needs its datapackage.json (it identifies the release)"
     assert tree(root) == OLD
 
 
@@ -1249,3 +1250,40 @@ def test_a_reader_gives_a_missing_data_folder_five_seconds(tmp_path: Path, monke
         monkeypatch.setattr(_recovery, "time", clock)
         _recovery.finish_interrupted_build(root / "kzdata" / "data")
     assert 5.0 < clock.slept <= 5.1
+
+
+def test_problems_are_listed_by_path(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    shutil.rmtree(root / "kzdata" / "data")
+    (root / "kzdata" / "data").write_bytes(b"x")
+    (root / "CITATION.cff").mkdir()
+    said = refused(root, NEW)
+    assert said.index("  - CITATION.cff is a folder") < said.index("  - kzdata/data is a file")
+
+
+def test_a_probe_that_cannot_be_deleted_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Path.unlink
+
+    def stuck(self: Path, missing_ok: bool = False) -> None:
+        if self.name.startswith(transaction.PROBE_PREFIX):
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        real(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", stuck)
+    assert transaction._probe(tmp_path) == "a file created there cannot be deleted (Operation not permitted)"
+
+
+def test_a_data_folder_on_another_file_system_is_fine(tmp_path: Path) -> None:
+    """The data folder is staged beside itself, so only the top-level files must share .kzdata-build/'s."""
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another file system than the temporary folder")
+    root = small(tmp_path)
+    elsewhere = other / f"kzdata-test-data-{sha256(str(tmp_path).encode())[:12]}"
+    shutil.move(root / "kzdata", elsewhere)
+    try:
+        (root / "kzdata").symlink_to(elsewhere)
+        transaction.commit_outputs(root, NEW)
+        assert (elsewhere / "data" / "datapackage.json").read_bytes() == NEW["kzdata/data/datapackage.json"]
+    finally:
+        shutil.rmtree(elsewhere)

@@ -147,10 +147,9 @@ def _probe(folder: Path) -> str | None:
 
 
 def _kind(path: Path) -> str:
+    """What ``path`` is, for a message; only asked of paths that exist and are not folders."""
     if path.is_symlink() and not path.exists():
         return "a link to a path that does not exist"
-    if path.is_dir():
-        return "a folder"
     if path.is_file():
         return "a file"
     return "not a regular file (a FIFO, socket or device)"
