@@ -139,6 +139,27 @@ def cannot_write(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_recovery, "build_lock", read_only)
 
 
+class HungError(Exception):
+    """A read that should never block took longer than a second."""
+
+
+@contextmanager
+def no_hang(seconds: float = 1.0) -> Iterator[None]:
+    """Fail (instead of waiting for ever) when the body blocks, e.g. on a FIFO no one writes."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise HungError(f"blocked for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @contextmanager
 def lock_held_by_a_build(root: Path) -> Iterator[None]:
     with _recovery.build_lock(root):
@@ -566,7 +587,8 @@ def test_a_journal_that_is_a_fifo_is_named_without_waiting(tmp_path: Path) -> No
 
     root = small(tmp_path)
     os.mkfifo(root / ".kzdata-build" / "journal.json")
-    assert "not a regular file" in str(_recovery._read_journal(root)[1])
+    with no_hang():
+        assert "not a regular file" in str(_recovery._read_journal(root)[1])
 
 
 def test_a_rejected_journal_is_set_aside_and_reported_once(
@@ -832,13 +854,14 @@ def test_reading_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "f").write_bytes(b"x")
     (tmp_path / "link").symlink_to(tmp_path / "f")
-    assert _recovery._read_regular(tmp_path / "fifo", 10) is None
-    assert _recovery._read_regular(tmp_path, 10) is None
-    assert _recovery._read_regular(tmp_path / "missing", 10) is None
-    assert _recovery._read_regular(tmp_path / "link", 10) == b"x"
-    assert _recovery._read_regular(tmp_path / "link", 10, follow=False) is None
-    assert _recovery._sha256(tmp_path / "f") == sha256(b"x")
-    assert _recovery._sha256(tmp_path / "fifo") is None
+    with no_hang():
+        assert _recovery._read_regular(tmp_path / "fifo", 10) is None
+        assert _recovery._read_regular(tmp_path, 10) is None
+        assert _recovery._read_regular(tmp_path / "missing", 10) is None
+        assert _recovery._read_regular(tmp_path / "link", 10) == b"x"
+        assert _recovery._read_regular(tmp_path / "link", 10, follow=False) is None
+        assert _recovery._sha256(tmp_path / "f") == sha256(b"x")
+        assert _recovery._sha256(tmp_path / "fifo") is None
 
 
 # --------------------------------------------------------------------------- the build's steps (transaction.py)
