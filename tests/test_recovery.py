@@ -1310,3 +1310,32 @@ def test_a_data_folder_on_another_file_system_is_fine(tmp_path: Path) -> None:
         assert (elsewhere / "data" / "datapackage.json").read_bytes() == NEW["kzdata/data/datapackage.json"]
     finally:
         shutil.rmtree(elsewhere)
+
+
+def test_a_link_to_a_file_where_a_folder_must_be_is_called_a_file(tmp_path: Path) -> None:
+    root = small(tmp_path)
+    (tmp_path / "a-file").write_bytes(b"x")
+    (root / "docs").symlink_to(tmp_path / "a-file")
+    said = refused(root, NEW)
+    assert "  - docs is a file, but the build writes docs/dictionary.md inside it" in said
+
+
+def test_a_roll_back_that_fails_too_still_reports_the_first_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next build deletes what the failed roll-back left; the user hears of the error that stopped the build."""
+    root = small(tmp_path)
+    real = _recovery._op
+
+    def op(name: str) -> None:
+        if name.startswith(("write CITATION.cff", "remove .data-staging-")):
+            raise OSError(28, "No space left on device")
+        real(name)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_recovery, "_op", op)
+        with pytest.raises(kzdata.errors.BuildWriteError, match=r"previous release is intact"):
+            transaction.commit_outputs(root, NEW)
+    assert list((root / "kzdata").glob(".data-staging-*")), "the roll-back failed"
+    transaction.commit_outputs(root, NEW)
+    assert tree(root) == NEW
