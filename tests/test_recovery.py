@@ -1339,3 +1339,18 @@ def test_a_roll_back_that_fails_too_still_reports_the_first_error(
     assert list((root / "kzdata").glob(".data-staging-*")), "the roll-back failed"
     transaction.commit_outputs(root, NEW)
     assert tree(root) == NEW
+
+
+def test_a_stale_probe_that_cannot_be_deleted_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / f"{transaction.PROBE_PREFIX}odd").mkdir()  # a folder: unlink fails, the probe goes on
+    assert transaction._probe(tmp_path) is None
+
+
+def test_a_probe_error_without_a_system_message_is_said_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise OSError("refused by a security module")
+
+    monkeypatch.setattr(transaction.os, "open", refuse)
+    assert transaction._probe(tmp_path) == "refused by a security module"
