@@ -500,6 +500,7 @@ TOKEN_SAID = "is not one a build makes (letters, digits and hyphens)"
         ({"files": {"CITATION.cff": "1" * 63}}, f"the sha256 of its file 'CITATION.cff' is {'1' * 63!r}, not a sha256"),
         ({"files": {"CITATION.cff": 1}}, "the sha256 of its file 'CITATION.cff' is 1, not a sha256"),
     ],
+    ids=lambda value: None if isinstance(value, dict) else "",
 )
 def test_a_journal_a_build_cannot_have_written_is_named(changes: dict[str, object], problem: str) -> None:
     assert _recovery.journal_problem(journal_of(**changes)) == problem
@@ -513,6 +514,8 @@ def test_a_journal_lacking_keys_names_them() -> None:
     "rel",
     ["", "/etc/passwd", "a/../b", "./a", "a//b", "a/", ".kzdata-build/x", "kzdata/data/x", "kzdata/data",
      "c:x", "a\\b", "a\x00b", 3, None],
+    ids=["empty", "absolute", "dotdot", "dot", "double-slash", "trailing-slash", "state-folder", "in-data",
+         "data", "drive", "backslash", "nul", "int", "none"],
 )  # fmt: skip
 def test_an_output_path_outside_what_a_build_writes_is_refused(rel: object) -> None:
     assert not _recovery.safe_output(rel)
@@ -543,6 +546,7 @@ def test_reading_no_journal(tmp_path: Path) -> None:
         ("[1]", "not a JSON object"),
         ("{}", "it lacks token, stage, descriptor_sha256"),
     ],
+    ids=["too-deep", "not-json", "not-utf8", "not-an-object", "empty-object"],
 )
 def test_an_unreadable_journal_is_named(tmp_path: Path, content: str | bytes, problem: str) -> None:
     root = small(tmp_path)
@@ -707,7 +711,7 @@ def test_a_non_blocking_lock_does_not_make_the_state_folder(tmp_path: Path) -> N
     assert (tmp_path / ".kzdata-build" / "lock").is_file()
 
 
-@pytest.mark.parametrize(("setting", "said"), [("0.25", "at most 0 s"), ("0.6", "at most 1 s")])
+@pytest.mark.parametrize(("setting", "said"), [("0.25", "at most 0 s"), ("0.6", "at most 1 s")], ids=["short", "long"])
 def test_a_blocked_build_says_it_waits_then_gives_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], setting: str, said: str
 ) -> None:
@@ -1354,3 +1358,42 @@ def test_a_probe_error_without_a_system_message_is_said_in_full(
 
     monkeypatch.setattr(transaction.os, "open", refuse)
     assert transaction._probe(tmp_path) == "refused by a security module"
+
+
+def test_a_leftover_that_cannot_be_deleted_does_not_stop_recovery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the file system will not remove stays for the next build; the reader still reads."""
+    import os
+
+    root = small(tmp_path)
+    (root / "kzdata" / ".data-old-stuck" / "inner").mkdir(parents=True)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "rmdir", refuse)
+    _recovery.recover(root)
+    assert tree(root) == OLD
+
+
+def test_a_file_that_grows_after_it_was_measured_is_not_read_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    (tmp_path / "f").write_bytes(b"0123456789")
+    real = os.fstat
+
+    def measured_empty(fd: int) -> os.stat_result:
+        info = real(fd)
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid, 0,
+                               info.st_atime, info.st_mtime, info.st_ctime))  # fmt: skip
+
+    monkeypatch.setattr(os, "fstat", measured_empty)
+    assert _recovery._read_regular(tmp_path / "f", 4) is None
+
+
+def test_syncing_a_folder_that_is_gone_is_not_an_error(tmp_path: Path) -> None:
+    """fsync of a folder is best effort: durability, never a reason to fail a build or a read."""
+    _recovery.fsync_dir(tmp_path / "missing")
