@@ -8,7 +8,9 @@ the non-Linux fallback leaves no ``kzdata/data`` at all. Every reader calls
 :func:`finish_interrupted_build` (through :func:`kzdata._files.data_dir`) before it reads:
 when a journal is present and no build holds the lock it rolls the build forward, and
 when the data folder is missing it restores the last whole release. The common case costs
-two ``stat`` calls.
+two ``stat`` calls. A reader that cannot finish a build killed past the exchange still
+trusts the release in place through the record that build staged
+(:func:`committed_descriptor_sha256`).
 
 This module is all a reader needs to recover; it imports only the standard library and
 :mod:`kzdata.errors`, never the pipeline. The journal, the lock and the fault-injection
@@ -62,8 +64,8 @@ MAX_JOURNAL_BYTES = 1024 * 1024
 """A journal larger than this is refused unread (a build's is well under 10 kB)."""
 MAX_JOURNAL_DEPTH = 8
 """How deeply a journal's JSON may nest (a build's nests 2 deep)."""
-_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class InjectedFaultError(OSError):
@@ -275,7 +277,7 @@ def _read_journal(root: Path) -> tuple[dict[str, object] | None, str | None]:
     return journal, journal_problem(journal)
 
 
-def _safe_output(rel: object) -> bool:
+def safe_output(rel: object) -> bool:
     """True for a top-level output path a build writes: relative, inside the checkout, outside the data folder."""
     if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel:
         return False
@@ -296,20 +298,20 @@ def journal_problem(journal: Mapping[str, object]) -> str | None:
     if missing:
         return f"it lacks {', '.join(missing)}"
     token, stage = journal["token"], journal["stage"]
-    if not isinstance(token, str) or not _TOKEN.match(token):
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return f"its token {token!r} is not one a build makes (letters, digits and hyphens)"
     if stage != f"{STAGING_PREFIX}{token}":
         return f"its stage {stage!r} is not the staging folder a build makes ({STAGING_PREFIX}{token})"
     digest = journal["descriptor_sha256"]
-    if not isinstance(digest, str) or not _HEX64.match(digest):
+    if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
         return f"its descriptor_sha256 {digest!r} is not a sha256"
     files = journal.get("files", {})
     if not isinstance(files, dict):
         return "its files entry is not a mapping of paths to sha256 hashes"
     for rel, value in files.items():
-        if not _safe_output(rel):
+        if not safe_output(rel):
             return f"its file {rel!r} is not a path inside the checkout that a build writes (.. or absolute)"
-        if not isinstance(value, str) or not _HEX64.match(value):
+        if not isinstance(value, str) or not _HEX64.fullmatch(value):
             return f"the sha256 of its file {rel!r} is {value!r}, not a sha256"
     return None
 
@@ -353,8 +355,8 @@ def apply_journal(root: Path, journal: Mapping[str, object]) -> None:
             replace_synced(stage, data)
     files = journal.get("files")
     for rel, digest in (files if isinstance(files, dict) else {}).items():
-        if not _safe_output(rel):
-            continue  # never reached for a checked journal: recover_locked refuses it first
+        if not safe_output(rel):
+            continue  # never reached: recover_locked refuses such a journal, commit_outputs such a path
         staged = root / STATE_DIR / NEW / rel
         if staged.is_file() and not staged.is_symlink() and _sha256(staged) == digest:
             replace_synced(staged, root / rel)
@@ -413,6 +415,41 @@ def recover(root: Path) -> None:
     """Take the lock and finish or undo an interrupted build of ``root``."""
     with build_lock(root):
         recover_locked(root)
+
+
+RECORD = "kzdata/_release.py"
+"""The generated record of the descriptor the loaders trust (``kzdata._integrity.RECORD_PATH``)."""
+_RECORD_LINE = re.compile(rb'^DESCRIPTOR_SHA256 = "([0-9a-f]{64})"$', re.M)
+
+
+def committed_descriptor_sha256(data_dir: Path) -> str | None:
+    """The descriptor sha256 that a committed, unfinished build is putting in place as the record.
+
+    Between the exchange of the data folder and the move of ``kzdata/_release.py`` a build
+    leaves the new release in ``kzdata/data`` and the old record beside it. A reader that
+    cannot finish the build (a read-only checkout, another user's) or that races it must
+    still read one whole, pinned release; the pin it may use then is the record this build
+    staged, and only when the journal vouches for it: the journal passes every guard of
+    :func:`journal_problem`, it lists the record among its files, the staged record has the
+    sha256 it lists, and that record names the descriptor the journal commits. None
+    otherwise (no journal, a rejected one, no staged record or one that disagrees).
+    """
+    root = data_dir.parent.parent
+    if data_dir != root / DATA:
+        return None
+    journal, problem = _read_journal(root)
+    if journal is None or problem is not None:
+        return None
+    files = journal.get("files")
+    digest = files.get(RECORD) if isinstance(files, dict) else None
+    staged = _read_regular(root / STATE_DIR / NEW / RECORD, 64 * 1024, follow=False)
+    if staged is None or hashlib.sha256(staged).hexdigest() != digest:
+        return None
+    named = _RECORD_LINE.search(staged)
+    committed = journal["descriptor_sha256"]
+    if named is None or named.group(1).decode() != committed:
+        return None
+    return str(committed)
 
 
 def needs_recovery(root: Path) -> bool:

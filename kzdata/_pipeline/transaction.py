@@ -53,6 +53,7 @@ from kzdata._recovery import (
     recover_locked,
     replace_synced,
     roll_back,
+    safe_output,
     write_synced,
 )
 from kzdata.errors import BuildLockError, BuildWriteError, InvalidArgumentError
@@ -72,8 +73,10 @@ def commit_outputs(root: Path, files: Mapping[str, bytes]) -> None:
             raise InvalidArgumentError(f"an output path must be relative and inside the project: {rel!r}")
         if pure.parts[: len(DATA.parts)] == DATA.parts:
             data_files[str(pure.relative_to(DATA))] = content
-        else:
+        elif safe_output(str(pure)):  # what recovery would refuse to move must not be staged either
             top_files[str(pure)] = content
+        else:
+            raise InvalidArgumentError(f"an output path must not be in {STATE_DIR}/ or start with a drive: {rel!r}")
     if "datapackage.json" not in data_files:
         raise InvalidArgumentError("the data folder needs its datapackage.json (it identifies the release)")
     check_writable(root, top_files)  # before the lock, which would create .kzdata-build/, and before recovery
@@ -144,10 +147,9 @@ def _probe(folder: Path) -> str | None:
 
 
 def _kind(path: Path) -> str:
+    """What ``path`` is, for a message; only asked of paths that exist and are not folders."""
     if path.is_symlink() and not path.exists():
         return "a link to a path that does not exist"
-    if path.is_dir():
-        return "a folder"
     if path.is_file():
         return "a file"
     return "not a regular file (a FIFO, socket or device)"
