@@ -146,3 +146,38 @@ def test_export_refuses_paths_it_cannot_use(tmp_path: Path) -> None:
         kzdata.export(tmp_path / "dangling", "csv")
     with pytest.raises(InvalidArgumentError, match="unknown export format"):
         kzdata.export(tmp_path / "new", "zip")  # type: ignore[arg-type]
+
+
+def test_the_exported_descriptor_lists_the_files_beside_the_data_where_they_are(tmp_path: Path) -> None:
+    """kzdata:files names the card, the licence and the citation at their place in the export, hashes intact."""
+    out = tmp_path / "x"
+    kzdata.export(out, "csv")
+    text = (out / "datapackage.json").read_text(encoding="utf-8")
+    assert text.startswith('{\n  "profile": ') and text.endswith("\n}\n"), "two-space indent, newline at the end"
+    beside = json.loads(text)["kzdata:files"]
+    assert {(e["name"], e["path"]) for e in beside} == {
+        ("dataset-card.md", "README.md"),
+        ("LICENSE-DATA", "LICENSE-DATA"),
+        ("CITATION.cff", "CITATION.cff"),
+    }, "croissant.json is not part of an export"
+    for entry in beside:
+        data = (out / entry["path"]).read_bytes()
+        assert entry["hash"] == "sha256:" + hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
+
+
+def test_the_descriptor_paths_follow_the_folders_it_is_given() -> None:
+    """Resource paths name the folders passed in, and text outside ASCII stays readable UTF-8."""
+    from kzdata._formats.files import export_descriptor
+
+    shipped = {
+        "title": "Қаңтар 2022",
+        "resources": [{"name": "events", "path": "csv/events.csv", "kzdata:parquet": {"path": "events.parquet"}}],
+    }
+    raw = json.dumps(shipped).encode("utf-8")
+    both = json.loads(export_descriptor(raw, "tables", "columns"))
+    assert both["resources"][0]["path"] == "tables/events.csv"
+    assert both["resources"][0]["kzdata:parquet"] == {"path": "columns/events.parquet"}
+    assert both["kzdata:files"] == []
+    only_csv = export_descriptor(raw, "tables", None)
+    assert "kzdata:parquet" not in json.loads(only_csv)["resources"][0]
+    assert "Қаңтар 2022".encode() in only_csv
