@@ -19,7 +19,7 @@ from frictionless import Package
 
 import kzdata
 from kzdata import _files
-from kzdata.errors import IntegrityError, InvalidArgumentError
+from kzdata.errors import ExportWriteError, IntegrityError, InvalidArgumentError
 from tests import oracle
 
 COMMON = {"README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md"}
@@ -181,3 +181,94 @@ def test_the_descriptor_paths_follow_the_folders_it_is_given() -> None:
     only_csv = export_descriptor(raw, "tables", None)
     assert "kzdata:parquet" not in json.loads(only_csv)["resources"][0]
     assert "Қаңтар 2022".encode() in only_csv
+
+
+# --------------------------------------------------------------------------- an export is whole or absent
+
+
+def _failing_writer(monkeypatch: pytest.MonkeyPatch, error: BaseException, outside: Path | None = None) -> None:
+    """Make the parquet format write a file, a folder and (given ``outside``) two links, then fail with ``error``."""
+    files = importlib.import_module("kzdata._formats.files")
+
+    def write(target: Path, folders: tuple[Path, ...], checked: object) -> list[Path]:
+        (folders[0] / "events.parquet").write_bytes(b"partial")
+        (target / "extra" / "deeper").mkdir(parents=True)
+        if outside is not None:
+            (target / "to-a-file").symlink_to(outside / "keep.txt")
+            (target / "to-a-folder").symlink_to(outside)
+        raise error
+
+    monkeypatch.setattr(files, "write_parquet", write)
+
+
+def test_a_full_disk_removes_every_folder_the_export_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ExportWriteError naming the reason and the file; the new folders (from the topmost one made) are gone."""
+    (tmp_path / "there").mkdir()
+    _failing_writer(monkeypatch, OSError(28, "No space left on device", "events.parquet"))
+    out = tmp_path / "there" / "new" / "deeper"
+    with pytest.raises(ExportWriteError) as refused:
+        kzdata.export(out, "parquet")
+    message = str(refused.value)
+    assert message.startswith(f"cannot write the export in {out}: No space left on device (events.parquet);")
+    assert "what had been written was removed" in message and "Free disk space" in message
+    assert isinstance(refused.value.__cause__, OSError)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["there"], "the folder that existed stays, nothing else"
+
+
+def test_a_failure_without_a_file_name_still_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _failing_writer(monkeypatch, OSError(13, "Permission denied"))
+    with pytest.raises(ExportWriteError, match=r": Permission denied; what had been written was removed"):
+        kzdata.export(tmp_path / "x", "parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), IntegrityError("damaged")], ids=["ctrl-c", "kzdata"])
+def test_an_interrupted_export_into_an_empty_folder_empties_it_and_spares_what_links_point_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    """The user's empty folder stays (emptied); files behind links in it are never followed; errors pass unchanged."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    out = tmp_path / "mine"
+    out.mkdir()
+    _failing_writer(monkeypatch, error, outside)
+    with pytest.raises(type(error)) as raised:
+        kzdata.export(out, "parquet")
+    assert raised.value is error, "not wrapped in ExportWriteError"
+    assert out.is_dir() and list(out.iterdir()) == []
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.slow
+def test_export_refuses_an_existing_file_or_folder_with_content(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "something").write_text("x", encoding="utf-8")
+    for out in (tmp_path / "file", str(tmp_path / "full")):
+        with pytest.raises(InvalidArgumentError, match="exists and is not an empty directory; choose a new or empty"):
+            kzdata.export(out, "csv")
+    wrong: tuple[object, ...] = ("", 3, None)
+    for value in wrong:
+        with pytest.raises(InvalidArgumentError, match="out must be a directory path"):
+            kzdata.export(value, "csv")  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["file", "full", "something"]
+
+
+def test_export_into_an_empty_folder_returns_the_common_files_first(tmp_path: Path) -> None:
+    """The dataset card, licence, citation and dictionary come first, then the format's own files."""
+    written = kzdata.export(tmp_path, "parquet")
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md",
+        *(f"parquet/{t}.parquet" for t in oracle.TABLE_ORDER),
+    ]  # fmt: skip
+    assert (tmp_path / "data-dictionary.md").read_bytes() == (oracle.REPO / "docs" / "data-dictionary.md").read_bytes()
+
+
+@pytest.mark.slow
+def test_export_refuses_the_data_folder_itself_and_anything_below_it(release_copy: Path, tmp_path: Path) -> None:
+    for out in (release_copy, release_copy / "csv", release_copy / "new" / "deeper"):
+        with pytest.raises(InvalidArgumentError, match=r"inside kzdata's data folder .*choose a directory outside"):
+            kzdata.export(out, "csv")
+    assert not (release_copy / "new").exists()
+    assert len(kzdata.export(release_copy.parent / "beside", "parquet")) == 4 + len(oracle.TABLE_ORDER)

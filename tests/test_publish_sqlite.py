@@ -374,7 +374,7 @@ def test_any_other_failure_removes_the_temporary_database(
 def _sqlite_error(message: str, code: int | None) -> sqlite3.Error:
     error = sqlite3.OperationalError(message)
     if code is not None:
-        error.sqlite_errorcode = code  # type: ignore[attr-defined]
+        error.sqlite_errorcode = code
     return error
 
 
