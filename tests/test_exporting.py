@@ -272,3 +272,47 @@ def test_export_refuses_the_data_folder_itself_and_anything_below_it(release_cop
             kzdata.export(out, "csv")
     assert not (release_copy / "new").exists()
     assert len(kzdata.export(release_copy.parent / "beside", "parquet")) == 4 + len(oracle.TABLE_ORDER)
+
+
+@pytest.mark.slow
+def test_a_workbook_the_disk_refuses_leaves_no_open_writer_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl's half-written sheet is closed and its temporary file removed; the export raises ExportWriteError.
+
+    Left open, the sheet's writer would later try to finish its file, fail again and print
+    "Exception ignored ... Traceback" after kzdata's message (tests/test_attack_fixed.py runs
+    that end to end under a file-size limit).
+    """
+    pytest.importorskip("openpyxl")
+    import errno
+    import gc
+    import inspect
+    import tempfile
+    import zipfile
+
+    sheets = importlib.import_module("openpyxl.worksheet._writer")
+    real_write_cell = sheets.write_cell
+    cells = 0
+
+    def write_cell(*args: object, **kwargs: object) -> object:
+        nonlocal cells
+        cells += 1
+        if cells > 40:  # the about sheet's last rows: its writer and file are open
+            raise OSError(errno.EFBIG, "File too large")
+        return real_write_cell(*args, **kwargs)
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(sheets, "write_cell", write_cell)
+    out = tmp_path / "out"
+    with pytest.raises(ExportWriteError, match="File too large") as refused:
+        kzdata.export(out, "xlsx")
+    assert cells > 40 and not out.exists()
+    assert list(scratch.iterdir()) == [], "openpyxl's temporary sheet file is removed"
+    streams = [o for o in gc.get_objects() if inspect.isgenerator(o) and o.__qualname__.endswith("get_stream")]
+    assert all(inspect.getgeneratorstate(s) == inspect.GEN_CLOSED for s in streams)
+    archives = [o for o in gc.get_objects() if isinstance(o, zipfile.ZipFile) and str(out) in str(o.filename)]
+    assert archives and all(a.fp is None for a in archives), "the workbook's zip file is closed"
+    del refused
