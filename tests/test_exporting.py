@@ -316,3 +316,72 @@ def test_a_workbook_the_disk_refuses_leaves_no_open_writer_and_no_temporary_file
     archives = [o for o in gc.get_objects() if isinstance(o, zipfile.ZipFile) and str(out) in str(o.filename)]
     assert archives and all(a.fp is None for a in archives), "the workbook's zip file is closed"
     del refused
+
+
+def _cell_as_raw(value: object, raw: str) -> str:
+    """A workbook value written the way raw/ writes it."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, float):
+        return raw if raw and float(raw) == value else repr(value)
+    return str(value)
+
+
+@pytest.mark.slow
+def test_every_workbook_cell_is_the_raw_value_with_readable_columns(tmp_path: Path) -> None:
+    """Each table sheet holds the raw values (missing empty, dates as dates, numbers as numbers), a bold header
+    and columns wide enough to read: the header plus two, at least 8 and at most 60 (120 on the about sheet)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import datetime
+
+    kzdata.export(tmp_path, "xlsx")
+    book = openpyxl.load_workbook(tmp_path / "xlsx" / "kzdata.xlsx")
+    for table in oracle.TABLE_ORDER:
+        sheet = book[table]
+        header = [c.value for c in sheet[1]]
+        assert header == _shipped_header(table)
+        assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2]), table
+        stored = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        for raw in oracle.rows(table):
+            row = stored[raw[header[0]]]
+            for name in oracle.header(table):
+                value = row[header.index(name)]
+                assert _cell_as_raw(value, raw[name]) == raw[name], (table, raw[header[0]], name)
+                if raw[name] and name.endswith(("_start", "_end")) and len(raw[name]) == 10:
+                    assert isinstance(value, datetime.datetime), (table, name)
+                if raw[name].isdigit() and name not in ("title", "name"):
+                    assert isinstance(value, int | float), (table, name, value)
+        widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, len(header) + 1)]
+        assert all(8 <= w <= 60 for w in widths), table
+    width = {
+        (sheet, column): book[sheet].column_dimensions[openpyxl.utils.get_column_letter(position)].width
+        for sheet, column, position in [
+            ("discrepancy_claims", "side", _shipped_header("discrepancy_claims").index("side") + 1),
+            ("sentences", "prison_years", _shipped_header("sentences").index("prison_years") + 1),
+            ("events", "description", _shipped_header("events").index("description") + 1),
+            ("about", "item", 1),
+            ("about", "value", 2),
+        ]
+    }
+    assert width == {
+        ("discrepancy_claims", "side"): 8,  # at least 8 although "side" and 1, 2 are shorter
+        ("sentences", "prison_years"): 14,  # the header and two
+        ("events", "description"): 60,  # long text, capped
+        ("about", "item"): 21,  # "content fingerprint" and two
+        ("about", "value"): 120,  # the about sheet's wider cap
+    }
+    about = list(book["about"].iter_rows(values_only=True))
+    assert [r[0] for r in about] == [
+        "item", "title", "what this is", "version", "release date", "content fingerprint", "cite as", "licence",
+        "primary documents", "sheets", "check",
+    ]  # fmt: skip
+    documents = [r for r in oracle.rows("sources") if r["kind"] == "primary_document"]
+    primary = dict(about)["primary documents"]
+    assert primary.count("(source_id ") == len(documents) and all(d["title"] in primary for d in documents)
+    assert dict(about)["title"] == json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["title"]
