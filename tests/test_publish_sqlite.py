@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
@@ -13,7 +14,7 @@ import pytest
 
 import kzdata
 from kzdata._cli import main
-from kzdata._formats.sqlite import _cells, _is_file_system_error, _literal, quote, write_sqlite
+from kzdata._formats.sqlite import _cells, _is_file_system_error, _literal, meta_rows, quote, write_sqlite
 from kzdata._registry import TABLES
 from kzdata.errors import ExportWriteError, IntegrityError
 from tests import oracle
@@ -404,3 +405,45 @@ def _sqlite_error(message: str, code: int | None) -> sqlite3.Error:
 )
 def test_file_system_failures_are_told_apart_from_bugs(message: str, code: int | None, expected: bool) -> None:
     assert _is_file_system_error(_sqlite_error(message, code)) is expected
+
+
+@pytest.mark.parametrize("table", oracle.RAW_TABLES)
+def test_the_values_handed_to_sqlite_have_the_columns_python_type(table: str) -> None:
+    """int for integers and booleans, float for numbers, str for dates and text: no numpy or pandas scalar."""
+    resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == table)
+    python = {"integer": int, "boolean": int, "number": float, "date": str, "string": str}
+    kinds = [python[f["type"]] for f in resource["schema"]["fields"]]
+    for row in _cells(next(t for t in TABLES if t.name == table)):
+        for value, kind, field in zip(row, kinds, resource["schema"]["fields"], strict=True):
+            assert value is None or type(value) is kind, (table, field["name"], value)
+
+
+def test_document_summaries_outside_ascii_stay_readable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A primary document titled in Kazakh or Russian is stored as its letters, not as \\u escapes."""
+    formats = importlib.import_module("kzdata._formats")
+    document = type("Document", (), {"summary": "Қаңтар оқиғалары, 2022"})()
+    monkeypatch.setattr(formats, "release_documents", lambda: (document,))
+    sources = dict(meta_rows())["sources"]
+    assert sources == '["Қаңтар оқиғалары, 2022"]'
+
+
+@pytest.mark.slow
+def test_the_dictionary_follows_any_table_the_registry_declares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unique column that is not the key is marked unique; several notes are joined by one space."""
+    sqlite_module = importlib.import_module("kzdata._formats.sqlite")
+    people = next(t for t in TABLES if t.name == "people")
+    name = next(c for c in people.columns if c.name == "name")
+    changed = dataclasses.replace(
+        people,
+        notes=("First note.", "Second note."),
+        columns=tuple(dataclasses.replace(c, unique=True) if c is name else c for c in people.columns),
+    )
+    monkeypatch.setattr(sqlite_module, "TABLES", tuple(changed if t is people else t for t in TABLES))
+    con = sqlite3.connect(":memory:")
+    sqlite_module._fill(con)
+    assert con.execute("select notes from _kzdata_tables where name = 'people'").fetchone() == (
+        "First note. Second note.",
+    )
+    unique = dict(con.execute("select column_name, is_unique from _kzdata_columns where table_name = 'people'"))
+    assert unique["person_id"] == 1 and unique["name"] == 1
+    assert sum(unique.values()) == 2
