@@ -215,10 +215,18 @@ def test_a_full_disk_removes_every_folder_the_export_made(tmp_path: Path, monkey
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["there"], "the folder that existed stays, nothing else"
 
 
-def test_a_failure_without_a_file_name_still_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _failing_writer(monkeypatch, OSError(13, "Permission denied"))
-    with pytest.raises(ExportWriteError, match=r": Permission denied; what had been written was removed"):
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [(OSError(13, "Permission denied"), "Permission denied"), (OSError("quota exceeded"), "quota exceeded")],
+    ids=["strerror", "message-only"],
+)
+def test_a_failure_without_a_file_name_still_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: OSError, said: str
+) -> None:
+    _failing_writer(monkeypatch, error)
+    with pytest.raises(ExportWriteError) as refused:
         kzdata.export(tmp_path / "x", "parquet")
+    assert f"{tmp_path / 'x'}: {said}; what had been written was removed" in str(refused.value)
     assert list(tmp_path.iterdir()) == []
 
 
