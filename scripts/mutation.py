@@ -47,6 +47,9 @@ _EXPORT_TESTS = (
     "test_export_refuses_an_existing_file_or_folder_with_content",
     "test_export_into_an_empty_folder_returns_the_common_files_first",
     "test_export_refuses_the_data_folder_itself_and_anything_below_it",
+    "test_a_path_below_a_file_says_why_it_cannot_be_made",
+    "test_a_cleanup_that_fails_does_not_hide_why_the_export_failed",
+    "test_an_export_folder_removed_during_the_export_does_not_hide_the_error",
 )
 
 #: Module -> the tests that exercise it in-process (subprocess tests run the unmutated install): test

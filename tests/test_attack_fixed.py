@@ -159,8 +159,9 @@ def test_export_to_a_path_with_a_nul_byte_is_a_kzdata_error(tmp_path):
     InvalidArgumentError for "a value kzdata cannot use").
     """
     for out in (str(tmp_path / "a\x00b"), tmp_path / "a\x00b"):
-        with pytest.raises(kzdata.InvalidArgumentError, match="NUL byte"):
+        with pytest.raises(kzdata.InvalidArgumentError, match="NUL byte") as refused:
             kzdata.export(out, "csv")
+        assert repr(str(out)) in str(refused.value), "the path is shown with the NUL byte escaped"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -171,8 +172,11 @@ def test_export_to_a_path_too_long_for_the_file_system_is_a_kzdata_error(tmp_pat
     Found while fixing the NUL byte: a 300-character folder name (or a 6,000-character path)
     reached `kzdata.export()` callers as a bare OSError from `Path.exists()`.
     """
-    with pytest.raises(kzdata.InvalidArgumentError, match=r"cannot use .* as the export folder"):
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"cannot use .* as the export folder") as refused:
         kzdata.export(tmp_path / name, "csv")
+    assert "as the export folder (File name too long); choose a shorter path you can read and write" in str(
+        refused.value
+    )
     assert list(tmp_path.iterdir()) == []
 
 

@@ -210,7 +210,9 @@ def test_a_full_disk_removes_every_folder_the_export_made(tmp_path: Path, monkey
         kzdata.export(out, "parquet")
     message = str(refused.value)
     assert message.startswith(f"cannot write the export in {out}: No space left on device (events.parquet);")
-    assert "what had been written was removed" in message and "Free disk space" in message
+    assert message.endswith(
+        "what had been written was removed. Free disk space or choose a directory you can write to, then export again."
+    )
     assert isinstance(refused.value.__cause__, OSError)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["there"], "the folder that existed stays, nothing else"
 
@@ -276,8 +278,11 @@ def test_export_into_an_empty_folder_returns_the_common_files_first(tmp_path: Pa
 @pytest.mark.slow
 def test_export_refuses_the_data_folder_itself_and_anything_below_it(release_copy: Path, tmp_path: Path) -> None:
     for out in (release_copy, release_copy / "csv", release_copy / "new" / "deeper"):
-        with pytest.raises(InvalidArgumentError, match=r"inside kzdata's data folder .*choose a directory outside"):
+        with pytest.raises(
+            InvalidArgumentError, match=r"inside kzdata's data folder .*choose a directory outside"
+        ) as e:
             kzdata.export(out, "csv")
+        assert str(e.value).endswith("deleting the export without a word; choose a directory outside it")
     assert not (release_copy / "new").exists()
     assert len(kzdata.export(release_copy.parent / "beside", "parquet")) == 4 + len(oracle.TABLE_ORDER)
 
@@ -393,3 +398,57 @@ def test_every_workbook_cell_is_the_raw_value_with_readable_columns(tmp_path: Pa
     primary = dict(about)["primary documents"]
     assert primary.count("(source_id ") == len(documents) and all(d["title"] in primary for d in documents)
     assert dict(about)["title"] == json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))["title"]
+
+
+def test_a_path_below_a_file_says_why_it_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError) as refused:
+        kzdata.export(tmp_path / "file" / "sub", "parquet")
+    assert str(refused.value) == (
+        f"cannot create the directory {tmp_path / 'file' / 'sub'} (Not a directory); choose a path you can write to, "
+        "not below a file"
+    )
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-folder", "empty-folder"])
+def test_a_cleanup_that_fails_does_not_hide_why_the_export_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A file the cleanup cannot delete is left, but the user still sees the disk error that stopped the export."""
+    import os
+
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+    _failing_writer(monkeypatch, OSError(28, "No space left on device"))
+    real_unlink = os.unlink
+
+    def unlink(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).endswith("README.md"):
+            raise PermissionError(13, "Permission denied", str(path))
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    with pytest.raises(ExportWriteError, match="No space left on device"):
+        kzdata.export(out, "parquet")
+    monkeypatch.setattr(os, "unlink", real_unlink)
+    assert [p.name for p in out.iterdir()] == ["README.md"], "only the file that could not be deleted is left"
+
+
+def test_an_export_folder_removed_during_the_export_does_not_hide_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else removes the (existing) export folder mid-way: the export's own error is what the user sees."""
+    import shutil
+
+    files = importlib.import_module("kzdata._formats.files")
+
+    def write(target: Path, folders: tuple[Path, ...], checked: object) -> list[Path]:
+        shutil.rmtree(target)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "write_parquet", write)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportWriteError, match="No space left on device"):
+        kzdata.export(out, "parquet")
