@@ -294,3 +294,22 @@ def test_write_site_writes_the_database_and_readable_metadata(tmp_path: Path) ->
     con = sqlite3.connect(tmp_path / "kzdata.db")
     assert con.execute("select count(*) from events").fetchone()[0] == len(oracle.rows("events"))
     con.close()
+
+
+def test_the_dictionary_tables_and_the_home_page_say_what_they_hold() -> None:
+    """The words a visitor reads: the three dictionary tables' titles and descriptions, and the home page's notes."""
+    meta = metadata()
+    tables = meta["databases"]["kzdata"]["tables"]
+    assert tables["_kzdata_tables"] == {"title": "Data dictionary: tables", "description": "One row per kzdata table."}
+    assert tables["_kzdata_meta"] == {"title": "About this release", "description": "Version, licence and citation."}
+    columns = tables["_kzdata_columns"]
+    assert columns["title"] == "Data dictionary: columns"
+    assert columns["description"].startswith("One row per column of every kzdata table. record_table + record_id")
+    page = meta["description_html"]
+    assert page.count("</li><li>") == 1, "the two primary documents are consecutive items of one list"
+    assert page.endswith(
+        "<p>Each record is supported by at least one row of <code>citations</code> (document, section, "
+        "paragraph, footnote). The data dictionary is in the tables <code>_kzdata_tables</code> and "
+        "<code>_kzdata_columns</code>. Read the dataset card's notes on responsible use before publishing: "
+        "a sentence records a conviction as reported; an event naming a suspect records an allegation.</p>"
+    )
