@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -249,7 +250,7 @@ def test_a_pandas_that_cannot_write_the_dates_is_told_so(tmp_path: Path, monkeyp
     assert message.startswith(f"the installed pandas {pd.__version__} cannot write the dates of table events to Stata")
     assert f"date_start from {starts[0]} to {starts[-1]}" in message
     assert "; date_end from " in message and "date value out of range" in message
-    assert "pip install -U pandas" in message and "--format csv" in message
+    assert "pip install -U pandas" in message and message.endswith("(e.g. --format csv)")
 
 
 def test_short_label_edges() -> None:
@@ -266,3 +267,59 @@ def test_short_label_edges() -> None:
         "no word ends in the second half"
     )
     assert short_label("short " * 5 + "x" * 70, limit=20) == "short short..."
+
+
+def _types(file: Path) -> dict[str, object]:
+    """Each variable's Stata storage type as pandas' reader gives it ("Q" is strL)."""
+    with pd.io.stata.StataReader(file) as reader:
+        reader.read()
+        return dict(zip(reader._varlist, reader._typlist, strict=True))
+
+
+@pytest.mark.slow
+def test_files_are_stata_14_format_and_the_dictionary_keeps_long_text_whole(tmp_path: Path) -> None:
+    """Format 118 (Stata 14 and later read it); the dictionary has its seven variables, the long ones as strL."""
+    write_stata(tmp_path)
+    for file in tmp_path.glob("*.dta"):
+        assert file.read_bytes()[:41] == b"<stata_dta><header><release>118</release>", file.name
+    types = _types(tmp_path / "kzdata_columns.dta")
+    assert list(types) == [
+        "table_name", "column_name", "type", "nullable", "allowed_values", "references", "description",
+    ]  # fmt: skip
+    assert types["description"] == "Q" and types["allowed_values"] == "Q"
+    assert types["table_name"] != "Q"
+
+
+def test_strl_is_used_above_2045_bytes_only(tmp_path: Path) -> None:
+    people = load("people")
+    exact = people.copy()
+    exact.loc[0, "description"] = "x" * 2045
+    assert stata_frame(PEOPLE, exact)[2] == []
+    longer = people.copy()
+    longer.loc[0, "description"] = "x" * 2046
+    write_table(PEOPLE, longer, tmp_path / "people.dta")
+    assert _types(tmp_path / "people.dta")["description"] == "Q"
+    assert stata_frame(PEOPLE, people.iloc[:0])[2] == [], "an empty table has no long text"
+
+
+def test_a_column_name_too_long_for_stata_is_refused() -> None:
+    """Stata takes 32 characters: 32 pass, 33 are refused naming the column and what to do."""
+    people = load("people")
+    for length, refused in ((32, False), (33, True)):
+        name = "n" * length
+        table = dataclasses.replace(
+            PEOPLE, columns=tuple(dataclasses.replace(c, name=name) if c.name == "name" else c for c in PEOPLE.columns)
+        )
+        frame = people.rename(columns={"name": name})
+        if refused:
+            with pytest.raises(InvalidArgumentError) as error:
+                stata_frame(table, frame)
+            assert str(error.value) == (
+                f"column people.{name} is longer than Stata's 32 characters; rename it in the registry"
+            )
+        else:
+            assert name in stata_frame(table, frame)[0].columns
+
+
+def test_short_label_strips_only_separators_at_the_cut() -> None:
+    assert short_label("a" * 45 + " BOX " + "r" * 60) == "a" * 45 + " BOX..."
