@@ -50,10 +50,38 @@ def _inside_data_folder(target: Path) -> Path | None:
 
 
 def _target(out: Path | str) -> tuple[Path, Path | None]:
-    """The export folder, made if needed, and the topmost folder this call made (None: it existed, empty)."""
+    """The export folder, made if needed, and the topmost folder this call made (None: it existed, empty).
+
+    Every refusal of the path itself (wrong type, a NUL byte, a name too long for the file
+    system, a folder that cannot be read) is an :class:`InvalidArgumentError`, never the
+    built-in error the operating system gave, so a caller catches one kzdata error.
+    """
     if not isinstance(out, (str, Path)) or not str(out):
         raise InvalidArgumentError(f"out must be a directory path, got {out!r}")
+    if "\x00" in str(out):
+        raise InvalidArgumentError(
+            f"out {str(out)!r} contains a NUL byte, which no file system accepts in a path; choose another directory"
+        )
     target = Path(out)
+    try:
+        made = _check_target(target)
+    except OSError as exc:
+        raise InvalidArgumentError(
+            f"cannot use {target} as the export folder ({exc.strerror or exc}); choose a shorter path "
+            "you can read and write"
+        ) from None
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidArgumentError(
+            f"cannot create the directory {target} ({exc.strerror or exc}); choose a path you can write to, "
+            "not below a file"
+        ) from None
+    return target, made
+
+
+def _check_target(target: Path) -> Path | None:
+    """Refuse a ``target`` that cannot hold an export; return the topmost folder the export will make."""
     if target.is_symlink() and not target.exists():
         raise InvalidArgumentError(f"{target} is a link to a path that does not exist; choose a new or empty directory")
     folder = _inside_data_folder(target)
@@ -64,19 +92,12 @@ def _target(out: Path | str) -> tuple[Path, Path | None]:
         )
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InvalidArgumentError(f"{target} exists and is not an empty directory; choose a new or empty one")
-    made: Path | None = None
-    if not target.exists():
-        made = target.absolute()
-        while not made.parent.exists():
-            made = made.parent
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InvalidArgumentError(
-            f"cannot create the directory {target} ({exc.strerror or exc}); choose a path you can write to, "
-            "not below a file"
-        ) from None
-    return target, made
+    if target.exists():
+        return None
+    made = target.absolute()
+    while not made.parent.exists():
+        made = made.parent
+    return made
 
 
 def _remove_partial(target: Path, made: Path | None) -> None:

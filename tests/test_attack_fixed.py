@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -176,3 +177,67 @@ def test_reader_of_read_only_checkout_after_build_killed_past_the_exchange(tmp_p
         assert result.returncode == 0, result.stderr[-400:]
     finally:
         subprocess.run(["umount", "-l", str(mount)])
+
+
+@pytest.mark.slow
+def test_xlsx_export_under_a_file_size_limit_shows_no_traceback(tmp_path):
+    """A refused workbook export prints the kzdata message only, no traceback.
+
+    Promise: docs/errors.md, ExportWriteError: "a full disk, a file-size limit ..."; "the
+    command never shows a traceback for these". Found: rc 2 and the right message, followed
+    by "Exception ignored in: <generator object WorksheetWriter.get_stream ...> Traceback
+    (most recent call last): ... OSError: [Errno 27] File too large" from openpyxl.
+    """
+    pytest.importorskip("openpyxl")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (50 * 1024, 50 * 1024))
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kzdata", "export", "--format", "xlsx", "--out", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr[-800:]
+    assert "kzdata export: cannot write the export" in result.stderr
+    assert not (tmp_path / "x").exists(), "the partial export is removed"
+
+
+def test_export_to_a_path_with_a_nul_byte_is_a_kzdata_error(tmp_path):
+    """`kzdata.export("a\\x00b")` raises InvalidArgumentError naming the NUL byte, not ValueError.
+
+    Promise: docs/errors.md ("Every error kzdata raises is a kzdata.KzdataError";
+    InvalidArgumentError for "a value kzdata cannot use").
+    """
+    for out in (str(tmp_path / "a\x00b"), tmp_path / "a\x00b"):
+        with pytest.raises(kzdata.InvalidArgumentError, match="NUL byte") as refused:
+            kzdata.export(out, "csv")
+        assert repr(str(out)) in str(refused.value), "the path is shown with the NUL byte escaped"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["x" * 300, "/".join(["y" * 200] * 30)], ids=["long-name", "long-path"])
+def test_export_to_a_path_too_long_for_the_file_system_is_a_kzdata_error(tmp_path, name):
+    """An export path the file system refuses outright is InvalidArgumentError, not OSError(ENAMETOOLONG).
+
+    Found while fixing the NUL byte: a 300-character folder name (or a 6,000-character path)
+    reached `kzdata.export()` callers as a bare OSError from `Path.exists()`.
+    """
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"cannot use .* as the export folder") as refused:
+        kzdata.export(tmp_path / name, "csv")
+    assert "as the export folder (File name too long); choose a shorter path you can read and write" in str(
+        refused.value
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_of_a_path_with_a_nul_byte_is_a_kzdata_error(tmp_path):
+    """`kzdata.verify()` refuses a NUL byte in its folder with InvalidArgumentError as well."""
+    with pytest.raises(kzdata.InvalidArgumentError):
+        kzdata.verify(str(tmp_path / "a\x00b"))

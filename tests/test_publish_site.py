@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import signal
@@ -16,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from kzdata._cli import main
-from kzdata._formats.datasette import QUERIES, facets, label_column, metadata
+from kzdata._formats.datasette import QUERIES, facets, label_column, metadata, write_site
 from kzdata._registry import REGISTRY
 from tests import oracle
+from tests.expected_keys import FOREIGN_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +221,95 @@ def test_serve_without_datasette_says_what_to_install() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=os.environ)
     assert result.returncode == 2
     assert 'pip install "kzdata[web]"' in result.stderr
+
+
+# --------------------------------------------------------------------------- the metadata, against the published files
+
+DESCRIPTOR = json.loads((oracle.REPO / "datapackage.json").read_text(encoding="utf-8"))
+LABELS = ("name", "title", "heading", "topic", "claim", "alias")  # docs/publishing.md, in order of preference
+FACET_TARGETS = {("places", "place_id"), ("sources", "source_id"), ("indicators", "indicator_id")}
+FOREIGN_KEY_OF = {(table, column): (ref, ref_column) for table, column, ref, ref_column in FOREIGN_KEYS}
+
+
+def test_every_table_is_described_as_the_descriptor_describes_it() -> None:
+    """Title, what a row is, every column's description, facets, label and sort column of each table."""
+    tables = metadata()["databases"]["kzdata"]["tables"]
+    assert list(tables) == [*oracle.TABLE_ORDER, "_kzdata_tables", "_kzdata_columns", "_kzdata_meta"]
+    for resource in DESCRIPTOR["resources"]:
+        name, fields = resource["name"], resource["schema"]["fields"]
+        (key,) = resource["schema"]["primaryKey"]
+        entry = tables[name]
+        assert entry["title"] == resource["title"] and entry["description"] == resource["description"], name
+        assert entry["columns"] == {f["name"]: f["description"] for f in fields}, name
+        expected_facets = [
+            f["name"]
+            for f in fields
+            if f["name"] != key
+            and ("enum" in f.get("constraints", {}) or FOREIGN_KEY_OF.get((name, f["name"])) in FACET_TARGETS)
+        ]
+        assert entry.get("facets") == (expected_facets or None), name
+        label = next((c for c in LABELS if c in [f["name"] for f in fields] and c != key), None)
+        assert entry.get("label_column") == label, name
+        dates = [f["name"] for f in fields if f["type"] == "date"]
+        assert entry.get("sort") == (dates[0] if dates else None), name
+    assert any("label_column" not in tables[t] for t in oracle.TABLE_ORDER)
+    assert any("sort" not in tables[t] for t in oracle.TABLE_ORDER)
+    assert tables["_kzdata_columns"]["facets"] == ["table_name", "type"]
+    assert "record_table" in tables["_kzdata_columns"]["description"]
+    assert all(tables[t]["title"] and tables[t]["description"] for t in ("_kzdata_tables", "_kzdata_meta"))
+
+
+def test_the_site_says_what_the_release_is_and_how_to_cite_it() -> None:
+    meta = metadata()
+    documents = [r for r in oracle.rows("sources") if r["kind"] == "primary_document"]
+    version, title = DESCRIPTOR["version"], DESCRIPTOR["title"]
+    licence = DESCRIPTOR["licenses"][0]
+    assert meta["title"] == f"{title} (version {version})"
+    assert (meta["license"], meta["license_url"]) == (licence["name"], licence["path"])
+    ids = ", ".join(d["source_id"] for d in documents)
+    assert meta["source"] == f"{len(documents)} primary documents ({ids}); see the sources table"
+    assert meta["source_url"] == "/kzdata/sources?kind=primary_document"
+    assert list(meta["databases"]) == ["kzdata"]
+    database = meta["databases"]["kzdata"]
+    assert (database["title"], database["description"]) == (title, DESCRIPTOR["description"])
+    assert (database["license"], database["license_url"]) == (licence["name"], licence["path"])
+    assert database["queries"] == QUERIES
+    described = meta["description_html"]
+    assert described.startswith(f"<p>{html.escape(DESCRIPTOR['description'])}</p>")
+    for document in documents:
+        assert html.escape(document["title"]) in described, document["source_id"]
+    assert described.count("<li>") == len(documents)
+    assert f"Fingerprint {DESCRIPTOR['kzdata:fingerprint']}." in described
+    assert "<code>_kzdata_columns</code>" in described
+
+
+@pytest.mark.slow
+def test_write_site_writes_the_database_and_readable_metadata(tmp_path: Path) -> None:
+    """kzdata.db and metadata.json, in that order; the JSON indented by two spaces and ending in a newline."""
+    written = write_site(tmp_path)
+    assert written == [tmp_path / "kzdata.db", tmp_path / "metadata.json"]
+    text = (tmp_path / "metadata.json").read_text(encoding="utf-8")
+    assert text.startswith('{\n  "title": ') and text.endswith("\n}\n")
+    assert json.loads(text)["source_url"] == "/kzdata/sources?kind=primary_document"
+    con = sqlite3.connect(tmp_path / "kzdata.db")
+    assert con.execute("select count(*) from events").fetchone()[0] == len(oracle.rows("events"))
+    con.close()
+
+
+def test_the_dictionary_tables_and_the_home_page_say_what_they_hold() -> None:
+    """The words a visitor reads: the three dictionary tables' titles and descriptions, and the home page's notes."""
+    meta = metadata()
+    tables = meta["databases"]["kzdata"]["tables"]
+    assert tables["_kzdata_tables"] == {"title": "Data dictionary: tables", "description": "One row per kzdata table."}
+    assert tables["_kzdata_meta"] == {"title": "About this release", "description": "Version, licence and citation."}
+    columns = tables["_kzdata_columns"]
+    assert columns["title"] == "Data dictionary: columns"
+    assert columns["description"].startswith("One row per column of every kzdata table. record_table + record_id")
+    page = meta["description_html"]
+    assert page.count("</li><li>") == 1, "the two primary documents are consecutive items of one list"
+    assert page.endswith(
+        "<p>Each record is supported by at least one row of <code>citations</code> (document, section, "
+        "paragraph, footnote). The data dictionary is in the tables <code>_kzdata_tables</code> and "
+        "<code>_kzdata_columns</code>. Read the dataset card's notes on responsible use before publishing: "
+        "a sentence records a conviction as reported; an event naming a suspect records an allegation.</p>"
+    )

@@ -8,6 +8,9 @@ with a frozen header row. Every text cell is stored as text: a value beginning w
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 from kzdata._registry import TABLE_NAMES
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 WORKBOOK = "kzdata.xlsx"
@@ -115,5 +121,40 @@ def _xlsx(file: Path) -> Path:
         frame = load(name)
         sheet = book.create_sheet(name[:31])
         _write_rows(sheet, [str(c) for c in frame.columns], [list(r) for r in frame.itertuples(index=False, name=None)])
-    book.save(file)
+    _save(book, file)
     return file
+
+
+def _save(book: Workbook, file: Path) -> None:
+    """Save ``book`` as ``file``; when that fails, close what openpyxl left open, then raise.
+
+    openpyxl writes each sheet through a generator into a temporary file of its own. When
+    the disk or a file-size limit refuses a write, that generator is left half-way; once
+    garbage collected it tries to finish its file, fails again, and Python prints "Exception
+    ignored ... Traceback" after kzdata's own message (and the temporary file stays until
+    the interpreter exits). Closing it here keeps the user's output to kzdata's message.
+    """
+    try:
+        book.save(file)
+    except BaseException as exc:
+        _close_left_open(exc.__traceback__)
+        raise
+
+
+def _close_left_open(tb: TracebackType | None) -> None:
+    """Close, quietly, every sheet writer and zip archive the failed save's frames still hold.
+
+    Their own failure on closing is the same refusal the save already raised, so it is dropped.
+    """
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            stream = getattr(value, "xf", None)
+            if inspect.isgenerator(stream):
+                with contextlib.suppress(Exception):
+                    stream.close()
+                with contextlib.suppress(Exception):
+                    value.cleanup()  # removes the sheet's temporary file
+            elif isinstance(value, zipfile.ZipFile):
+                with contextlib.suppress(Exception):
+                    value.close()
+        tb = tb.tb_next
