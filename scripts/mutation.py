@@ -210,6 +210,34 @@ def _score(counts: dict[str, int]) -> float:
     return (counts["killed"] + counts["timeout"]) / made if made else 0.0
 
 
+def _survivor_names(work: Path) -> list[str]:
+    listing = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results"], cwd=work, capture_output=True, text=True
+    ).stdout
+    return [line.split(":")[0].strip() for line in listing.splitlines() if line.strip().endswith(": survived")]
+
+
+def _retest_survivors(work: Path, max_children: int) -> subprocess.CompletedProcess[str]:
+    """Run the surviving mutants again against today's tests.
+
+    mutmut keeps a verdict until the mutated function changes, so a test added since a
+    mutant survived would otherwise never be tried on it, and the score would lag behind
+    the tests.
+    """
+    names = _survivor_names(work)
+    return (
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
+            cwd=work,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if names
+        else subprocess.CompletedProcess([], 0, "", "")
+    )
+
+
 def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int] | None:
     """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run."""
     work = _scratch(module, MODULES[module])
@@ -220,6 +248,8 @@ def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int
         capture_output=True,
         text=True,
     )
+    if done.returncode == 0:
+        done = _retest_survivors(work, max_children)
     counts = _counts(work)
     if done.returncode != 0 or not sum(counts.values()):
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
