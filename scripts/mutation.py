@@ -56,7 +56,7 @@ MODULES: dict[str, list[str]] = {
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",
     "datapackage.json", "croissant.json", "CITATION.cff", ".zenodo.json", "MANIFEST.in", "CHANGELOG.md",
-    "pyproject.toml", "kzdata",
+    "pyproject.toml", "kzdata", ".ci", "benchmarks",
 ]  # fmt: skip
 #: Tests that cannot run under mutmut, each with the reason (they still run in the normal suite).
 DESELECT = {
