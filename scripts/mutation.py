@@ -36,9 +36,19 @@ WORK = ROOT / ".mutation"
 MODULES: dict[str, list[str]] = {
     "kzdata/_versions.py": ["tests/test_release.py", "tests/test_mutations.py"],
     "kzdata/_resolve.py": ["tests/test_user_api.py", "tests/test_oracles.py"],
-    "kzdata/_targets.py": ["tests/test_user_api.py", "tests/test_facts.py", "tests/test_fixtures_synthetic.py"],
-    "kzdata/_timeline.py": ["tests/test_user_api.py", "tests/test_build_faults.py"],
-    "kzdata/_citing.py": ["tests/test_citing.py", "tests/test_user_api.py", "tests/test_oracles.py"],
+    "kzdata/_targets.py": [
+        "tests/test_user_api.py",
+        "tests/test_facts.py",
+        "tests/test_fixtures_synthetic.py",
+        "tests/test_api_oracles.py",
+    ],
+    "kzdata/_timeline.py": ["tests/test_user_api.py", "tests/test_build_faults.py", "tests/test_api_oracles.py"],
+    "kzdata/_citing.py": [
+        "tests/test_citing.py",
+        "tests/test_user_api.py",
+        "tests/test_oracles.py",
+        "tests/test_api_oracles.py",
+    ],
     "kzdata/_integrity.py": ["tests/test_integrity_gate.py", "tests/test_misuse.py", "tests/test_trust.py"],
     "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py"],
     "kzdata/_exporting.py": ["tests/test_exporting.py", "tests/test_refusals_gate.py"],

@@ -1,0 +1,231 @@
+"""``targets()``, ``timeline()`` and ``cite()`` answered in full, against answers they did not compute.
+
+Every column of ``targets()`` is worked out from the rows of ``raw/indicators.csv`` and
+``raw/indicator_values.csv`` read with the csv module (tests/oracle.py); the cases the real
+data lack (an indicator with a target and no observed value, a latest value in the target
+year, a release without any target) are made in a copy of the release
+(tests/release_copy.py) and their answers written out by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzdata
+from kzdata import _files
+from tests import oracle
+from tests.release_copy import ReleaseCopy
+
+#: The columns of targets() and their dtypes, as README and the function's docstring give them.
+TARGET_DTYPES = {
+    "indicator_id": "string",
+    "name": "string",
+    "unit": "string",
+    "higher_is_better": "boolean",
+    "baseline_value": "Float64",
+    "baseline_year": "Int64",
+    "baseline_basis": "string",
+    "latest_value": "Float64",
+    "latest_year": "Int64",
+    "latest_basis": "string",
+    "target_value": "Float64",
+    "target_year": "Int64",
+    "gap": "Float64",
+    "needed_per_year": "Float64",
+}
+
+
+@pytest.fixture
+def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReleaseCopy:
+    """A copy of the shipped release that kzdata reads instead of the installed one."""
+    copy = ReleaseCopy(tmp_path / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: copy.folder)
+    return copy
+
+
+def raw_targets() -> dict[str, dict[str, object]]:
+    """targets() worked out from raw/: earliest and latest observed value by date (then id), last target."""
+    indicators = {r["indicator_id"]: r for r in oracle.rows("indicators")}
+    values = sorted(oracle.rows("indicator_values"), key=lambda r: (r["date_start"], r["value_id"]))
+    out: dict[str, dict[str, object]] = {}
+    for indicator_id in sorted({r["indicator_id"] for r in values if r["value_kind"] == "target"}):
+        seen = [r for r in values if r["indicator_id"] == indicator_id and r["value_kind"] == "observed"]
+        target = [r for r in values if r["indicator_id"] == indicator_id and r["value_kind"] == "target"][-1]
+        first, last = seen[0], seen[-1]
+        target_year, latest_year = int(target["date_start"][:4]), int(last["date_start"][:4])
+        gap = float(target["value"]) - float(last["value"])
+        info = indicators[indicator_id]
+        out[indicator_id] = {
+            "indicator_id": indicator_id,
+            "name": info["name"],
+            "unit": info["unit"],
+            "higher_is_better": {"true": True, "false": False}[info["higher_is_better"]],
+            "baseline_value": float(first["value"]),
+            "baseline_year": int(first["date_start"][:4]),
+            "baseline_basis": first["date_basis"],
+            "latest_value": float(last["value"]),
+            "latest_year": latest_year,
+            "latest_basis": last["date_basis"],
+            "target_value": float(target["value"]),
+            "target_year": target_year,
+            "gap": gap,
+            "needed_per_year": gap / (target_year - latest_year),
+        }
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts with missing values as None, so that they compare with ==."""
+    return [{k: (None if v is pd.NA else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+# --------------------------------------------------------------------------- targets()
+
+
+def test_targets_answer_every_column_from_the_raw_rows() -> None:
+    got = kzdata.targets()
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+    expected = raw_targets()
+    assert len(expected) == 3, "raw/ has three indicators with a target"
+    assert records(got) == list(expected.values())
+
+
+def test_a_target_without_observed_values_and_one_in_the_latest_year(release: ReleaseCopy) -> None:
+    """Nothing observed: every observed column is missing. Latest in the target year: no pace to give.
+
+    The indicator with only a target is dated 2025, before the others' 2026, and its id sorts
+    last: the rows still come by indicator id, not by the targets' dates.
+    """
+    release.add("indicators", "corruption-perceptions-index", indicator_id="zz-only-a-target", name="Only a target")
+    release.add(
+        "indicator_values",
+        "cpi-2026-target",
+        value_id="zz-only-a-target-2025",
+        indicator_id="zz-only-a-target",
+        date_start="2025-01-01",
+        date_end="2025-12-31",
+        value=5.0,
+        value_low=5.0,
+        value_high=5.0,
+    )
+    release.add(
+        "indicator_values",
+        "government-effectiveness-2022",
+        value_id="zz-government-effectiveness-2026",
+        date_start="2026-01-01",
+        date_end="2026-12-31",
+        value=70.0,
+        value_low=70.0,
+        value_high=70.0,
+    )
+    release.save()
+    got = kzdata.targets()
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+    assert got["indicator_id"].tolist() == [
+        "corruption-perceptions-index",
+        "government-effectiveness",
+        "voice-and-accountability",
+        "zz-only-a-target",
+    ]
+    rows = {row["indicator_id"]: row for row in records(got)}
+    # by hand: observed 58 in 2022 (stated) and the added 70 in 2026; target 74 in 2026
+    assert rows["government-effectiveness"] == {
+        "indicator_id": "government-effectiveness",
+        "name": "World Bank Government Effectiveness",
+        "unit": "percentile",
+        "higher_is_better": True,
+        "baseline_value": 58.0,
+        "baseline_year": 2022,
+        "baseline_basis": "stated",
+        "latest_value": 70.0,
+        "latest_year": 2026,
+        "latest_basis": "stated",
+        "target_value": 74.0,
+        "target_year": 2026,
+        "gap": 4.0,
+        "needed_per_year": None,
+    }
+    # by hand: a copy of the CPI indicator (points, higher is better) with one target, 5 in 2025
+    assert rows["zz-only-a-target"] == {
+        "indicator_id": "zz-only-a-target",
+        "name": "Only a target",
+        "unit": "points",
+        "higher_is_better": True,
+        "baseline_value": None,
+        "baseline_year": None,
+        "baseline_basis": None,
+        "latest_value": None,
+        "latest_year": None,
+        "latest_basis": None,
+        "target_value": 5.0,
+        "target_year": 2025,
+        "gap": None,
+        "needed_per_year": None,
+    }
+
+
+def test_a_release_without_targets_gives_an_empty_frame_with_every_column(release: ReleaseCopy) -> None:
+    assert release.drop("indicator_values", value_kind="target") == 3
+    release.save()
+    got = kzdata.targets()
+    assert got.empty
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+
+
+# --------------------------------------------------------------------------- timeline()
+
+TIMELINE_DTYPES = {
+    "date": "string",
+    "kind": "category",
+    "title": "string",
+    "date_start": "datetime64[ms]",
+    "date_end": "datetime64[ms]",
+    "date_precision": "category",
+    "date_inferred": "boolean",
+    "record_id": "string",
+    "category": "string",
+}
+
+
+def raw_timeline() -> list[dict[str, object]]:
+    """Every dated record as timeline() gives it, from raw/ (order and titles: tests/oracle.py)."""
+    inferred = {("event", r["event_id"]): r["date_inferred"] for r in oracle.rows("events")}
+    inferred |= {("reform", r["reform_id"]): r["date_inferred"] for r in oracle.rows("reforms")}
+    inferred |= {("sentence", r["sentence_id"]): r["verdict_inferred"] for r in oracle.rows("sentences")}
+    category = {("event", r["event_id"]): r["category"] for r in oracle.rows("events")}
+    category |= {("reform", r["reform_id"]): r["kind"] for r in oracle.rows("reforms")}
+    category |= {("sentence", r["sentence_id"]): "conviction" for r in oracle.rows("sentences")}
+    label = {"day": lambda s, e: s, "month": lambda s, e: s[:7], "year": lambda s, e: s[:4]}
+    return [
+        {
+            "date": label.get(precision, lambda s, e: f"{s}/{e}")(start, end),
+            "kind": kind,
+            "title": title,
+            "date_start": pd.Timestamp(start),
+            "date_end": pd.Timestamp(end),
+            "date_precision": precision,
+            "date_inferred": {"true": True, "false": False}[inferred[kind, record_id]],
+            "record_id": record_id,
+            "category": category[kind, record_id],
+        }
+        for start, end, precision, kind, record_id, title in oracle.dated_records()
+    ]
+
+
+def test_timeline_answers_every_column_from_the_raw_rows() -> None:
+    got = kzdata.timeline()
+    assert dict(got.dtypes.astype(str)) == TIMELINE_DTYPES
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert list(got["date_precision"].cat.categories) == ["day", "month", "year", "range"]
+    expected = raw_timeline()
+    dated = got.iloc[: len(expected)].astype({"kind": str, "date_precision": str})
+    assert records(dated) == expected
+    undated = [r for r in oracle.rows("reforms") if not r["date_start"]]
+    rest = records(got.iloc[len(expected) :].astype({"kind": str}))
+    assert [(r["kind"], r["record_id"], r["title"], r["category"]) for r in rest] == [
+        ("reform", r["reform_id"], r["name"], r["kind"]) for r in undated
+    ]
+    assert all(r["date"] is None and pd.isna(r["date_start"]) and pd.isna(r["date_end"]) for r in rest)
