@@ -229,3 +229,70 @@ def test_timeline_answers_every_column_from_the_raw_rows() -> None:
         ("reform", r["reform_id"], r["name"], r["kind"]) for r in undated
     ]
     assert all(r["date"] is None and pd.isna(r["date_start"]) and pd.isna(r["date_end"]) for r in rest)
+
+
+def test_a_window_of_one_day_holds_that_days_records() -> None:
+    """start == end is a window, not a reversed one (docs: both bounds inclusive)."""
+    day = "2022-01-05"
+    expected = [(r[3], r[4]) for r in oracle.dated_records() if r[0] >= day and r[1] <= day]
+    assert len(expected) > 3, "raw/ has several records dated 5 January 2022"
+    got = kzdata.timeline(day, day)
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == expected
+    assert set(got["date"]) == {day}
+
+
+def test_a_window_keeps_every_kind_as_a_category_even_when_it_holds_one() -> None:
+    got = kzdata.timeline("2022-01-01", "2022-01-19")
+    assert set(got["kind"].astype(str)) == {"event"}, "the oracle's window (tests/test_user_api.py) holds events only"
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert list(got["date_precision"].cat.categories) == ["day", "month", "year", "range"]
+
+
+def test_an_empty_window_has_every_column_and_its_type() -> None:
+    assert not [r for r in oracle.dated_records() if r[0] >= "1000-01-01" and r[1] <= "1000-12-31"]
+    got = kzdata.timeline("1000-01-01", "1000-12-31")
+    assert got.empty
+    assert dict(got.dtypes.astype(str)) == TIMELINE_DTYPES
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: kzdata.timeline("January 2022"), "start must be an ISO date such as '2022-01-05', got 'January 2022'"),
+        (lambda: kzdata.timeline(end="2022-13-01"), "end must be an ISO date such as '2022-01-05', got '2022-13-01'"),
+        (lambda: kzdata.timeline(end=20220105), "end must be an ISO date such as '2022-01-05', got 20220105"),
+        (lambda: kzdata.timeline(overlapping="yes"), "overlapping must be True or False, got 'yes'"),
+        (
+            lambda: kzdata.timeline("2022-01-06", "2022-01-05"),
+            "start '2022-01-06' is after end '2022-01-05'; give start <= end",
+        ),
+    ],
+    ids=["start", "end", "end-number", "overlapping", "reversed"],
+)
+def test_timeline_refusals_name_the_argument_and_what_it_must_be(call, message: str) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_records_with_the_same_interval_come_by_precision(release: ReleaseCopy) -> None:
+    """docs (kzdata/_timeline.py): after start and end, day before month before year before range.
+
+    The added range spans exactly the month of the month-precision record and its id sorts
+    first, so only the precision can put it second.
+    """
+    month = "2022-01-commentary-on-csto-intervention"  # raw/events.csv: 2022-01-01 to 2022-01-31, month
+    release.add("events", month, event_id="0-january-as-a-range", date_precision="range")
+    release.save()
+    got = kzdata.timeline("2022-01-01", "2022-01-31")
+    tied = got[(got["date_start"] == pd.Timestamp("2022-01-01")) & (got["date_end"] == pd.Timestamp("2022-01-31"))]
+    assert tied["record_id"].tolist() == [month, "0-january-as-a-range"]
+    assert tied["date"].tolist() == ["2022-01", "2022-01-01/2022-01-31"]
+
+
+def test_a_record_with_half_a_date_gets_no_date_label() -> None:
+    from kzdata._timeline import date_label
+
+    day = pd.Timestamp("2022-01-05")
+    assert date_label(day, pd.NaT, "range") is None
+    assert date_label(pd.NaT, day, "day") is None
