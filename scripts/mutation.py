@@ -123,9 +123,30 @@ def _score(counts: dict[str, int]) -> float:
     return (counts["killed"] + counts["timeout"]) / made if made else 0.0
 
 
+#: mutmut's exit codes of a mutant no test noticed: survived, and no test reached it.
+_UNNOTICED = {0, 5, 33}
+
+
+def _retest_unnoticed(work: Path) -> None:
+    """Forget the verdicts of surviving and uncovered mutants, so this run tries them on the current tests.
+
+    mutmut keeps every verdict of an unchanged function, also a survivor's after a test that
+    kills it was added; a killed mutant stays killed (tests are only ever added; after
+    removing one, delete ``.mutation/<module>``).
+    """
+    for meta in (work / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data.get("exit_code_by_key", {})
+        stale = [key for key, code in codes.items() if code in _UNNOTICED]
+        if stale:
+            codes.update(dict.fromkeys(stale))
+            meta.write_text(json.dumps(data), encoding="utf-8")
+
+
 def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int] | None:
     """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run."""
     work = _scratch(module, MODULES[module])
+    _retest_unnoticed(work)
     done = subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
         cwd=work,
