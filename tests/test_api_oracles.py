@@ -296,3 +296,13 @@ def test_a_record_with_half_a_date_gets_no_date_label() -> None:
     day = pd.Timestamp("2022-01-05")
     assert date_label(day, pd.NaT, "range") is None
     assert date_label(pd.NaT, day, "day") is None
+
+
+def test_a_release_without_sentences_still_has_every_kind(release: ReleaseCopy) -> None:
+    """The kinds are fixed, not read off the rows: a release without a kind keeps its category."""
+    assert release.drop("sentences") == len(oracle.rows("sentences"))
+    release.save()
+    got = kzdata.timeline()
+    assert "sentence" not in set(got["kind"].astype(str))
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert len(got) == len(oracle.rows("events")) + len(oracle.rows("reforms"))
