@@ -306,3 +306,90 @@ def test_a_release_without_sentences_still_has_every_kind(release: ReleaseCopy) 
     assert "sentence" not in set(got["kind"].astype(str))
     assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
     assert len(got) == len(oracle.rows("events")) + len(oracle.rows("reforms"))
+
+
+# --------------------------------------------------------------------------- cite(): the bibliography entries
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def raw_when(row: dict[str, str]) -> str:
+    """The date of an entry as kzdata/_citing.py documents it, from the raw row."""
+    start = row["published_start"]
+    if not start:
+        return "n.d."
+    year, month, day = (int(part) for part in start.split("-"))
+    return {"day": f"{day} {MONTHS[month - 1]} {year}", "month": f"{MONTHS[month - 1]} {year}"}.get(
+        row["published_precision"], str(year)
+    )
+
+
+def raw_text_entry(row: dict[str, str]) -> str:
+    head = f"{row['authors'] or row['publisher'] or 'Anonymous'} ({raw_when(row)})."
+    parts = [
+        p if p.endswith((".", "?", "!")) else p + "." for p in (row["title"], row["container"], row["publisher"]) if p
+    ]
+    return " ".join([head, *parts, *([row["url"]] if row["url"] else [])])
+
+
+def raw_bibtex_entry(row: dict[str, str]) -> str:
+    fields = {
+        "author": row["authors"].replace("; ", " and "),
+        "title": row["title"],
+        "howpublished": "; ".join(p for p in (row["container"], row["publisher"]) if p),
+        "year": row["published_start"][:4],
+        "url": row["url"],
+    }
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+    return f"@misc{{{row['source_id']},\n{body}\n}}"
+
+
+def listed_sources() -> list[dict[str, str]]:
+    """Every source but the placeholders: primary documents first, then the works, each by id."""
+    works = [r for r in oracle.rows("sources") if r["text_missing"] != "true"]
+    return sorted(works, key=lambda r: (r["kind"] != "primary_document", r["source_id"]))
+
+
+@pytest.mark.parametrize("style", ["text", "bibtex"])
+def test_every_source_is_formatted_from_its_raw_row(style: str) -> None:
+    from kzdata._citing import format_sources
+
+    rows = listed_sources()
+    assert len(rows) == len(oracle.rows("sources")) - 2, "two placeholders (footnotes 16 and 17)"
+    entry = raw_text_entry if style == "text" else raw_bibtex_entry
+    assert format_sources([r["source_id"] for r in rows], style) == [entry(r) for r in rows]  # type: ignore[arg-type]
+
+
+def test_the_events_bibliography_is_the_formatted_sources_one_a_line() -> None:
+    ids = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
+    rows = [r for r in listed_sources() if r["source_id"] in ids]
+    assert kzdata.cite(kzdata.events()) == "\n".join(raw_text_entry(r) for r in rows)
+    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(raw_bibtex_entry(r) for r in rows)
+
+
+def test_a_work_without_author_publisher_or_date(release: ReleaseCopy) -> None:
+    """Written by hand: no author or publisher reads 'Anonymous', no date 'n.d.'; BibTeX leaves them out."""
+    from kzdata._citing import format_sources
+
+    work = "abc-news-2022-01-06"
+    release.set("sources", work, publisher=None, published_start=None, published_end=None, published_precision=None)
+    release.set("sources", "ilyushina-2022", published_precision="month")
+    release.save()
+    title = "Officer Beheaded, Protesters Killed in Kazakhstan's Worst Protests Since Independence"
+    url = "https://www.abc.net.au/news/2022-01-06/apn-kazakhstan-unrest/100743000"
+    assert format_sources([work]) == [f"Anonymous (n.d.). {title}. {url}"]
+    assert format_sources([work], "bibtex") == [f"@misc{{{work},\n  title = {{{title}}},\n  url = {{{url}}}\n}}"]
+    assert format_sources(["ilyushina-2022"])[0].startswith("Mary Ilyushina; Amy Cheng (January 2022). ")
