@@ -9,6 +9,7 @@ year, a release without any target) are made in a copy of the release
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -393,3 +394,114 @@ def test_a_work_without_author_publisher_or_date(release: ReleaseCopy) -> None:
     assert format_sources([work]) == [f"Anonymous (n.d.). {title}. {url}"]
     assert format_sources([work], "bibtex") == [f"@misc{{{work},\n  title = {{{title}}},\n  url = {{{url}}}\n}}"]
     assert format_sources(["ilyushina-2022"])[0].startswith("Mary Ilyushina; Amy Cheng (January 2022). ")
+
+
+# --------------------------------------------------------------------------- cite(): the dataset and the refusals
+
+
+def cff(field: str) -> str:
+    """A top-level field of CITATION.cff, the release's citation metadata, read as text."""
+    text = (oracle.REPO / "CITATION.cff").read_text(encoding="utf-8")
+    return next(line.split(": ", 1)[1].strip('"') for line in text.splitlines() if line.startswith(f"{field}: "))
+
+
+def test_the_dataset_citation_word_for_word() -> None:
+    fingerprint = oracle.release_fingerprint(_files.data_dir())
+    title, version, released, licence = cff("title"), cff("version"), cff("date-released"), cff("license")
+    author = "kzdata contributors"  # CITATION.cff: authors: - name: "kzdata contributors"
+    assert kzdata.cite() == (
+        f"{author} ({released[:4]}). {title} (Version {version}) [Data set]. Released {released}. "
+        f"Fingerprint {fingerprint}. {licence}."
+    )
+    month = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")[int(released[5:7]) - 1]
+    assert kzdata.cite(style="bibtex") == (
+        f"@misc{{kzdata_{version.replace('.', '_')},\n"
+        f"  author = {{{{{author}}}}},\n"
+        f"  title = {{{{{title}}}}},\n"
+        f"  year = {{{released[:4]}}},\n"
+        f"  month = {{{month}}},\n"
+        f"  date = {{{released}}},\n"
+        f"  version = {{{version}}},\n"
+        f"  note = {{Dataset, version {version}, released {released}, licence {licence}}},\n"
+        f"  howpublished = {{Python package kzdata {version}}},\n"
+        f"  fingerprint = {{{fingerprint}}}\n"
+        "}"
+    )
+
+
+def test_a_person_author_and_a_web_address_are_cited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by hand for metadata the release does not have yet: family, given; the URL last."""
+    from kzdata import _meta
+    from kzdata._citing import dataset_citation
+
+    monkeypatch.setattr(_meta, "AUTHORS", (("Doe", "Jane"), ("kzdata contributors", "")))
+    monkeypatch.setattr(_meta, "URL", "https://example.org/kzdata")
+    text = dataset_citation("text", version="1.2.3", fingerprint="sha256:abc")
+    assert text.startswith("Doe, Jane and kzdata contributors (")
+    assert text.endswith(". Fingerprint sha256:abc. CC-BY-4.0. https://example.org/kzdata")
+    bib = dataset_citation("bibtex", version="1.2.3", fingerprint="sha256:abc")
+    assert bib.startswith("@misc{kzdata_1_2_3,\n  author = {{Doe, Jane and kzdata contributors}},\n")
+    assert bib.endswith("  fingerprint = {sha256:abc},\n  url = {https://example.org/kzdata}\n}")
+
+
+def test_a_version_without_its_fingerprint_cites_the_installed_release() -> None:
+    from kzdata._citing import dataset_citation
+
+    assert dataset_citation("text", version="9.9.9") == kzdata.cite()
+    assert dataset_citation("text", fingerprint="sha256:0") == kzdata.cite()
+
+
+def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None:
+    """Both tables have `description`; pandas writes description_x and description_y."""
+    left = kzdata.sentences()[["sentence_id", "person_id", "description"]]
+    merged = left.merge(kzdata.people()[["person_id", "description"]], on="person_id")
+    merged.attrs.clear()
+    assert {"description_x", "description_y"} <= set(merged.columns)
+    expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
+    expected |= oracle.sources_behind("people", set(merged["person_id"]))
+    assert set(re.findall(r"^@misc\{([^,]+),$", kzdata.cite(merged, style="bibtex"), flags=re.M)) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text' or 'bibtex'"),
+        (lambda: kzdata.cite(table="events"), "table= needs a frame: cite(frame, table='events')"),
+        (
+            lambda: kzdata.cite([1, 2]),
+            "cite() takes a pandas DataFrame of kzdata rows, not list; for a column (a Series), cite its "
+            "frame: cite(frame[['event_id', 'title']])",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events(), table=[3]),
+            "table= is a table name or a list of table names, such as 'events', not list ([3])",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events(), table=[]),
+            "table= names no table; give a table name such as 'events'",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events()[["title"]]),
+            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering",
+        ),
+        (
+            lambda: kzdata.cite(pd.DataFrame({"event_id": ["x"], "person_id": ["y"]})),
+            "cannot tell which kzdata table(s) the frame holds (it has the id columns event_id, person_id); keep "
+            "the id column when filtering, or name the table, e.g. cite(frame, table='events')",
+        ),
+        (
+            lambda: kzdata.cite(pd.DataFrame({"x": [1]})),
+            "cannot tell which kzdata table(s) the frame holds; keep the id column when filtering, or name the "
+            "table, e.g. cite(frame, table='events')",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.changes()),
+            "the changes table is the release log and cites no sources; cite the release with kzdata.cite()",
+        ),
+    ],
+    ids=["style", "table-alone", "not-a-frame", "table-not-names", "table-empty", "lost-id", "ids", "nothing", "log"],
+)
+def test_cite_refusals_say_what_was_wrong_and_what_to_do(call, message: str) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        call()
+    assert str(caught.value) == message
