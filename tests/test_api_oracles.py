@@ -505,3 +505,58 @@ def test_cite_refusals_say_what_was_wrong_and_what_to_do(call, message: str) -> 
     with pytest.raises(kzdata.InvalidArgumentError) as caught:
         call()
     assert str(caught.value) == message
+
+
+def bibtex_keys(text: str) -> set[str]:
+    return set(re.findall(r"^@misc\{([^,]+),$", text, flags=re.M))
+
+
+def test_a_record_cited_by_one_document_only_gets_that_document() -> None:
+    """No source creeps in from elsewhere in the citations table (e.g. its first row, a Cornell citation)."""
+    events = kzdata.events()
+    only_crs = [e for e in events["event_id"] if "cornell-2024" not in oracle.sources_behind("events", {e})]
+    assert only_crs, "raw/ has events that only the CRS brief reports"
+    part = events[events["event_id"] == only_crs[0]]
+    assert bibtex_keys(kzdata.cite(part, style="bibtex")) == oracle.sources_behind("events", {only_crs[0]})
+
+
+def test_a_whole_table_without_its_mark_is_that_table_alone() -> None:
+    """events has place_id and description, as places does; all of events' columns explain them."""
+    events = kzdata.events()
+    events.attrs.clear()
+    assert bibtex_keys(kzdata.cite(events, style="bibtex")) == oracle.sources_behind("events", set(events["event_id"]))
+
+
+def test_a_mark_that_names_no_table_is_ignored() -> None:
+    events = kzdata.events().head(3)
+    events.attrs["kzdata_table"] = "not-a-table"
+    assert bibtex_keys(kzdata.cite(events, style="bibtex")) == oracle.sources_behind("events", set(events["event_id"]))
+
+
+def test_an_id_column_with_one_merge_suffix_is_found() -> None:
+    events = kzdata.events().head(3).rename(columns={"event_id": "event_id_x"})
+    events.attrs.clear()
+    expected = oracle.sources_behind("events", set(events["event_id_x"]))
+    assert bibtex_keys(kzdata.cite(events, style="bibtex", table="events")) == expected
+
+
+@pytest.mark.parametrize("kept", ["description_x", "description_y"])
+def test_a_column_with_either_merge_suffix_counts_as_its_table(kept: str) -> None:
+    """kzdata/_citing.py: a table counts when the frame has its key and one of its columns, also suffixed."""
+    left = kzdata.sentences()[["sentence_id", "person_id", "description"]]
+    merged = left.merge(kzdata.people()[["person_id", "description"]], on="person_id")
+    merged = merged[["sentence_id", "person_id", kept]]
+    merged.attrs.clear()
+    expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
+    expected |= oracle.sources_behind("people", set(merged["person_id"]))
+    assert bibtex_keys(kzdata.cite(merged, style="bibtex")) == expected
+
+
+def test_a_part_ending_in_a_full_stop_or_exclamation_gets_no_second_one(release: ReleaseCopy) -> None:
+    from kzdata._citing import format_sources
+
+    release.set("sources", "halbach-2008", title="Georgia after the War!", container="SWP Research Paper No. 9.")
+    release.save()
+    assert format_sources(["halbach-2008"]) == [
+        "Uwe Halbach (2008). Georgia after the War! SWP Research Paper No. 9. SWP."
+    ]
