@@ -47,6 +47,13 @@ def _hide_kzdata_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.metadata, "version", version)
 
 
+@pytest.mark.parametrize("value", [3, None, b"0.2.0", ("0", "2", "0")])
+def test_a_version_that_is_not_text_is_an_invalid_argument(value: object) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        parse_version(value)
+    assert str(caught.value) == f"a version is MAJOR.MINOR.PATCH without leading zeros, e.g. '0.1.0'; got {value!r}"
+
+
 def test_the_installed_version_is_the_one_in_pyproject() -> None:
     assert installed_version() == VERSION
 
