@@ -158,10 +158,10 @@ __all__ = sorted(
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from importlib.metadata import version
+    if name == "__version__":  # a MissingDependencyError (an ImportError) when kzdata was never installed
+        from kzdata._versions import installed_version
 
-        return version("kzdata")
+        return installed_version()
     if name in _LAZY:
         import importlib
 

@@ -343,10 +343,26 @@ def _release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _version_text() -> str:
-    from importlib.metadata import version
+class _VersionAction(argparse.Action):
+    """``--version``, with the version read only when asked for.
 
-    return f"kzdata {version('kzdata')}"
+    argparse's own action wants the text when the parser is built, and reading it then
+    would stop every command, ``--help`` included, in a source tree that was never
+    installed; read here, only ``--version`` itself says it cannot tell (exit 2).
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from kzdata._versions import installed_version
+
+        try:
+            text = f"kzdata {installed_version()}"
+        except KzdataError as exc:
+            parser.exit(exc.exit_code, f"kzdata --version: {exc}\n")
+        print(text)
+        parser.exit()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -357,7 +373,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success; 1 a data check failed; 2 wrong usage, or a file or "
         "terminal that cannot be read or written.",
     )
-    top.add_argument("--version", action="version", version=_version_text())
+    top.add_argument("--version", action=_VersionAction, help="show the installed version and exit")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     width = argparse.ArgumentParser(add_help=False)
     width.add_argument(

@@ -458,10 +458,14 @@ def checked_path(relative_path: str, *, what: str | None = None) -> Path:
 
 
 def installed_version() -> str:
-    """The version of the installed kzdata package (its metadata, from ``pyproject.toml``)."""
-    from importlib.metadata import version
+    """The version of the installed kzdata package (its metadata, from ``pyproject.toml``).
 
-    return version("kzdata")
+    Refused with a :class:`MissingDependencyError` (exit 2) when kzdata was never installed
+    (:func:`kzdata._versions.installed_version`).
+    """
+    from kzdata._versions import installed_version as from_metadata
+
+    return from_metadata()
 
 
 def version_problem(data_version: str, installed: str) -> str | None:

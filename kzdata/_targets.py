@@ -39,6 +39,10 @@ COLUMNS = [
 def targets() -> pd.DataFrame:
     """Baseline, latest value, target, gap and the yearly change needed, per indicator with a target.
 
+    One row per indicator with a target, ordered by ``indicator_id``. An indicator with no
+    observed value has every baseline and latest column missing, and so ``gap``; a latest
+    value in the target year leaves ``needed_per_year`` missing (there is no year left).
+
     Examples
     --------
     >>> import kzdata

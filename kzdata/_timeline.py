@@ -101,6 +101,8 @@ def _iso(day: pd.Timestamp) -> str:
 def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | None:
     """The date of a record as precisely as its source gives it (ISO 8601 forms); None when undated.
 
+    A record missing either end of its interval counts as undated: half an interval is no date.
+
     Years have four digits, as ISO 8601 writes them (``0001``, not ``1``).
 
     >>> import pandas as pd

@@ -12,8 +12,8 @@ UnknownTableError        LookupError         2     a table name is not one of kz
 UnknownEntityError       LookupError         2     resolve() finds no person/organization/place
 InvalidArgumentError     ValueError,         2     an argument has the wrong type or value
                          TypeError
-MissingDependencyError   ImportError, an     2     an optional extra is not installed
-                         InvalidArgumentError
+MissingDependencyError   ImportError, an     2     an optional extra is not installed, or kzdata
+                         InvalidArgumentError          itself was never installed (no metadata)
 RawDataError             ValueError          1     the build finds bad rows in raw/ (lists all)
 DataValidationError      ValueError          1     validate() finds rows breaking a rule
 IntegrityError           OSError             1     a shipped file is missing, altered or corrupt
@@ -84,7 +84,9 @@ class InvalidArgumentError(KzdataError, ValueError, TypeError):
 class MissingDependencyError(InvalidArgumentError, ImportError):
     """An optional extra (``kzdata[sql]``, ``kzdata[excel]``, ...) that a call needs is not installed.
 
-    An :class:`InvalidArgumentError` too, as it was before it had a class of its own (0.2.0).
+    Also kzdata's own package metadata, when a source tree runs without ``pip install``
+    (:func:`kzdata._versions.installed_version`). An :class:`InvalidArgumentError` too, as
+    it was before it had a class of its own (0.2.0).
     """
 
     def __str__(self) -> str:  # ImportError's str would show the args tuple for several args

@@ -66,9 +66,19 @@ _EXPORT_TESTS = (
 MODULES: dict[str, list[str]] = {
     "kzdata/_versions.py": ["tests/test_release.py", "tests/test_mutations.py"],
     "kzdata/_resolve.py": ["tests/test_user_api.py", "tests/test_oracles.py"],
-    "kzdata/_targets.py": ["tests/test_user_api.py", "tests/test_facts.py", "tests/test_fixtures_synthetic.py"],
-    "kzdata/_timeline.py": ["tests/test_user_api.py", "tests/test_build_faults.py"],
-    "kzdata/_citing.py": ["tests/test_citing.py", "tests/test_user_api.py", "tests/test_oracles.py"],
+    "kzdata/_targets.py": [
+        "tests/test_user_api.py",
+        "tests/test_facts.py",
+        "tests/test_fixtures_synthetic.py",
+        "tests/test_api_oracles.py",
+    ],
+    "kzdata/_timeline.py": ["tests/test_user_api.py", "tests/test_build_faults.py", "tests/test_api_oracles.py"],
+    "kzdata/_citing.py": [
+        "tests/test_citing.py",
+        "tests/test_user_api.py",
+        "tests/test_oracles.py",
+        "tests/test_api_oracles.py",
+    ],
     "kzdata/_integrity.py": ["tests/test_integrity_gate.py", "tests/test_misuse.py", "tests/test_trust.py"],
     "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py"],
     # export() itself: every test of tests/test_exporting.py but the slow workbook and Stata ones
@@ -120,7 +130,7 @@ MODULES: dict[str, list[str]] = {
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",
     "datapackage.json", "croissant.json", "CITATION.cff", ".zenodo.json", "MANIFEST.in", "CHANGELOG.md",
-    "pyproject.toml", "kzdata",
+    "pyproject.toml", "kzdata", ".ci", "benchmarks",
 ]  # fmt: skip
 #: Tests that cannot run under mutmut, each with the reason (they still run in the normal suite).
 DESELECT = {
@@ -210,37 +220,30 @@ def _score(counts: dict[str, int]) -> float:
     return (counts["killed"] + counts["timeout"]) / made if made else 0.0
 
 
-def _survivor_names(work: Path) -> list[str]:
-    listing = subprocess.run(
-        [sys.executable, "-m", "mutmut", "results"], cwd=work, capture_output=True, text=True
-    ).stdout
-    return [line.split(":")[0].strip() for line in listing.splitlines() if line.strip().endswith(": survived")]
+#: mutmut's exit codes of a mutant no test noticed: survived, and no test reached it.
+_UNNOTICED = {0, 5, 33}
 
 
-def _retest_survivors(work: Path, max_children: int) -> subprocess.CompletedProcess[str]:
-    """Run the surviving mutants again against today's tests.
+def _retest_unnoticed(work: Path) -> None:
+    """Forget the verdicts of surviving and uncovered mutants, so this run tries them on the current tests.
 
-    mutmut keeps a verdict until the mutated function changes, so a test added since a
-    mutant survived would otherwise never be tried on it, and the score would lag behind
-    the tests.
+    mutmut keeps every verdict of an unchanged function, also a survivor's after a test that
+    kills it was added; a killed mutant stays killed (tests are only ever added; after
+    removing one, delete ``.mutation/<module>``).
     """
-    names = _survivor_names(work)
-    return (
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names],
-            cwd=work,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if names
-        else subprocess.CompletedProcess([], 0, "", "")
-    )
+    for meta in (work / "mutants").rglob("*.meta"):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        codes = data.get("exit_code_by_key", {})
+        stale = [key for key, code in codes.items() if code in _UNNOTICED]
+        if stale:
+            codes.update(dict.fromkeys(stale))
+            meta.write_text(json.dumps(data), encoding="utf-8")
 
 
 def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int] | None:
     """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run."""
     work = _scratch(module, MODULES[module])
+    _retest_unnoticed(work)
     done = subprocess.run(
         [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
         cwd=work,
@@ -248,8 +251,6 @@ def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int
         capture_output=True,
         text=True,
     )
-    if done.returncode == 0:
-        done = _retest_survivors(work, max_children)
     counts = _counts(work)
     if done.returncode != 0 or not sum(counts.values()):
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])

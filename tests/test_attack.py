@@ -298,39 +298,3 @@ def test_verify_of_release_with_renamed_pandas_column_exits_1_without_traceback(
     result = run_kzdata(copy, "verify")
     assert "Traceback" not in result.stderr, result.stderr[-600:]
     assert result.returncode == 1
-
-
-# --------------------------------------------------------------------------- builds under faults
-
-
-
-
-# --------------------------------------------------------------------------- misuse of the API
-
-
-# --------------------------------------------------------------------------- the command line and its environment
-
-
-def test_cli_without_package_metadata_shows_no_traceback(tmp_path):
-    """Running the commands from an uninstalled source tree fails with a message, not a traceback.
-
-    Promise: docs/errors.md: the command "never shows a traceback"; docs/architecture.md
-    decision 12, "No built-in exception is raised to a user". Found: `PYTHONPATH=<checkout>
-    python -m kzdata info` (or cite, verify, validate, show, describe, changes) without
-    `pip install` dies with importlib.metadata.PackageNotFoundError. Simulated here by
-    hiding kzdata's distribution metadata.
-    """
-    code = (
-        "import importlib.metadata as m, runpy, sys\n"
-        "real = m.version\n"
-        "def version(name):\n"
-        "    if name == 'kzdata':\n"
-        "        raise m.PackageNotFoundError(name)\n"
-        "    return real(name)\n"
-        "m.version = version\n"
-        "sys.argv = ['kzdata', 'info']\n"
-        "runpy.run_module('kzdata', run_name='__main__')\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    assert "Traceback" not in result.stderr, result.stderr[-500:]
-    assert result.returncode == 2

@@ -241,3 +241,32 @@ def test_verify_of_a_path_with_a_nul_byte_is_a_kzdata_error(tmp_path):
     """`kzdata.verify()` refuses a NUL byte in its folder with InvalidArgumentError as well."""
     with pytest.raises(kzdata.InvalidArgumentError):
         kzdata.verify(str(tmp_path / "a\x00b"))
+
+
+@pytest.mark.slow
+def test_cli_without_package_metadata_shows_no_traceback(tmp_path):
+    """Running the commands from an uninstalled source tree fails with a message, not a traceback.
+
+    Promise: docs/errors.md: the command "never shows a traceback"; docs/architecture.md
+    decision 12, "No built-in exception is raised to a user". Found: `PYTHONPATH=<checkout>
+    python -m kzdata info` (or cite, verify, validate, show, describe, changes) without
+    `pip install` dies with importlib.metadata.PackageNotFoundError. Simulated here by
+    hiding kzdata's distribution metadata. Now exit 2 (an environment that cannot be used)
+    with the command that installs kzdata.
+    """
+    code = (
+        "import importlib.metadata as m, runpy, sys\n"
+        "real = m.version\n"
+        "def version(name):\n"
+        "    if name == 'kzdata':\n"
+        "        raise m.PackageNotFoundError(name)\n"
+        "    return real(name)\n"
+        "m.version = version\n"
+        "sys.argv = ['kzdata', 'info']\n"
+        "runpy.run_module('kzdata', run_name='__main__')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr[-500:]
+    assert result.returncode == 2
+    assert result.stderr.startswith("kzdata info: kzdata is not installed"), result.stderr
+    assert "pip install -e ." in result.stderr

@@ -19,6 +19,7 @@ import pytest
 import kzdata
 from kzdata import _files
 from tests import oracle
+from tests.conftest import REPO
 from tests.release_copy import ReleaseCopy
 
 ENTITY = {"person": ("people", "person_id"), "organization": ("organizations", "organization_id")}
@@ -39,6 +40,7 @@ def raw_alias(alias_id: str) -> dict[str, str]:
     [
         ("KNB", "organization", "national-security-committee", "knb-abbreviation"),
         ("Nur-Sultan", "place", "astana", "astana-nur-sultan"),
+        ("Nur Sultan", "place", "astana", "astana-nur-sultan"),  # punctuation folds to a space
         ("Tokaev", "person", "tokayev-kassym-jomart", "tokayev-short"),  # folds to the alias Tokayev
         ("Masimov", "person", "massimov-karim", "massimov-short"),  # a doubled letter folds away
         ("türkiye", "place", "turkiye", "turkiye-spelling"),  # case and diacritics
@@ -68,6 +70,56 @@ def test_resolve_answers_with_the_raw_name_and_the_alias_that_matched(
             "via": via,
         }
     ]
+
+
+def unknown_entity_message(text: str) -> str:
+    with pytest.raises(kzdata.UnknownEntityError) as caught:
+        kzdata.resolve(text)
+    return str(caught.value)
+
+
+def test_an_unknown_name_gets_the_message_docs_errors_md_shows() -> None:
+    """The example of docs/errors.md, word for word: the close spellings, then where to look."""
+    doc = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
+    example = doc.split('>>> kzdata.resolve("Nazarbaeff")\n', 1)[1].split("\n```", 1)[0]
+    assert unknown_entity_message("Nazarbaeff") == " ".join(example.removeprefix("UnknownEntityError: ").split("\n"))
+    spellings = {
+        raw_alias(a)["alias"] for a in ("nazarbayev-nazarbaev", "nazarbayev-nazarbaev-url", "nazarbayev-short")
+    }
+    assert spellings == {"Nazarbaev", "nazarbaev", "Nazarbayev"}, "the doc's suggestions are raw aliases"
+
+
+def test_a_name_with_nothing_close_gets_no_suggestion() -> None:
+    assert unknown_entity_message("Xyzzy") == (
+        "no person, organization, place or reform is called 'Xyzzy'. "
+        "Search kzdata.aliases() for the variants kzdata knows."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        # only the alias Massimov is close enough; the full name Karim Massimov is not suggested
+        ("Masimoff", [raw_alias("massimov-short")["alias"]]),
+        # four spellings are close; the three closest are suggested, not Qazaqstan
+        ("Of Kazakhstan", ["Oyan Qazaqstan", "Kazakhstan", "New Kazakhstan"]),
+    ],
+)
+def test_an_unknown_name_suggests_at_most_three_close_spellings(text: str, suggested: list[str]) -> None:
+    message = unknown_entity_message(text)
+    assert message == (
+        f"no person, organization, place or reform is called {text!r}. Did you mean: {', '.join(suggested)}? "
+        "Search kzdata.aliases() for the variants kzdata knows."
+    )
+    every = {r["name"] for t in ("people", "organizations", "places", "reforms") for r in oracle.rows(t)}
+    assert set(suggested) <= every | {r["alias"] for r in oracle.rows("aliases")}, "suggestions are raw spellings"
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 3])
+def test_resolve_without_a_name_says_what_it_needs(text: object) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        kzdata.resolve(text)  # type: ignore[arg-type]
+    assert str(caught.value) == f"resolve() needs a non-empty name, got {text!r}"
 
 
 # --------------------------------------------------------------------------- cite() on a partial merge

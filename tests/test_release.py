@@ -11,8 +11,14 @@ import tomllib
 
 import kzdata
 from kzdata._pipeline.build import build
-from kzdata._versions import parse_version
-from kzdata.errors import IntegrityError, InvalidArgumentError, RawDataError, StableIdError
+from kzdata._versions import installed_version, parse_version
+from kzdata.errors import (
+    IntegrityError,
+    InvalidArgumentError,
+    MissingDependencyError,
+    RawDataError,
+    StableIdError,
+)
 from tests.conftest import REPO
 
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -25,6 +31,71 @@ def test_one_version_everywhere() -> None:
     assert f'version: "{VERSION}"' in (REPO / "CITATION.cff").read_text(encoding="utf-8")
     assert f"version {VERSION}" in (REPO / "docs" / "dataset-card.md").read_text(encoding="utf-8").lower()
     assert f"## [{VERSION}]" in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def _hide_kzdata_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make kzdata look like a source tree that was never installed: no distribution metadata for it."""
+    import importlib.metadata
+
+    real = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name == "kzdata":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+
+
+@pytest.mark.parametrize("value", [3, None, b"0.2.0", ("0", "2", "0")])
+def test_a_version_that_is_not_text_is_an_invalid_argument(value: object) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        parse_version(value)
+    assert str(caught.value) == f"a version is MAJOR.MINOR.PATCH without leading zeros, e.g. '0.1.0'; got {value!r}"
+
+
+def test_the_installed_version_is_the_one_in_pyproject() -> None:
+    assert installed_version() == VERSION
+
+
+@pytest.mark.parametrize("read", [installed_version, lambda: kzdata.__version__], ids=["function", "attribute"])
+def test_without_package_metadata_the_version_asks_for_an_install(monkeypatch: pytest.MonkeyPatch, read) -> None:
+    """A source tree never installed has no version to vouch for the data: refused, saying how to install."""
+    _hide_kzdata_metadata(monkeypatch)
+    with pytest.raises(MissingDependencyError) as caught:
+        read()
+    assert isinstance(caught.value, ImportError), "code that catches ImportError keeps working"
+    assert caught.value.exit_code == 2, "docs/errors.md: an environment that cannot be used"
+    # word for word as docs/errors.md shows it
+    doc = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
+    example = doc.split(">>> kzdata.__version__  # PYTHONPATH=checkout, never installed\n", 1)[1].split("\n```", 1)[0]
+    assert str(caught.value) == " ".join(example.removeprefix("MissingDependencyError: ").split("\n"))
+    assert "`pip install -e .` in the checkout" in str(caught.value)
+
+
+def test_without_package_metadata_commands_exit_2_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process twin of tests/test_attack_fixed.py's check: --version and info say what to do."""
+    from kzdata._cli import main
+
+    _hide_kzdata_metadata(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.startswith("kzdata --version: kzdata is not installed")
+    assert main(["info"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kzdata info: kzdata is not installed") and "pip install -e ." in err
+
+
+def test_version_option_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from kzdata._cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr() == (f"kzdata {VERSION}\n", "")
 
 
 def test_dataset_citation_names_the_version() -> None:

@@ -128,11 +128,10 @@ def _description_html() -> str:
 
 def metadata() -> dict[str, Any]:
     """Datasette's ``metadata.json`` for the kzdata database, generated from the registry."""
-    from importlib.metadata import version
-
     from kzdata import _meta as meta
     from kzdata._formats import release_documents
     from kzdata._formats.sqlite import POLYMORPHIC_NOTE
+    from kzdata._versions import installed_version
 
     documents = release_documents()
     tables: dict[str, dict[str, Any]] = {t.name: _table_metadata(t) for t in TABLES}
@@ -144,7 +143,7 @@ def metadata() -> dict[str, Any]:
     }
     tables["_kzdata_meta"] = {"title": "About this release", "description": "Version, licence and citation."}
     return {
-        "title": f"{meta.TITLE} (version {version('kzdata')})",
+        "title": f"{meta.TITLE} (version {installed_version()})",
         "description_html": _description_html(),
         "license": meta.LICENSE,
         "license_url": meta.LICENSE_URL,

@@ -179,15 +179,14 @@ def _cells(table: Table) -> Iterator[tuple[Any, ...]]:
 
 def meta_rows() -> list[tuple[str, str]]:
     """The ``_kzdata_meta`` rows: what the release is and how to cite it."""
-    from importlib.metadata import version
-
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
     from kzdata._formats import release_documents
+    from kzdata._versions import installed_version
 
     return [
         ("name", "kzdata"),
-        ("version", version("kzdata")),
+        ("version", installed_version()),
         ("title", meta.TITLE),
         ("description", meta.ABSTRACT),
         ("license", meta.LICENSE),

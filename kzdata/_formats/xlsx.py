@@ -74,16 +74,15 @@ def _write_rows(sheet: Worksheet, header: list[str], rows: list[list[Any]], widt
 
 def about_rows() -> list[list[str]]:
     """The ``about`` sheet: what the workbook is, the release, how to cite it, the licence."""
-    from importlib.metadata import version
-
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation, release_fingerprint
     from kzdata._formats import release_documents
+    from kzdata._versions import installed_version
 
     return [
         ["title", meta.TITLE],
         ["what this is", meta.DESCRIPTION],
-        ["version", version("kzdata")],
+        ["version", installed_version()],
         ["release date", meta.RELEASE_DATE],
         ["content fingerprint", release_fingerprint()],
         ["cite as", dataset_citation("text")],

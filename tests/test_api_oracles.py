@@ -1,0 +1,562 @@
+"""``targets()``, ``timeline()`` and ``cite()`` answered in full, against answers they did not compute.
+
+Every column of ``targets()`` is worked out from the rows of ``raw/indicators.csv`` and
+``raw/indicator_values.csv`` read with the csv module (tests/oracle.py); the cases the real
+data lack (an indicator with a target and no observed value, a latest value in the target
+year, a release without any target) are made in a copy of the release
+(tests/release_copy.py) and their answers written out by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kzdata
+from kzdata import _files
+from tests import oracle
+from tests.release_copy import ReleaseCopy
+
+#: The columns of targets() and their dtypes, as README and the function's docstring give them.
+TARGET_DTYPES = {
+    "indicator_id": "string",
+    "name": "string",
+    "unit": "string",
+    "higher_is_better": "boolean",
+    "baseline_value": "Float64",
+    "baseline_year": "Int64",
+    "baseline_basis": "string",
+    "latest_value": "Float64",
+    "latest_year": "Int64",
+    "latest_basis": "string",
+    "target_value": "Float64",
+    "target_year": "Int64",
+    "gap": "Float64",
+    "needed_per_year": "Float64",
+}
+
+
+@pytest.fixture
+def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ReleaseCopy:
+    """A copy of the shipped release that kzdata reads instead of the installed one."""
+    copy = ReleaseCopy(tmp_path / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: copy.folder)
+    return copy
+
+
+def raw_targets() -> dict[str, dict[str, object]]:
+    """targets() worked out from raw/: earliest and latest observed value by date (then id), last target."""
+    indicators = {r["indicator_id"]: r for r in oracle.rows("indicators")}
+    values = sorted(oracle.rows("indicator_values"), key=lambda r: (r["date_start"], r["value_id"]))
+    out: dict[str, dict[str, object]] = {}
+    for indicator_id in sorted({r["indicator_id"] for r in values if r["value_kind"] == "target"}):
+        seen = [r for r in values if r["indicator_id"] == indicator_id and r["value_kind"] == "observed"]
+        target = [r for r in values if r["indicator_id"] == indicator_id and r["value_kind"] == "target"][-1]
+        first, last = seen[0], seen[-1]
+        target_year, latest_year = int(target["date_start"][:4]), int(last["date_start"][:4])
+        gap = float(target["value"]) - float(last["value"])
+        info = indicators[indicator_id]
+        out[indicator_id] = {
+            "indicator_id": indicator_id,
+            "name": info["name"],
+            "unit": info["unit"],
+            "higher_is_better": {"true": True, "false": False}[info["higher_is_better"]],
+            "baseline_value": float(first["value"]),
+            "baseline_year": int(first["date_start"][:4]),
+            "baseline_basis": first["date_basis"],
+            "latest_value": float(last["value"]),
+            "latest_year": latest_year,
+            "latest_basis": last["date_basis"],
+            "target_value": float(target["value"]),
+            "target_year": target_year,
+            "gap": gap,
+            "needed_per_year": gap / (target_year - latest_year),
+        }
+    return out
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts with missing values as None, so that they compare with ==."""
+    return [{k: (None if v is pd.NA else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+# --------------------------------------------------------------------------- targets()
+
+
+def test_targets_answer_every_column_from_the_raw_rows() -> None:
+    got = kzdata.targets()
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+    expected = raw_targets()
+    assert len(expected) == 3, "raw/ has three indicators with a target"
+    assert records(got) == list(expected.values())
+
+
+def test_a_target_without_observed_values_and_one_in_the_latest_year(release: ReleaseCopy) -> None:
+    """Nothing observed: every observed column is missing. Latest in the target year: no pace to give.
+
+    The indicator with only a target is dated 2025, before the others' 2026, and its id sorts
+    last: the rows still come by indicator id, not by the targets' dates.
+    """
+    release.add("indicators", "corruption-perceptions-index", indicator_id="zz-only-a-target", name="Only a target")
+    release.add(
+        "indicator_values",
+        "cpi-2026-target",
+        value_id="zz-only-a-target-2025",
+        indicator_id="zz-only-a-target",
+        date_start="2025-01-01",
+        date_end="2025-12-31",
+        value=5.0,
+        value_low=5.0,
+        value_high=5.0,
+    )
+    release.add(
+        "indicator_values",
+        "government-effectiveness-2022",
+        value_id="zz-government-effectiveness-2026",
+        date_start="2026-01-01",
+        date_end="2026-12-31",
+        value=70.0,
+        value_low=70.0,
+        value_high=70.0,
+    )
+    release.save()
+    got = kzdata.targets()
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+    assert got["indicator_id"].tolist() == [
+        "corruption-perceptions-index",
+        "government-effectiveness",
+        "voice-and-accountability",
+        "zz-only-a-target",
+    ]
+    rows = {row["indicator_id"]: row for row in records(got)}
+    # by hand: observed 58 in 2022 (stated) and the added 70 in 2026; target 74 in 2026
+    assert rows["government-effectiveness"] == {
+        "indicator_id": "government-effectiveness",
+        "name": "World Bank Government Effectiveness",
+        "unit": "percentile",
+        "higher_is_better": True,
+        "baseline_value": 58.0,
+        "baseline_year": 2022,
+        "baseline_basis": "stated",
+        "latest_value": 70.0,
+        "latest_year": 2026,
+        "latest_basis": "stated",
+        "target_value": 74.0,
+        "target_year": 2026,
+        "gap": 4.0,
+        "needed_per_year": None,
+    }
+    # by hand: a copy of the CPI indicator (points, higher is better) with one target, 5 in 2025
+    assert rows["zz-only-a-target"] == {
+        "indicator_id": "zz-only-a-target",
+        "name": "Only a target",
+        "unit": "points",
+        "higher_is_better": True,
+        "baseline_value": None,
+        "baseline_year": None,
+        "baseline_basis": None,
+        "latest_value": None,
+        "latest_year": None,
+        "latest_basis": None,
+        "target_value": 5.0,
+        "target_year": 2025,
+        "gap": None,
+        "needed_per_year": None,
+    }
+
+
+def test_a_release_without_targets_gives_an_empty_frame_with_every_column(release: ReleaseCopy) -> None:
+    assert release.drop("indicator_values", value_kind="target") == 3
+    release.save()
+    got = kzdata.targets()
+    assert got.empty
+    assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
+
+
+# --------------------------------------------------------------------------- timeline()
+
+TIMELINE_DTYPES = {
+    "date": "string",
+    "kind": "category",
+    "title": "string",
+    "date_start": "datetime64[ms]",
+    "date_end": "datetime64[ms]",
+    "date_precision": "category",
+    "date_inferred": "boolean",
+    "record_id": "string",
+    "category": "string",
+}
+
+
+def raw_timeline() -> list[dict[str, object]]:
+    """Every dated record as timeline() gives it, from raw/ (order and titles: tests/oracle.py)."""
+    inferred = {("event", r["event_id"]): r["date_inferred"] for r in oracle.rows("events")}
+    inferred |= {("reform", r["reform_id"]): r["date_inferred"] for r in oracle.rows("reforms")}
+    inferred |= {("sentence", r["sentence_id"]): r["verdict_inferred"] for r in oracle.rows("sentences")}
+    category = {("event", r["event_id"]): r["category"] for r in oracle.rows("events")}
+    category |= {("reform", r["reform_id"]): r["kind"] for r in oracle.rows("reforms")}
+    category |= {("sentence", r["sentence_id"]): "conviction" for r in oracle.rows("sentences")}
+    label = {"day": lambda s, e: s, "month": lambda s, e: s[:7], "year": lambda s, e: s[:4]}
+    return [
+        {
+            "date": label.get(precision, lambda s, e: f"{s}/{e}")(start, end),
+            "kind": kind,
+            "title": title,
+            "date_start": pd.Timestamp(start),
+            "date_end": pd.Timestamp(end),
+            "date_precision": precision,
+            "date_inferred": {"true": True, "false": False}[inferred[kind, record_id]],
+            "record_id": record_id,
+            "category": category[kind, record_id],
+        }
+        for start, end, precision, kind, record_id, title in oracle.dated_records()
+    ]
+
+
+def test_timeline_answers_every_column_from_the_raw_rows() -> None:
+    got = kzdata.timeline()
+    assert dict(got.dtypes.astype(str)) == TIMELINE_DTYPES
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert list(got["date_precision"].cat.categories) == ["day", "month", "year", "range"]
+    expected = raw_timeline()
+    dated = got.iloc[: len(expected)].astype({"kind": str, "date_precision": str})
+    assert records(dated) == expected
+    undated = [r for r in oracle.rows("reforms") if not r["date_start"]]
+    rest = records(got.iloc[len(expected) :].astype({"kind": str}))
+    assert [(r["kind"], r["record_id"], r["title"], r["category"]) for r in rest] == [
+        ("reform", r["reform_id"], r["name"], r["kind"]) for r in undated
+    ]
+    assert all(r["date"] is None and pd.isna(r["date_start"]) and pd.isna(r["date_end"]) for r in rest)
+
+
+def test_a_window_of_one_day_holds_that_days_records() -> None:
+    """start == end is a window, not a reversed one (docs: both bounds inclusive)."""
+    day = "2022-01-05"
+    expected = [(r[3], r[4]) for r in oracle.dated_records() if r[0] >= day and r[1] <= day]
+    assert len(expected) > 3, "raw/ has several records dated 5 January 2022"
+    got = kzdata.timeline(day, day)
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == expected
+    assert set(got["date"]) == {day}
+
+
+def test_a_window_keeps_every_kind_as_a_category_even_when_it_holds_one() -> None:
+    got = kzdata.timeline("2022-01-01", "2022-01-19")
+    assert set(got["kind"].astype(str)) == {"event"}, "the oracle's window (tests/test_user_api.py) holds events only"
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert list(got["date_precision"].cat.categories) == ["day", "month", "year", "range"]
+
+
+def test_an_empty_window_has_every_column_and_its_type() -> None:
+    assert not [r for r in oracle.dated_records() if r[0] >= "1000-01-01" and r[1] <= "1000-12-31"]
+    got = kzdata.timeline("1000-01-01", "1000-12-31")
+    assert got.empty
+    assert dict(got.dtypes.astype(str)) == TIMELINE_DTYPES
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: kzdata.timeline("January 2022"), "start must be an ISO date such as '2022-01-05', got 'January 2022'"),
+        (lambda: kzdata.timeline(end="2022-13-01"), "end must be an ISO date such as '2022-01-05', got '2022-13-01'"),
+        (lambda: kzdata.timeline(end=20220105), "end must be an ISO date such as '2022-01-05', got 20220105"),
+        (lambda: kzdata.timeline(overlapping="yes"), "overlapping must be True or False, got 'yes'"),
+        (
+            lambda: kzdata.timeline("2022-01-06", "2022-01-05"),
+            "start '2022-01-06' is after end '2022-01-05'; give start <= end",
+        ),
+    ],
+    ids=["start", "end", "end-number", "overlapping", "reversed"],
+)
+def test_timeline_refusals_name_the_argument_and_what_it_must_be(call, message: str) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_records_with_the_same_interval_come_by_precision(release: ReleaseCopy) -> None:
+    """docs (kzdata/_timeline.py): after start and end, day before month before year before range.
+
+    The added range spans exactly the month of the month-precision record and its id sorts
+    first, so only the precision can put it second.
+    """
+    month = "2022-01-commentary-on-csto-intervention"  # raw/events.csv: 2022-01-01 to 2022-01-31, month
+    release.add("events", month, event_id="0-january-as-a-range", date_precision="range")
+    release.save()
+    got = kzdata.timeline("2022-01-01", "2022-01-31")
+    tied = got[(got["date_start"] == pd.Timestamp("2022-01-01")) & (got["date_end"] == pd.Timestamp("2022-01-31"))]
+    assert tied["record_id"].tolist() == [month, "0-january-as-a-range"]
+    assert tied["date"].tolist() == ["2022-01", "2022-01-01/2022-01-31"]
+
+
+def test_a_record_with_half_a_date_gets_no_date_label() -> None:
+    from kzdata._timeline import date_label
+
+    day = pd.Timestamp("2022-01-05")
+    assert date_label(day, pd.NaT, "range") is None
+    assert date_label(pd.NaT, day, "day") is None
+
+
+def test_a_release_without_sentences_still_has_every_kind(release: ReleaseCopy) -> None:
+    """The kinds are fixed, not read off the rows: a release without a kind keeps its category."""
+    assert release.drop("sentences") == len(oracle.rows("sentences"))
+    release.save()
+    got = kzdata.timeline()
+    assert "sentence" not in set(got["kind"].astype(str))
+    assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
+    assert len(got) == len(oracle.rows("events")) + len(oracle.rows("reforms"))
+
+
+# --------------------------------------------------------------------------- cite(): the bibliography entries
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def raw_when(row: dict[str, str]) -> str:
+    """The date of an entry as kzdata/_citing.py documents it, from the raw row."""
+    start = row["published_start"]
+    if not start:
+        return "n.d."
+    year, month, day = (int(part) for part in start.split("-"))
+    return {"day": f"{day} {MONTHS[month - 1]} {year}", "month": f"{MONTHS[month - 1]} {year}"}.get(
+        row["published_precision"], str(year)
+    )
+
+
+def raw_text_entry(row: dict[str, str]) -> str:
+    head = f"{row['authors'] or row['publisher'] or 'Anonymous'} ({raw_when(row)})."
+    parts = [
+        p if p.endswith((".", "?", "!")) else p + "." for p in (row["title"], row["container"], row["publisher"]) if p
+    ]
+    return " ".join([head, *parts, *([row["url"]] if row["url"] else [])])
+
+
+def raw_bibtex_entry(row: dict[str, str]) -> str:
+    fields = {
+        "author": row["authors"].replace("; ", " and "),
+        "title": row["title"],
+        "howpublished": "; ".join(p for p in (row["container"], row["publisher"]) if p),
+        "year": row["published_start"][:4],
+        "url": row["url"],
+    }
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+    return f"@misc{{{row['source_id']},\n{body}\n}}"
+
+
+def listed_sources() -> list[dict[str, str]]:
+    """Every source but the placeholders: primary documents first, then the works, each by id."""
+    works = [r for r in oracle.rows("sources") if r["text_missing"] != "true"]
+    return sorted(works, key=lambda r: (r["kind"] != "primary_document", r["source_id"]))
+
+
+@pytest.mark.parametrize("style", ["text", "bibtex"])
+def test_every_source_is_formatted_from_its_raw_row(style: str) -> None:
+    from kzdata._citing import format_sources
+
+    rows = listed_sources()
+    assert len(rows) == len(oracle.rows("sources")) - 2, "two placeholders (footnotes 16 and 17)"
+    entry = raw_text_entry if style == "text" else raw_bibtex_entry
+    assert format_sources([r["source_id"] for r in rows], style) == [entry(r) for r in rows]  # type: ignore[arg-type]
+
+
+def test_the_events_bibliography_is_the_formatted_sources_one_a_line() -> None:
+    ids = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
+    rows = [r for r in listed_sources() if r["source_id"] in ids]
+    assert kzdata.cite(kzdata.events()) == "\n".join(raw_text_entry(r) for r in rows)
+    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(raw_bibtex_entry(r) for r in rows)
+
+
+def test_a_work_without_author_publisher_or_date(release: ReleaseCopy) -> None:
+    """Written by hand: no author or publisher reads 'Anonymous', no date 'n.d.'; BibTeX leaves them out."""
+    from kzdata._citing import format_sources
+
+    work = "abc-news-2022-01-06"
+    release.set("sources", work, publisher=None, published_start=None, published_end=None, published_precision=None)
+    release.set("sources", "ilyushina-2022", published_precision="month")
+    release.save()
+    title = "Officer Beheaded, Protesters Killed in Kazakhstan's Worst Protests Since Independence"
+    url = "https://www.abc.net.au/news/2022-01-06/apn-kazakhstan-unrest/100743000"
+    assert format_sources([work]) == [f"Anonymous (n.d.). {title}. {url}"]
+    assert format_sources([work], "bibtex") == [f"@misc{{{work},\n  title = {{{title}}},\n  url = {{{url}}}\n}}"]
+    assert format_sources(["ilyushina-2022"])[0].startswith("Mary Ilyushina; Amy Cheng (January 2022). ")
+
+
+# --------------------------------------------------------------------------- cite(): the dataset and the refusals
+
+
+def cff(field: str) -> str:
+    """A top-level field of CITATION.cff, the release's citation metadata, read as text."""
+    text = (oracle.REPO / "CITATION.cff").read_text(encoding="utf-8")
+    return next(line.split(": ", 1)[1].strip('"') for line in text.splitlines() if line.startswith(f"{field}: "))
+
+
+def test_the_dataset_citation_word_for_word() -> None:
+    fingerprint = oracle.release_fingerprint(_files.data_dir())
+    title, version, released, licence = cff("title"), cff("version"), cff("date-released"), cff("license")
+    author = "kzdata contributors"  # CITATION.cff: authors: - name: "kzdata contributors"
+    assert kzdata.cite() == (
+        f"{author} ({released[:4]}). {title} (Version {version}) [Data set]. Released {released}. "
+        f"Fingerprint {fingerprint}. {licence}."
+    )
+    month = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")[int(released[5:7]) - 1]
+    assert kzdata.cite(style="bibtex") == (
+        f"@misc{{kzdata_{version.replace('.', '_')},\n"
+        f"  author = {{{{{author}}}}},\n"
+        f"  title = {{{{{title}}}}},\n"
+        f"  year = {{{released[:4]}}},\n"
+        f"  month = {{{month}}},\n"
+        f"  date = {{{released}}},\n"
+        f"  version = {{{version}}},\n"
+        f"  note = {{Dataset, version {version}, released {released}, licence {licence}}},\n"
+        f"  howpublished = {{Python package kzdata {version}}},\n"
+        f"  fingerprint = {{{fingerprint}}}\n"
+        "}"
+    )
+
+
+def test_a_person_author_and_a_web_address_are_cited(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by hand for metadata the release does not have yet: family, given; the URL last."""
+    from kzdata import _meta
+    from kzdata._citing import dataset_citation
+
+    monkeypatch.setattr(_meta, "AUTHORS", (("Doe", "Jane"), ("kzdata contributors", "")))
+    monkeypatch.setattr(_meta, "URL", "https://example.org/kzdata")
+    text = dataset_citation("text", version="1.2.3", fingerprint="sha256:abc")
+    assert text.startswith("Doe, Jane and kzdata contributors (")
+    assert text.endswith(". Fingerprint sha256:abc. CC-BY-4.0. https://example.org/kzdata")
+    bib = dataset_citation("bibtex", version="1.2.3", fingerprint="sha256:abc")
+    assert bib.startswith("@misc{kzdata_1_2_3,\n  author = {{Doe, Jane and kzdata contributors}},\n")
+    assert bib.endswith("  fingerprint = {sha256:abc},\n  url = {https://example.org/kzdata}\n}")
+
+
+def test_a_version_without_its_fingerprint_cites_the_installed_release() -> None:
+    from kzdata._citing import dataset_citation
+
+    assert dataset_citation("text", version="9.9.9") == kzdata.cite()
+    assert dataset_citation("text", fingerprint="sha256:0") == kzdata.cite()
+
+
+def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None:
+    """Both tables have `description`; pandas writes description_x and description_y."""
+    left = kzdata.sentences()[["sentence_id", "person_id", "description"]]
+    merged = left.merge(kzdata.people()[["person_id", "description"]], on="person_id")
+    merged.attrs.clear()
+    assert {"description_x", "description_y"} <= set(merged.columns)
+    expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
+    expected |= oracle.sources_behind("people", set(merged["person_id"]))
+    assert set(re.findall(r"^@misc\{([^,]+),$", kzdata.cite(merged, style="bibtex"), flags=re.M)) == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text' or 'bibtex'"),
+        (lambda: kzdata.cite(table="events"), "table= needs a frame: cite(frame, table='events')"),
+        (
+            lambda: kzdata.cite([1, 2]),
+            "cite() takes a pandas DataFrame of kzdata rows, not list; for a column (a Series), cite its "
+            "frame: cite(frame[['event_id', 'title']])",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events(), table=[3]),
+            "table= is a table name or a list of table names, such as 'events', not list ([3])",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events(), table=[]),
+            "table= names no table; give a table name such as 'events'",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.events()[["title"]]),
+            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering",
+        ),
+        (
+            lambda: kzdata.cite(pd.DataFrame({"event_id": ["x"], "person_id": ["y"]})),
+            "cannot tell which kzdata table(s) the frame holds (it has the id columns event_id, person_id); keep "
+            "the id column when filtering, or name the table, e.g. cite(frame, table='events')",
+        ),
+        (
+            lambda: kzdata.cite(pd.DataFrame({"x": [1]})),
+            "cannot tell which kzdata table(s) the frame holds; keep the id column when filtering, or name the "
+            "table, e.g. cite(frame, table='events')",
+        ),
+        (
+            lambda: kzdata.cite(kzdata.changes()),
+            "the changes table is the release log and cites no sources; cite the release with kzdata.cite()",
+        ),
+    ],
+    ids=["style", "table-alone", "not-a-frame", "table-not-names", "table-empty", "lost-id", "ids", "nothing", "log"],
+)
+def test_cite_refusals_say_what_was_wrong_and_what_to_do(call, message: str) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def bibtex_keys(text: str) -> set[str]:
+    return set(re.findall(r"^@misc\{([^,]+),$", text, flags=re.M))
+
+
+def test_a_record_cited_by_one_document_only_gets_that_document() -> None:
+    """No source creeps in from elsewhere in the citations table (e.g. its first row, a Cornell citation)."""
+    events = kzdata.events()
+    only_crs = [e for e in events["event_id"] if "cornell-2024" not in oracle.sources_behind("events", {e})]
+    assert only_crs, "raw/ has events that only the CRS brief reports"
+    part = events[events["event_id"] == only_crs[0]]
+    assert bibtex_keys(kzdata.cite(part, style="bibtex")) == oracle.sources_behind("events", {only_crs[0]})
+
+
+def test_a_whole_table_without_its_mark_is_that_table_alone() -> None:
+    """events has place_id and description, as places does; all of events' columns explain them."""
+    events = kzdata.events()
+    events.attrs.clear()
+    assert bibtex_keys(kzdata.cite(events, style="bibtex")) == oracle.sources_behind("events", set(events["event_id"]))
+
+
+def test_a_mark_that_names_no_table_is_ignored() -> None:
+    events = kzdata.events().head(3)
+    events.attrs["kzdata_table"] = "not-a-table"
+    assert bibtex_keys(kzdata.cite(events, style="bibtex")) == oracle.sources_behind("events", set(events["event_id"]))
+
+
+def test_an_id_column_with_one_merge_suffix_is_found() -> None:
+    events = kzdata.events().head(3).rename(columns={"event_id": "event_id_x"})
+    events.attrs.clear()
+    expected = oracle.sources_behind("events", set(events["event_id_x"]))
+    assert bibtex_keys(kzdata.cite(events, style="bibtex", table="events")) == expected
+
+
+@pytest.mark.parametrize("kept", ["description_x", "description_y"])
+def test_a_column_with_either_merge_suffix_counts_as_its_table(kept: str) -> None:
+    """kzdata/_citing.py: a table counts when the frame has its key and one of its columns, also suffixed."""
+    left = kzdata.sentences()[["sentence_id", "person_id", "description"]]
+    merged = left.merge(kzdata.people()[["person_id", "description"]], on="person_id")
+    merged = merged[["sentence_id", "person_id", kept]]
+    merged.attrs.clear()
+    expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
+    expected |= oracle.sources_behind("people", set(merged["person_id"]))
+    assert bibtex_keys(kzdata.cite(merged, style="bibtex")) == expected
+
+
+def test_a_part_ending_in_a_full_stop_or_exclamation_gets_no_second_one(release: ReleaseCopy) -> None:
+    from kzdata._citing import format_sources
+
+    release.set("sources", "halbach-2008", title="Georgia after the War!", container="SWP Research Paper No. 9.")
+    release.save()
+    assert format_sources(["halbach-2008"]) == [
+        "Uwe Halbach (2008). Georgia after the War! SWP Research Paper No. 9. SWP."
+    ]
