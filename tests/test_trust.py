@@ -566,6 +566,278 @@ def test_an_export_whose_schema_was_edited_fails_against_the_citation(tmp_path: 
     assert f"not the {CITED} you gave" in problems_of(report)
 
 
+# --------------------------------------------------------------------------- (g) everything an export shows
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One export per format verify reads back, written once; tests damage copies of them."""
+    base = tmp_path_factory.mktemp("exports")
+    for fmt in ("bundle", "csv", "parquet", "sqlite"):
+        kzdata.export(base / fmt, fmt)  # type: ignore[arg-type]
+    return {fmt: base / fmt for fmt in ("bundle", "csv", "parquet", "sqlite")}
+
+
+def fresh(exports: dict[str, Path], fmt: str, tmp_path: Path) -> Path:
+    """A copy of the ``fmt`` export to damage."""
+    return Path(shutil.copytree(exports[fmt], tmp_path / fmt))
+
+
+def sqlite_edit(folder: Path, *statements: str, parameters: tuple[Any, ...] = ()) -> None:
+    """Run SQL on the export's database as an attacker would: its CHECK constraints switched off."""
+    import sqlite3
+
+    con = sqlite3.connect(folder / "sqlite" / "kzdata.db")
+    try:
+        con.execute("PRAGMA ignore_check_constraints = 1")
+        for statement in statements:
+            con.execute(statement, parameters if "?" in statement else ())
+        con.commit()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "column", "forged", "words"),
+    [
+        (
+            "sentences",
+            MASSIMOV,
+            "prison_years",
+            18.5,
+            "the value 18.5 is stored as REAL, where the export stores INTEGER",
+        ),
+        ("sentences", MASSIMOV, "closed_trial", 2, "the value 2 is neither 0 (false) nor 1 (true)"),
+        (
+            "sentences",
+            MASSIMOV,
+            "closed_trial",
+            "true",
+            "the value 'true' is stored as TEXT, where the export stores INTEGER",
+        ),
+        (
+            "sentences",
+            MASSIMOV,
+            "verdict_start",
+            "2022-02-30",
+            "the value '2022-02-30' is not a date written YYYY-MM-DD",
+        ),
+        ("sentences", MASSIMOV, "verdict_start", "2022-1-5", "the value '2022-1-5' is not a date written YYYY-MM-DD"),
+        (
+            "sentences",
+            MASSIMOV,
+            "description",
+            b"\x00",
+            "the value b'\\x00' is stored as BLOB, where the export stores TEXT",
+        ),
+        (
+            "indicator_values",
+            "amanat-vote-share-2023",
+            "value",
+            "lots",
+            "the value 'lots' is stored as TEXT, where the export stores REAL",
+        ),
+    ],
+)
+def test_a_sqlite_value_the_export_never_writes_is_named(
+    exports: dict[str, Path], tmp_path: Path, table: str, key: str, column: str, forged: Any, words: str
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    primary = oracle.key(table)
+    sqlite_edit(out, f'UPDATE {table} SET "{column}" = ? WHERE {primary} = ?', parameters=(forged, key))
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    expected = f"sqlite/kzdata.db: table {table!r}, {primary}={key!r}, column {column!r}: {words}"
+    assert any(p.startswith(expected) for p in report.problems), problems_of(report)
+    assert report.fingerprint is None  # nothing was converted into a release value
+
+
+def test_a_sqlite_export_lists_five_bad_values_of_a_table_then_counts_the_rest(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(out, "UPDATE indicator_values SET date_inferred = 5")
+    report = kzdata.verify(out, raise_on_error=False)
+    named = [p for p in report.problems if "column 'date_inferred': the value 5 is neither" in p]
+    assert len(named) == 5
+    rest = len(oracle.rows("indicator_values")) - 5
+    assert rest > 0
+    assert f"sqlite/kzdata.db: table 'indicator_values': {rest} more such value(s)" in report.problems
+
+
+@pytest.mark.parametrize(
+    ("statement", "words"),
+    [
+        (
+            "UPDATE _kzdata_meta SET value = 'CC0-1.0' WHERE key = 'license'",
+            "table _kzdata_meta holds (\"'license'\", \"'CC0-1.0'\")",
+        ),
+        ("DELETE FROM _kzdata_meta WHERE key = 'title'", "table _kzdata_meta lacks (\"'title'\""),
+        ("UPDATE _kzdata_tables SET row_count = 1 WHERE name = 'events'", "table _kzdata_tables holds (\"'events'\""),
+        ("UPDATE _kzdata_columns SET description = 'in months' WHERE column_name = 'prison_years'", "'in months'"),
+        ("CREATE VIEW recent AS SELECT * FROM events", "the schema (sqlite_master) holds ('view', 'recent'"),
+        ("DROP INDEX idx_events_place_id", "the schema (sqlite_master) lacks ('index', 'idx_events_place_id'"),
+        ("CREATE TABLE notes (x TEXT)", "the schema (sqlite_master) holds ('table', 'notes'"),
+    ],
+)
+def test_a_sqlite_export_whose_schema_or_dictionary_changed_fails(
+    exports: dict[str, Path], tmp_path: Path, statement: str, words: str
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(out, statement)
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert any(p.startswith("sqlite/kzdata.db: ") and words in p for p in report.problems), problems_of(report)
+    assert report.fingerprint == CITED  # the values are untouched: only what is written about them changed
+
+
+def test_a_sqlite_export_with_bad_values_still_has_its_dictionary_checked(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(out, "UPDATE sentences SET closed_trial = 5", "CREATE VIEW recent AS SELECT 1")
+    problems = problems_of(kzdata.verify(out, raise_on_error=False))
+    assert "the schema (sqlite_master) holds ('view', 'recent'" in problems
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("bundle", "notes.md"),
+        ("bundle", "csv/events-old.csv"),
+        ("csv", "csv/__pycache__/events.csv"),
+        ("parquet", "datapackage.json"),
+        ("parquet", "parquet/extra.parquet"),
+        ("sqlite", "sqlite/other.db"),
+        ("sqlite", "croissant.json"),
+    ],
+)
+def test_an_export_with_a_file_its_format_does_not_write_fails(
+    exports: dict[str, Path], tmp_path: Path, fmt: str, name: str
+) -> None:
+    out = fresh(exports, fmt, tmp_path)
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_bytes(b"{}\n")
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert any(p.startswith(f"{name}: not a file of a {fmt} export") for p in report.problems), problems_of(report)
+
+
+def test_an_empty_folder_in_an_export_is_reported_too(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "csv", tmp_path)
+    (out / "xlsx").mkdir()
+    report = kzdata.verify(out, raise_on_error=False)
+    assert [p for p in report.problems if p.startswith("xlsx: not a file of a csv export")], problems_of(report)
+
+
+def test_an_export_whose_citation_states_another_release_fails(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    version = descriptor_of(DATA)["version"]
+    cff = out / "CITATION.cff"
+    text = cff.read_text(encoding="utf-8")
+    assert f'version: "{version}"' in text or f"version: {version}" in text
+    cff.write_text(text.replace(version, "9.9.9"), encoding="utf-8")
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert f"it states release 9.9.9; this kzdata is {version}: verify it with kzdata 9.9.9" in problems
+
+
+def test_an_export_whose_data_dictionary_was_edited_fails(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    dictionary = out / "data-dictionary.md"
+    dictionary.write_text(
+        dictionary.read_text(encoding="utf-8").replace("Prison term in years", "Prison term in months")
+    )
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert "data-dictionary.md: is not the data dictionary of kzdata" in problems
+    assert "Prison term in months" in problems  # the line that differs is shown
+
+
+@pytest.mark.parametrize("fmt", ["bundle", "csv"])
+def test_an_export_whose_descriptor_states_other_terms_fails(
+    exports: dict[str, Path], tmp_path: Path, fmt: str
+) -> None:
+    out = fresh(exports, fmt, tmp_path)
+    document = descriptor_of(out)
+    document["licenses"][0]["name"] = "CC0-1.0"
+    write_descriptor(out, document)
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.fingerprint == CITED
+    assert 'licenses[0].name is "CC0-1.0"' in problems_of(report)
+
+
+def _rewrite_parquet(file: Path, *, arrow_edit: Callable[[pa.Table], pa.Table] | None = None, **meta: Any) -> None:
+    """Rewrite a Parquet file with pyarrow, its values edited by ``arrow_edit`` or its pandas metadata updated."""
+    table = pq.read_table(file)
+    if arrow_edit is not None:
+        table = arrow_edit(table)
+    pandas_meta = json.loads(table.schema.metadata[b"pandas"])
+    pandas_meta.update(meta)
+    table = table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(pandas_meta).encode()})
+    pq.write_table(table, file)
+
+
+def test_parquet_files_written_by_other_library_versions_still_verify(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    _rewrite_parquet(
+        out / "parquet" / "sentences.parquet", creator={"library": "pyarrow", "version": "1.0"}, pandas_version="1.0"
+    )
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.ok, problems_of(report)
+
+
+def _nan_for_missing(table: pa.Table) -> pa.Table:
+    index = table.schema.get_field_index("value_low")
+    values = table.column(index).combine_chunks().to_numpy(zero_copy_only=False)
+    return table.set_column(index, table.schema.field(index), pa.array(values, type=pa.float64()))
+
+
+def test_the_release_refuses_nan_where_it_stores_missing(copy: Path) -> None:
+    _rewrite_parquet(copy / "indicator_values.parquet", arrow_edit=_nan_for_missing)
+    missing = sum(1 for row in oracle.rows("indicator_values") if row["value_low"] == "")
+    assert missing
+    problems = problems_of(kzdata.verify(raise_on_error=False))
+    assert f"indicator_values.parquet: column 'value_low' holds NaN in {missing} row(s)" in problems
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (
+            {"index_columns": [{"kind": "range", "name": None, "start": 1, "stop": 2, "step": 1}]},
+            "its pandas metadata gives index_columns [{",
+        ),
+        ({"attributes": {"note": "x"}}, 'its pandas metadata gives attributes {"note": "x"}, kzdata writes {}'),
+        ({"extra": 1}, "its pandas metadata adds 'extra'"),
+    ],
+)
+def test_the_release_refuses_pandas_metadata_kzdata_does_not_write(
+    copy: Path, edit: dict[str, Any], words: str
+) -> None:
+    _rewrite_parquet(copy / "sentences.parquet", **edit)
+    problems = problems_of(kzdata.verify(raise_on_error=False))
+    assert f"sentences.parquet: {words}" in problems
+
+
+def test_the_release_refuses_parquet_without_pandas_metadata_or_with_more(copy: Path) -> None:
+    table = pq.read_table(copy / "sentences.parquet")
+    pq.write_table(table.replace_schema_metadata({b"note": b"x"}), copy / "sentences.parquet")
+    problems = problems_of(kzdata.verify(raise_on_error=False))
+    assert "sentences.parquet: carries the metadata ['note'], which kzdata does not write" in problems
+    assert "sentences.parquet: its pandas metadata is None" in problems
+    field = table.schema.field(0).with_metadata({b"unit": b"x"})
+    pq.write_table(table.cast(table.schema.set(0, field)), copy / "sentences.parquet")
+    problems = problems_of(kzdata.verify(raise_on_error=False))
+    assert "sentences.parquet: the columns ['sentence_id'] carry metadata" in problems
+
+
+def test_an_export_of_a_release_with_a_renamed_pandas_column_is_refused(copy: Path, tmp_path: Path) -> None:
+    table = pq.read_table(copy / "sentences.parquet")
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    meta["columns"][1]["name"] = "person"
+    table = table.replace_schema_metadata({b"pandas": json.dumps(meta).encode()})
+    pq.write_table(table, copy / "sentences.parquet")
+    with pytest.raises(IntegrityError, match=r"sentences\.parquet: its pandas metadata gives columns"):
+        kzdata.export(tmp_path / "out", "csv")
+    assert not (tmp_path / "out").exists()
+
+
 # --------------------------------------------------------------------------- the command line
 
 
