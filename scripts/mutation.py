@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
     "kzdata/_citing.py": ["tests/test_citing.py", "tests/test_user_api.py", "tests/test_oracles.py"],
     "kzdata/_integrity.py": ["tests/test_integrity_gate.py", "tests/test_misuse.py", "tests/test_trust.py"],
     "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py", "tests/test_canonical.py"],
-    "kzdata/_verify_folder.py": ["tests/test_trust.py", "tests/test_canonical.py", "tests/test_attack_fixed.py"],
+    "kzdata/_verify_folder.py": ["tests/test_trust.py", "tests/test_canonical.py"],
     "kzdata/_exporting.py": ["tests/test_exporting.py", "tests/test_refusals_gate.py"],
     "kzdata/_formats/files.py": ["tests/test_exporting.py"],
     "kzdata/_formats/xlsx.py": ["tests/test_exporting.py", "tests/test_oracles.py"],

@@ -762,6 +762,162 @@ def test_an_export_whose_descriptor_states_other_terms_fails(
     assert 'licenses[0].name is "CC0-1.0"' in problems_of(report)
 
 
+def test_an_empty_folder_is_no_export(tmp_path: Path) -> None:
+    report = kzdata.verify(tmp_path, fingerprint=CITED, raise_on_error=False)
+    assert report.problems[0] == (
+        f"{tmp_path} holds no CSV, Parquet or SQLite copy of the tables; verify a folder written by "
+        "`kzdata export` with the bundle, csv, parquet or sqlite format"
+    )
+    assert report.problems[1].startswith("content fingerprint: cannot be recomputed")
+    assert report.fingerprint is None and len(report.problems) == 2
+
+
+def test_a_file_of_the_export_that_is_a_folder_or_missing_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "csv", tmp_path)
+    (out / "README.md").unlink()
+    (out / "README.md").mkdir()
+    (out / "csv" / "events.csv").unlink()
+    report = kzdata.verify(out, raise_on_error=False)
+    assert "README.md: cannot be used: a directory, not a regular file" in report.problems
+    assert "csv/events.csv: missing" in report.problems
+    assert report.fingerprint is None
+
+
+def test_a_linked_folder_in_an_export_is_one_problem_and_never_entered(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    (out / "more").symlink_to(out / "parquet", target_is_directory=True)
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    assert [p for p in problems if p.startswith("more")] == [
+        "more: not a file of a parquet export of kzdata "
+        f"{descriptor_of(DATA)['version']}; remove it (verify cannot vouch for it)"
+    ]
+
+
+def test_a_bundle_whose_copies_disagree_names_both(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "bundle", tmp_path)
+    (out / "parquet" / "sentences.parquet").write_bytes(massimov_given_one_year(out / "parquet"))
+    report = kzdata.verify(out, raise_on_error=False)
+    assert any(
+        p.startswith("table 'sentences': the values in parquet/ (Parquet) differ from those in csv/ (CSV) (line ")
+        for p in report.problems
+    ), problems_of(report)
+
+
+def test_a_bundle_missing_a_parquet_file_names_that_file_only(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "bundle", tmp_path)
+    (out / "parquet" / "events.parquet").unlink()
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.problems == ["parquet/events.parquet: missing", *report.problems[1:]]
+    assert not [p for p in report.problems if p.startswith("datapackage.json")], problems_of(report)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"{not json", "datapackage.json: datapackage.json is not valid JSON"),
+        (b'{"resources": []}', "datapackage.json: no resource 'sources' with a schema"),
+        (b"[]", "datapackage.json: no resource 'sources' with a schema"),
+    ],
+)
+def test_an_export_descriptor_without_schemas_is_named(
+    exports: dict[str, Path], tmp_path: Path, content: bytes, words: str
+) -> None:
+    out = fresh(exports, "csv", tmp_path)
+    (out / "datapackage.json").write_bytes(content)
+    report = kzdata.verify(out, raise_on_error=False)
+    assert any(p.startswith(words) for p in report.problems), problems_of(report)
+    assert report.fingerprint is None
+
+
+def test_an_export_descriptor_with_another_fingerprint_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "bundle", tmp_path)
+    document = descriptor_of(out)
+    document["kzdata:fingerprint"] = "sha256:" + "0" * 64
+    write_descriptor(out, document)
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert f"datapackage.json: records the fingerprint 'sha256:{'0' * 64}', the files give {CITED}" in report.problems
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        ("no-version", "; it states release ?; this kzdata is "),
+        ("other-title", "; it states release {version}; it was edited, or belongs to other data"),
+    ],
+)
+def test_an_export_citation_that_was_edited_says_which_release_it_states(
+    exports: dict[str, Path], tmp_path: Path, edit: str, words: str
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    version = descriptor_of(DATA)["version"]
+    cff = out / "CITATION.cff"
+    lines = cff.read_text(encoding="utf-8").splitlines(keepends=True)
+    if edit == "no-version":
+        lines = [line for line in lines if not line.startswith("version:")]
+    else:
+        lines = [line.replace("title: ", "title: FORGED ") if line.startswith("title:") else line for line in lines]
+    cff.write_text("".join(lines), encoding="utf-8")
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert f"CITATION.cff: is not the citation of these files (release {version}, fingerprint {CITED})" in problems
+    assert words.format(version=version) in problems
+
+
+def test_rows_of_a_sqlite_table_in_another_order_are_the_same_values(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    # Move the first event to the end of the table's storage: SQLite returns it last.
+    sqlite_edit(
+        out,
+        "CREATE TEMP TABLE first AS SELECT * FROM events ORDER BY rowid LIMIT 1",
+        "DELETE FROM events WHERE rowid = (SELECT min(rowid) FROM events)",
+        "INSERT INTO events SELECT * FROM first",
+    )
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.ok, problems_of(report)
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        ("garbage", "sqlite/kzdata.db: not a SQLite database ("),
+        ("folder", "sqlite/kzdata.db: cannot be used: not a regular file of acceptable size"),
+        ("missing", "sqlite/kzdata.db: missing"),
+        ("dropped", "sqlite/kzdata.db: table 'events' cannot be read (no such table: events)"),
+    ],
+)
+def test_a_sqlite_database_that_cannot_be_read_is_named(
+    exports: dict[str, Path], tmp_path: Path, damage: str, words: str
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    db = out / "sqlite" / "kzdata.db"
+    if damage == "garbage":
+        db.write_bytes(b"not a database at all, " * 100)
+    elif damage == "dropped":
+        sqlite_edit(out, "PRAGMA foreign_keys = OFF", "DROP TABLE events")
+    else:
+        db.unlink()
+        if damage == "folder":
+            db.mkdir()
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert any(p.startswith(words) for p in report.problems), problems_of(report)
+    assert report.fingerprint is None
+
+
+def test_a_sqlite_database_above_the_size_limit_is_not_opened(
+    exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzdata import _verify_folder
+
+    out = fresh(exports, "sqlite", tmp_path)
+    size = (out / "sqlite" / "kzdata.db").stat().st_size
+    monkeypatch.setattr(_verify_folder, "MAX_FILE_BYTES", size - 1)
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    assert "sqlite/kzdata.db: cannot be used: not a regular file of acceptable size" in problems
+    monkeypatch.setattr(_verify_folder, "MAX_FILE_BYTES", size)
+    assert kzdata.verify(out, raise_on_error=False).ok
+
+
 def _rewrite_parquet(file: Path, *, arrow_edit: Callable[[pa.Table], pa.Table] | None = None, **meta: Any) -> None:
     """Rewrite a Parquet file with pyarrow, its values edited by ``arrow_edit`` or its pandas metadata updated."""
     table = pq.read_table(file)
