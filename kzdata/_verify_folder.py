@@ -326,9 +326,23 @@ def _compare(name: str, found: bytes | None, expected: bytes, what: str, problem
         )
 
 
-def _expected_descriptor(
-    fmt: ExportFormat, generated: dict[str, Any], document: dict[str, Any], parquet: dict[str, bytes]
-) -> bytes | None:
+def _installed_mark() -> Any:
+    """The unlocked-build mark of the installed release's descriptor, which its exports copy (None: none).
+
+    Taken from the installed release (pinned by the code's record), never from the export, so
+    an export cannot drop the mark of an unlocked build, nor add one.
+    """
+    from kzdata._descriptor import UNLOCKED_MARK
+    from kzdata._integrity import descriptor as installed
+    from kzdata.errors import IntegrityError
+
+    try:
+        return installed().document.get(UNLOCKED_MARK)
+    except IntegrityError:
+        return None
+
+
+def _expected_descriptor(fmt: ExportFormat, generated: dict[str, Any], parquet: dict[str, bytes]) -> bytes | None:
     """The ``datapackage.json`` the export writes for these values (None without every Parquet file it names)."""
     from kzdata._descriptor import CITATION_FILE, UNLOCKED_MARK, descriptor, to_bytes
     from kzdata._formats.files import export_descriptor
@@ -340,7 +354,7 @@ def _expected_descriptor(
     files: dict[str, tuple[bytes, bytes]] = {t.name: (values[t.name], parquet.get(t.name, b"")) for t in TABLES}
     beside = {CITATION_FILE: generated["citation"], **generated["beside"]}
     whole = descriptor(generated["version"], files, content_fingerprint=generated["fingerprint"], release_files=beside)
-    mark = document.get(UNLOCKED_MARK)
+    mark = _installed_mark()
     whole |= {UNLOCKED_MARK: mark} if isinstance(mark, dict) else {}
     return export_descriptor(to_bytes(whole), CSV_FOLDER, PARQUET_FOLDER if twins else None)
 
@@ -392,9 +406,7 @@ def sqlite_dictionary_problems(found: dict[str, Any], generated: dict[str, Any] 
     return _sqlite_problems(snapshot, _expected_snapshot(generated, found["counts"]))
 
 
-def _generated_problems(
-    folder: Path, fmt: ExportFormat, generated: dict[str, Any], document: dict[str, Any], found: dict[str, Any]
-) -> list[str]:
+def _generated_problems(folder: Path, fmt: ExportFormat, generated: dict[str, Any], found: dict[str, Any]) -> list[str]:
     """Regenerate every file (or part of one) the export derives from its values, and compare."""
     from kzdata._dictionary import render_markdown
     from kzdata._formats.files import BESIDE
@@ -416,7 +428,7 @@ def _generated_problems(
         _DICTIONARY, dictionary, render_markdown().encode("utf-8"), f"the data dictionary of kzdata {version}", problems
     )
     if CSV_FOLDER in fmt.folders:
-        expected = _expected_descriptor(fmt, generated, document, found.get("parquet_bytes", {}))
+        expected = _expected_descriptor(fmt, generated, found.get("parquet_bytes", {}))
         data = _read(folder, _files.DESCRIPTOR, [], MAX_DESCRIPTOR_BYTES)
         if expected is not None and data is not None:
             problem = _derived_problem(_files.DESCRIPTOR, data, expected)
@@ -469,7 +481,7 @@ def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
                 "documents": documents,
                 "citation": citation_cff(version, content, documents).encode("utf-8"),
             }
-            problems += _generated_problems(folder, fmt, generated, document, found)
+            problems += _generated_problems(folder, fmt, generated, found)
         else:
             problems += sqlite_dictionary_problems(found, None)
     problem = fingerprint_problem(content, expected)

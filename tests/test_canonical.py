@@ -21,6 +21,7 @@ from kzdata._canonical import (
     format_cell,
     format_number,
     metadata_problems,
+    nan_problems,
     same_logical_type,
     sort_frame,
 )
@@ -207,3 +208,17 @@ def test_a_value_the_export_never_writes_is_refused_with_the_reason(
 ) -> None:
     with pytest.raises(ValueError, match=r"^" + message.replace("(", r"\(").replace(")", r"\)") + r"$"):
         sqlite_value(Column("c", kind, ""), storage, value)
+
+
+def test_a_number_column_without_any_value_holds_no_nan() -> None:
+    table = REGISTRY["indicator_values"]
+    arrow = pa.table(
+        {c.name: pa.nulls(2, type=pa.float64() if c.kind == "number" else pa.large_string()) for c in table.columns}
+    )
+    assert nan_problems(table, arrow, "x.parquet") == []
+    index = arrow.schema.get_field_index("value_high")
+    arrow = arrow.set_column(index, "value_high", pa.array([float("nan"), None], type=pa.float64()))
+    assert nan_problems(table, arrow, "x.parquet") == [
+        "x.parquet: column 'value_high' holds NaN in 1 row(s); the release stores a missing number as null "
+        "(missing), never as NaN"
+    ]

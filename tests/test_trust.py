@@ -831,6 +831,20 @@ def test_an_export_descriptor_without_schemas_is_named(
     assert report.fingerprint is None
 
 
+@pytest.mark.parametrize("mark", [{"numpy": "1.0 (locked 2.0)"}, "yes"])
+def test_an_export_descriptor_cannot_add_an_unlocked_build_mark(
+    exports: dict[str, Path], tmp_path: Path, mark: object
+) -> None:
+    # The mark says the release was built outside the lock; only the installed release can carry it.
+    assert "kzdata:unlocked-build" not in descriptor_of(DATA)
+    out = fresh(exports, "csv", tmp_path)
+    document = descriptor_of(out)
+    document["kzdata:unlocked-build"] = mark
+    write_descriptor(out, document)
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert "kzdata:unlocked-build is not part of the release" in problems
+
+
 def test_an_export_descriptor_with_another_fingerprint_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
     out = fresh(exports, "bundle", tmp_path)
     document = descriptor_of(out)
