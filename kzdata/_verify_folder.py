@@ -488,4 +488,4 @@ def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
     if problem:
         problems.append(problem)
     checked = sum(1 for _ in folder.rglob("*") if _.is_file())
-    return VerifyReport(version, checked, problems, content, expected, str(folder))
+    return VerifyReport(version, checked, problems, content, expected, str(folder), export=True)

@@ -851,8 +851,13 @@ def test_an_export_descriptor_cannot_add_an_unlocked_build_mark(
     document = descriptor_of(out)
     document["kzdata:unlocked-build"] = mark
     write_descriptor(out, document)
-    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
-    assert "kzdata:unlocked-build is not part of the release" in problems
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert "kzdata:unlocked-build is not part of the release" in problems_of(report)
+    # The advice is about the export, not about reinstalling kzdata.
+    assert str(report).endswith(
+        "This folder is not an unaltered export of the release: export it again with `kzdata export` "
+        "(or get the export the citation names) and verify that."
+    )
 
 
 def test_an_export_descriptor_with_another_fingerprint_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
