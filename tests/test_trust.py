@@ -860,6 +860,69 @@ def test_an_export_descriptor_cannot_add_an_unlocked_build_mark(
     )
 
 
+def test_an_export_of_an_unlocked_build_must_carry_the_installed_releases_mark(
+    exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from kzdata import _integrity
+
+    out = fresh(exports, "csv", tmp_path)
+    mark = {"numpy": "1.0 (locked 2.0)"}
+    real = _integrity.descriptor()
+    unlocked = dataclasses.replace(real, document={**real.document, "kzdata:unlocked-build": mark})
+    monkeypatch.setattr(_integrity, "descriptor", lambda: unlocked)
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert 'kzdata:unlocked-build is missing (expected {"numpy": "1.0 (locked 2.0)"})' in problems
+    document = descriptor_of(out)
+    document["kzdata:unlocked-build"] = mark
+    write_descriptor(out, document)
+    assert kzdata.verify(out, fingerprint=CITED, raise_on_error=False).ok
+
+
+def test_an_export_verifies_when_the_installed_descriptor_cannot_be_read(
+    exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzdata import _integrity
+
+    def refuse() -> None:
+        raise IntegrityError("the installed descriptor is damaged")
+
+    out = fresh(exports, "bundle", tmp_path)
+    monkeypatch.setattr(_integrity, "descriptor", refuse)
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.ok, problems_of(report)
+
+
+def test_every_parquet_file_of_an_export_is_checked_even_after_a_missing_one(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    first, last = oracle.TABLE_ORDER[0], oracle.TABLE_ORDER[-1]
+    (out / "parquet" / f"{first}.parquet").unlink()
+    (out / "parquet" / f"{last}.parquet").write_bytes(b"PAR1 not really")
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    assert f"parquet/{first}.parquet: missing" in problems
+    assert any(p.startswith(f"parquet/{last}.parquet: cannot be decoded as Parquet") for p in problems), problems
+
+
+def test_an_export_without_its_descriptor_or_with_one_too_large_is_named(
+    exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzdata import _verify_folder
+
+    out = fresh(exports, "csv", tmp_path)
+    size = (out / "datapackage.json").stat().st_size
+    monkeypatch.setattr(_verify_folder, "MAX_DESCRIPTOR_BYTES", size - 1)
+    problems = problems_of(kzdata.verify(out, raise_on_error=False))
+    assert f"datapackage.json: cannot be used: {size} bytes, more than the {size - 1}" in problems
+    monkeypatch.undo()
+    (out / "datapackage.json").unlink()
+    report = kzdata.verify(out, raise_on_error=False)
+    assert "datapackage.json: missing" in report.problems
+    assert report.fingerprint is None
+
+
 def test_an_export_descriptor_with_another_fingerprint_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
     out = fresh(exports, "bundle", tmp_path)
     document = descriptor_of(out)
