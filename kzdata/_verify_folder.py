@@ -369,10 +369,11 @@ def _sqlite_problems(found: Snapshot, expected: Snapshot) -> list[str]:
         extra = [row for row in have if row not in want]
         lacking = [row for row in want if row not in have]
         where = f"{SQLITE_FILE}: {'the schema (sqlite_master)' if part == 'sqlite_master' else f'table {part}'}"
-        problems += [f"{where} holds {row!r}, which the export does not write" for row in extra[:3]]
-        problems += [f"{where} lacks {row!r}, which the export writes" for row in lacking[:3]]
-        if len(extra) + len(lacking) > 6:
-            problems.append(f"{where}: {len(extra) + len(lacking) - 6} more difference(s)")
+        shown = [f"{where} holds {row!r}, which the export does not write" for row in extra[:3]]
+        shown += [f"{where} lacks {row!r}, which the export writes" for row in lacking[:3]]
+        problems += shown
+        if len(extra) + len(lacking) > len(shown):
+            problems.append(f"{where}: {len(extra) + len(lacking) - len(shown)} more difference(s)")
     return problems
 
 

@@ -687,6 +687,7 @@ def test_a_sqlite_export_lists_five_bad_values_of_a_table_then_counts_the_rest(
         ("CREATE VIEW recent AS SELECT * FROM events", "the schema (sqlite_master) holds ('view', 'recent'"),
         ("DROP INDEX idx_events_place_id", "the schema (sqlite_master) lacks ('index', 'idx_events_place_id'"),
         ("CREATE TABLE notes (x TEXT)", "the schema (sqlite_master) holds ('table', 'notes'"),
+        ("DROP TABLE _kzdata_meta", "table _kzdata_meta lacks (\"'citation'\", "),
     ],
 )
 def test_a_sqlite_export_whose_schema_or_dictionary_changed_fails(
@@ -706,6 +707,17 @@ def test_a_sqlite_export_with_bad_values_still_has_its_dictionary_checked(
     sqlite_edit(out, "UPDATE sentences SET closed_trial = 5", "CREATE VIEW recent AS SELECT 1")
     problems = problems_of(kzdata.verify(out, raise_on_error=False))
     assert "the schema (sqlite_master) holds ('view', 'recent'" in problems
+
+
+def test_a_sqlite_dictionary_lists_three_differences_each_way_then_counts_the_rest(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(out, "DELETE FROM _kzdata_meta")  # its 11 rows (name, version, title, ..., dates), counted by hand
+    problems = [p for p in kzdata.verify(out, raise_on_error=False).problems if "_kzdata_meta" in p]
+    assert len([p for p in problems if " lacks " in p]) == 3
+    assert problems[-1] == "sqlite/kzdata.db: table _kzdata_meta: 8 more difference(s)"
+    assert len(problems) == 4
 
 
 @pytest.mark.parametrize(
