@@ -784,6 +784,34 @@ def test_an_export_whose_descriptor_states_other_terms_fails(
     assert 'licenses[0].name is "CC0-1.0"' in problems_of(report)
 
 
+@pytest.mark.parametrize(
+    ("fmt", "files"),
+    [
+        ("bundle", 4 + 1 + 2 * len(oracle.TABLE_ORDER)),  # README, LICENSE-DATA, CITATION, dictionary; descriptor
+        ("csv", 4 + 1 + len(oracle.TABLE_ORDER)),
+        ("parquet", 4 + len(oracle.TABLE_ORDER)),
+        ("sqlite", 4 + 1),
+    ],
+)
+def test_a_whole_export_reports_every_file_it_checked(exports: dict[str, Path], fmt: str, files: int) -> None:
+    report = kzdata.verify(exports[fmt], fingerprint=CITED)
+    assert report.checked == files
+    assert str(report).startswith(
+        f"kzdata {descriptor_of(DATA)['version']}: all {files} files of the release check out"
+    )
+
+
+def test_a_linked_data_folder_is_not_read_as_an_export(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    (out / "sqlite").rename(tmp_path / "elsewhere")
+    (out / "sqlite").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    report = kzdata.verify(out, raise_on_error=False)
+    assert report.problems[0].endswith(
+        "holds no CSV, Parquet or SQLite copy of the tables; verify a folder written by "
+        "`kzdata export` with the bundle, csv, parquet or sqlite format"
+    )
+
+
 def test_an_empty_folder_is_no_export(tmp_path: Path) -> None:
     report = kzdata.verify(tmp_path, fingerprint=CITED, raise_on_error=False)
     assert report.problems[0] == (
