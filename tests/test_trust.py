@@ -720,6 +720,26 @@ def test_a_sqlite_dictionary_lists_three_differences_each_way_then_counts_the_re
     assert len(problems) == 4
 
 
+def test_a_sqlite_dictionary_with_rows_added_lists_three_and_every_other_difference(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    added = [f"INSERT INTO _kzdata_meta VALUES ('note{i}', 'x')" for i in range(5)]
+    sqlite_edit(out, *added, "CREATE VIEW recent AS SELECT 1")
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    meta = [p for p in problems if "_kzdata_meta" in p]
+    assert meta == [
+        "sqlite/kzdata.db: table _kzdata_meta holds (\"'note0'\", \"'x'\"), which the export does not write",
+        "sqlite/kzdata.db: table _kzdata_meta holds (\"'note1'\", \"'x'\"), which the export does not write",
+        "sqlite/kzdata.db: table _kzdata_meta holds (\"'note2'\", \"'x'\"), which the export does not write",
+        "sqlite/kzdata.db: table _kzdata_meta: 2 more difference(s)",
+    ]
+    assert (
+        "sqlite/kzdata.db: the schema (sqlite_master) holds ('view', 'recent', 'recent', "
+        "'CREATE VIEW recent AS SELECT 1'), which the export does not write" in problems
+    )
+
+
 @pytest.mark.parametrize(
     ("fmt", "name"),
     [
