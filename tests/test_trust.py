@@ -963,7 +963,10 @@ def test_every_parquet_file_of_an_export_is_checked_even_after_a_missing_one(
     (out / "parquet" / f"{last}.parquet").write_bytes(b"PAR1 not really")
     problems = kzdata.verify(out, raise_on_error=False).problems
     assert f"parquet/{first}.parquet: missing" in problems
-    assert any(p.startswith(f"parquet/{last}.parquet: cannot be decoded as Parquet") for p in problems), problems
+    # docs/errors.md shows the words of this refusal: the exception's class, then its message.
+    assert f"parquet/{last}.parquet: cannot be decoded as Parquet (ArrowInvalid: Parquet magic bytes" in "\n".join(
+        problems
+    )
 
 
 def test_an_export_without_its_descriptor_or_with_one_too_large_is_named(
@@ -1088,6 +1091,27 @@ def test_parquet_files_written_by_other_library_versions_still_verify(exports: d
     )
     report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
     assert report.ok, problems_of(report)
+
+
+def _nullability_flipped(table: pa.Table) -> pa.Table:
+    """sentence_id declared nullable and prison_years declared not null (its values kept)."""
+    years = table.column("prison_years").combine_chunks()
+    kept = pa.array([0 if v is None else v for v in years.to_pylist()], type=pa.int64())
+    schema = table.schema
+    schema = schema.set(0, schema.field(0).with_nullable(True))
+    index = schema.get_field_index("prison_years")
+    schema = schema.set(index, schema.field(index).with_nullable(False))
+    return pa.Table.from_arrays([*table.columns[:index], kept, *table.columns[index + 1 :]], schema=schema)
+
+
+def test_the_release_refuses_a_column_whose_nullability_differs(copy: Path) -> None:
+    pq.write_table(_nullability_flipped(pq.read_table(copy / "sentences.parquet")), copy / "sentences.parquet")
+    problems = kzdata.verify(raise_on_error=False).problems
+    assert (
+        "sentences.parquet: column 'sentence_id' is stored as large_string, the release stores large_string not null"
+        in problems
+    )
+    assert "sentences.parquet: column 'prison_years' is stored as int64 not null, the release stores int64" in problems
 
 
 def _nan_for_missing(table: pa.Table) -> pa.Table:
