@@ -657,7 +657,8 @@ def test_a_sqlite_value_the_export_never_writes_is_named(
     sqlite_edit(out, f'UPDATE {table} SET "{column}" = ? WHERE {primary} = ?', parameters=(forged, key))
     report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
     expected = f"sqlite/kzdata.db: table {table!r}, {primary}={key!r}, column {column!r}: {words}"
-    assert any(p.startswith(expected) for p in report.problems), problems_of(report)
+    named = [p for p in report.problems if p.startswith("sqlite/kzdata.db")]
+    assert len(named) == 1 and named[0].startswith(expected), problems_of(report)
     assert report.fingerprint is None  # nothing was converted into a release value
 
 
@@ -698,6 +699,19 @@ def test_a_sqlite_export_whose_schema_or_dictionary_changed_fails(
     report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
     assert any(p.startswith("sqlite/kzdata.db: ") and words in p for p in report.problems), problems_of(report)
     assert report.fingerprint == CITED  # the values are untouched: only what is written about them changed
+
+
+def test_a_sqlite_export_whose_values_changed_has_a_citation_of_other_data(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    # One valid value changed: the values give another fingerprint, and the citation the
+    # database carries in _kzdata_meta (which names the release's) no longer cites them.
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(out, "UPDATE sentences SET prison_years = 1 WHERE sentence_id = ?", parameters=(MASSIMOV,))
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.fingerprint not in (None, CITED)
+    cited = [p for p in report.problems if p.startswith("sqlite/kzdata.db: table _kzdata_meta holds (\"'citation'\"")]
+    assert cited and CITED in cited[0], problems_of(report)
 
 
 def test_a_sqlite_export_with_bad_values_still_has_its_dictionary_checked(
