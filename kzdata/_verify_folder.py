@@ -145,15 +145,19 @@ def sqlite_value(column: Column, storage: str, value: Any) -> Any:
     """The value of one SQLite cell for the canonical form, or ValueError saying why the export never writes it.
 
     Strict on purpose: the storage class must be the one the export writes for the column
-    (:data:`STORAGE`), a boolean 0 or 1, a date the text ``YYYY-MM-DD`` of a real date; so
+    (:data:`STORAGE`), NULL only where the registry allows a missing value, a boolean 0 or 1, a
+    date the text ``YYYY-MM-DD`` of a real date; so
     18.9 in an integer column, 7 or ``'false'`` as a boolean and ``'01/05/2022'`` as a date
     are problems, never converted into a release value.
 
     >>> from kzdata._registry import Column
-    >>> sqlite_value(Column("b", "boolean", ""), "integer", 1), sqlite_value(Column("n", "integer", ""), "null", None)
+    >>> nullable = Column("n", "integer", "", nullable=True)
+    >>> sqlite_value(Column("b", "boolean", ""), "integer", 1), sqlite_value(nullable, "null", None)
     (True, None)
     """
     if storage == "null":
+        if not column.nullable:
+            raise ValueError("is NULL, where the release always has a value")
         return None
     want = STORAGE.get(column.kind, "text")
     if storage != want:
@@ -208,7 +212,7 @@ def _sqlite_rows(con: sqlite3.Connection, table: Table, label: str, problems: li
         more = [f"{label}: table {table.name!r}: {len(bad) - SHOWN} more such value(s)"] if len(bad) > SHOWN else []
         problems += bad[:SHOWN] + more
         return None, len(fetched)
-    rows.sort(key=lambda r: "" if r[0] is None else str(r[0]))  # the canonical order: by primary key, the first column
+    rows.sort(key=lambda r: r[0])  # the canonical order: by primary key (the first column, never NULL here)
     return rows_csv(list(table.columns), rows), len(fetched)
 
 

@@ -184,7 +184,7 @@ def test_the_storage_class_of_each_kind_is_what_the_sqlite_export_declares() -> 
     ],
 )
 def test_a_value_the_export_writes_reads_back_as_itself(kind: str, storage: str, value: object, read: object) -> None:
-    result = sqlite_value(Column("c", kind, ""), storage, value)
+    result = sqlite_value(Column("c", kind, "", nullable=True), storage, value)
     assert result == read and type(result) is type(read)
 
 
@@ -201,6 +201,7 @@ def test_a_value_the_export_writes_reads_back_as_itself(kind: str, storage: str,
         ("date", "integer", 1641340800, "is stored as INTEGER, where the export stores TEXT"),
         ("text", "blob", b"x", "is stored as BLOB, where the export stores TEXT"),
         ("text", "real", 1.5, "is stored as REAL, where the export stores TEXT"),
+        ("id", "null", None, "is NULL, where the release always has a value"),
     ],
 )
 def test_a_value_the_export_never_writes_is_refused_with_the_reason(

@@ -662,6 +662,33 @@ def test_a_sqlite_value_the_export_never_writes_is_named(
     assert report.fingerprint is None  # nothing was converted into a release value
 
 
+def test_a_null_where_the_release_always_has_a_value_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
+    # NOT NULL keeps NULL out of the export's tables; an attacker rebuilds the table without it.
+    out = fresh(exports, "sqlite", tmp_path)
+    sqlite_edit(
+        out,
+        "CREATE TABLE loose AS SELECT * FROM sentences",
+        "UPDATE loose SET sentence_id = NULL, person_id = NULL WHERE sentence_id = ?",
+        "DROP TABLE sentences",
+        "ALTER TABLE loose RENAME TO sentences",
+        parameters=(MASSIMOV,),
+    )
+    problems = kzdata.verify(out, fingerprint=CITED, raise_on_error=False).problems
+    for column in ("sentence_id", "person_id"):
+        assert (
+            f"sqlite/kzdata.db: table 'sentences', sentence_id=None, column {column!r}: the value None is NULL, "
+            "where the release always has a value" in problems
+        ), problems
+
+
+def test_exactly_five_bad_values_are_all_listed_without_a_count(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    assert len(oracle.rows("sentences")) == 5
+    sqlite_edit(out, "UPDATE sentences SET closed_trial = 5")
+    problems = [p for p in kzdata.verify(out, raise_on_error=False).problems if p.startswith("sqlite/kzdata.db")]
+    assert len(problems) == 5 and all("column 'closed_trial': the value 5 is neither" in p for p in problems)
+
+
 def test_a_sqlite_export_lists_five_bad_values_of_a_table_then_counts_the_rest(
     exports: dict[str, Path], tmp_path: Path
 ) -> None:
