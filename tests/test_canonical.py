@@ -22,6 +22,7 @@ from kzdata._canonical import (
     format_number,
     metadata_problems,
     nan_problems,
+    parquet_problems,
     same_logical_type,
     sort_frame,
 )
@@ -223,3 +224,42 @@ def test_a_number_column_without_any_value_holds_no_nan() -> None:
         "x.parquet: column 'value_high' holds NaN in 1 row(s); the release stores a missing number as null "
         "(missing), never as NaN"
     ]
+
+
+def test_a_schema_without_any_metadata_has_no_pandas_metadata() -> None:
+    assert metadata_problems(REGISTRY["sentences"], pa.schema([]), "x.parquet") == [
+        "x.parquet: its pandas metadata is None, so pandas would not load the release's dtypes"
+    ]
+
+
+def test_metadata_keys_that_are_not_utf8_are_still_named() -> None:
+    table = REGISTRY["sentences"]
+    pandas = json.dumps(expected_pandas_metadata(table)).encode()
+    schema = pa.schema([]).with_metadata({b"\xff": b"x", b"pandas": pandas})
+    assert metadata_problems(table, schema, "x.parquet") == [
+        "x.parquet: carries the metadata ['\ufffd'], which kzdata does not write"
+    ]
+
+
+def test_long_pandas_metadata_is_shown_cut() -> None:
+    schema = pa.schema([]).with_metadata({b"pandas": json.dumps(list(range(100))).encode()})
+    [problem] = metadata_problems(REGISTRY["sentences"], schema, "x.parquet")
+    shown = repr(list(range(100)))[:157] + "..."
+    assert problem == f"x.parquet: its pandas metadata is {shown}, so pandas would not load the release's dtypes"
+
+
+def test_pandas_metadata_pandas_cannot_apply_is_a_problem_not_a_crash() -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    table = REGISTRY["sentences"]
+    arrow = pq.read_table(kzdata.path("sentences"))
+    meta = dict(expected_pandas_metadata(table), index_columns=["nope"])
+    arrow = arrow.replace_schema_metadata({b"pandas": json.dumps(meta).encode()})
+    sink = io.BytesIO()
+    pq.write_table(arrow, sink)
+    problems, canonical = parquet_problems(table, sink.getvalue(), "x.parquet")
+    assert canonical is None
+    assert problems[0].startswith('x.parquet: its pandas metadata gives index_columns ["nope"], kzdata writes []')
+    assert problems[-1].startswith("x.parquet: cannot be converted to pandas (KeyError: ")
