@@ -1100,6 +1100,17 @@ def test_a_sqlite_database_that_cannot_be_read_is_named(
     assert report.fingerprint is None
 
 
+def test_every_table_of_a_sqlite_export_is_read_even_after_one_that_cannot_be(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    first, last = oracle.TABLE_ORDER[0], oracle.TABLE_ORDER[-1]
+    sqlite_edit(out, "PRAGMA foreign_keys = OFF", f"DROP TABLE {first}", f"DROP TABLE {last}")
+    problems = problems_of(kzdata.verify(out, raise_on_error=False))
+    assert f"sqlite/kzdata.db: table {first!r} cannot be read (no such table: {first})" in problems
+    assert f"sqlite/kzdata.db: table {last!r} cannot be read (no such table: {last})" in problems
+
+
 def test_a_sqlite_database_above_the_size_limit_is_not_opened(
     exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
