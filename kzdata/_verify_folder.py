@@ -296,11 +296,12 @@ def _values(folder: Path, fmt: ExportFormat, problems: list[str], found: dict[st
     return reference
 
 
-def _schemas(folder: Path, problems: list[str]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """The tables' schemas from the folder's descriptor, and the descriptor itself."""
+def _schemas(folder: Path, problems: list[str], found: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The tables' schemas from the folder's descriptor, and the descriptor itself (its bytes go into ``found``)."""
     data = _read(folder, _files.DESCRIPTOR, problems, MAX_DESCRIPTOR_BYTES)
     if data is None:
         return None, {}
+    found["descriptor"] = data
     try:
         document = load_json(data, _files.DESCRIPTOR)
     except RefusedFileError as exc:
@@ -433,12 +434,11 @@ def _generated_problems(folder: Path, fmt: ExportFormat, generated: dict[str, An
         _DICTIONARY, dictionary, render_markdown().encode("utf-8"), f"the data dictionary of kzdata {version}", problems
     )
     if CSV_FOLDER in fmt.folders:
+        # The descriptor was read (its schemas gave the fingerprint); compare those very bytes.
         expected = _expected_descriptor(fmt, generated, found.get("parquet_bytes", {}))
-        data = _read(folder, _files.DESCRIPTOR, [], MAX_DESCRIPTOR_BYTES)
-        if expected is not None and data is not None:
-            problem = _derived_problem(_files.DESCRIPTOR, data, expected)
-            if problem:
-                problems.append(problem)
+        problem = _derived_problem(_files.DESCRIPTOR, found["descriptor"], expected) if expected else None
+        if problem:
+            problems.append(problem)
     return problems + sqlite_dictionary_problems(found, generated)
 
 
@@ -468,7 +468,7 @@ def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
         ]
         found: dict[str, Any] = {}
         values = _values(folder, fmt, problems, found)
-        schemas, document = _schemas(folder, problems) if CSV_FOLDER in fmt.folders else (registry_schemas(), {})
+        schemas, document = _schemas(folder, problems, found) if CSV_FOLDER in fmt.folders else (registry_schemas(), {})
         sources = {name: _read(folder, BESIDE[name], problems) for name in SOURCE_FILES}
         if values is not None and schemas is not None and all(v is not None for v in sources.values()):
             present = {k: v for k, v in sources.items() if v is not None}

@@ -1060,6 +1060,39 @@ def test_an_export_citation_that_was_edited_says_which_release_it_states(
     assert words.format(version=version) in problems
 
 
+@pytest.mark.parametrize(
+    ("line", "stated"),
+    [('version: "9.9.9-X"', "9.9.9-X"), ("version:9.9.9", "9.9.9"), ("version: 9.9.9", "9.9.9")],
+)
+def test_the_release_an_export_citation_states_is_quoted_from_its_version_line(
+    exports: dict[str, Path], tmp_path: Path, line: str, stated: str
+) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    cff = out / "CITATION.cff"
+    lines = [line if old.startswith("version:") else old for old in cff.read_text(encoding="utf-8").splitlines()]
+    cff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = problems_of(kzdata.verify(out, raise_on_error=False))
+    assert f"; it states release {stated}; this kzdata is " in problems, problems
+
+
+def test_an_export_citation_that_is_not_utf8_is_named(exports: dict[str, Path], tmp_path: Path) -> None:
+    out = fresh(exports, "parquet", tmp_path)
+    cff = out / "CITATION.cff"
+    cff.write_bytes(cff.read_bytes().replace(b"title: ", b"title: \xff", 1))
+    problems = problems_of(kzdata.verify(out, fingerprint=CITED, raise_on_error=False))
+    assert "CITATION.cff: is not the citation of these files" in problems
+
+
+@pytest.mark.parametrize("name", ["CITATION.cff", "data-dictionary.md"])
+def test_an_export_missing_its_citation_or_dictionary_is_named(
+    exports: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    out = fresh(exports, "sqlite", tmp_path)
+    (out / name).unlink()
+    report = kzdata.verify(out, fingerprint=CITED, raise_on_error=False)
+    assert report.problems == [f"{name}: missing"]
+
+
 def test_rows_of_a_sqlite_table_in_another_order_are_the_same_values(exports: dict[str, Path], tmp_path: Path) -> None:
     out = fresh(exports, "sqlite", tmp_path)
     # Move the first event to the end of the table's storage: SQLite returns it last.
