@@ -748,6 +748,8 @@ def test_a_sqlite_export_with_bad_values_still_has_its_dictionary_checked(
     sqlite_edit(out, "UPDATE sentences SET closed_trial = 5", "CREATE VIEW recent AS SELECT 1")
     problems = problems_of(kzdata.verify(out, raise_on_error=False))
     assert "the schema (sqlite_master) holds ('view', 'recent'" in problems
+    # Without a fingerprint there is no citation to regenerate: _kzdata_meta is left unjudged.
+    assert "_kzdata_meta" not in problems
 
 
 def test_a_sqlite_dictionary_lists_three_differences_each_way_then_counts_the_rest(
@@ -871,6 +873,15 @@ def test_a_linked_data_folder_is_not_read_as_an_export(exports: dict[str, Path],
         "holds no CSV, Parquet or SQLite copy of the tables; verify a folder written by "
         "`kzdata export` with the bundle, csv, parquet or sqlite format"
     )
+
+
+def test_verify_of_a_file_is_invalid_argument(tmp_path: Path) -> None:
+    file = tmp_path / "kzdata.db"
+    file.write_bytes(b"")
+    with pytest.raises(
+        InvalidArgumentError, match=r"kzdata\.db is not a folder; give a folder written by `kzdata export`"
+    ):
+        kzdata.verify(file)
 
 
 def test_an_empty_folder_is_no_export(tmp_path: Path) -> None:
