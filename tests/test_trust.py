@@ -865,6 +865,17 @@ def test_a_whole_export_reports_every_file_it_checked(exports: dict[str, Path], 
     )
 
 
+def test_a_verified_export_reports_the_folder_and_the_fingerprint_it_was_given(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    report = kzdata.verify(exports["sqlite"], fingerprint=CITED)
+    assert report.expected == CITED and report.where == str(exports["sqlite"])
+    assert str(report).endswith(f"content fingerprint {CITED}; it matches the fingerprint you gave")
+    out = fresh(exports, "sqlite", tmp_path)
+    (out / "notes.md").write_text("x\n", encoding="utf-8")
+    assert f"the files in {out} differ:" in str(kzdata.verify(out, raise_on_error=False))
+
+
 def test_a_linked_data_folder_is_not_read_as_an_export(exports: dict[str, Path], tmp_path: Path) -> None:
     out = fresh(exports, "sqlite", tmp_path)
     (out / "sqlite").rename(tmp_path / "elsewhere")
