@@ -54,6 +54,7 @@ def test_first_difference_cuts_long_lines_to_160_characters() -> None:
 
 def test_first_difference_shows_undecodable_bytes_as_replacement_characters() -> None:
     assert first_difference(b"\xff\n", b"a\n") == "line 1 is '\ufffd', expected 'a'"
+    assert first_difference(b"a\n", b"\xff\n") == "line 1 is 'a', expected '\ufffd'"
 
 
 # --------------------------------------------------------------------------- canonical cells
