@@ -23,7 +23,10 @@ types a reader gets, not only the values.
 from __future__ import annotations
 
 import csv
+import datetime
+import functools
 import io
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +68,7 @@ def format_cell(column: Column, value: Any) -> str:
     if column.kind == "boolean":
         return "true" if value else "false"
     if column.kind == "date":
-        stamp = pd.Timestamp(value)
+        stamp = value if isinstance(value, datetime.date) else pd.Timestamp(value)  # a Timestamp is a date too
         return f"{stamp.year:04d}-{stamp.month:02d}-{stamp.day:02d}"  # strftime does not pad years < 1000
     if column.kind == "number":
         return format_number(float(value))
@@ -157,9 +160,11 @@ def decode_parquet(data: bytes) -> pa.Table:
 def parquet_problems(table: Table, data: bytes, label: str) -> tuple[list[str], bytes | None]:
     """Decode one table's Parquet bytes as a reader would; return its problems and its canonical CSV.
 
-    Checks the Arrow schema (names, types, nullability) and the pandas dtypes a loader
-    gets against the registry; the canonical CSV is of the rows in the file's order (the
-    release stores them sorted by primary key), or None when the file cannot be decoded.
+    Checks the Arrow schema (names, types, nullability), the metadata pandas applies (index,
+    column names, dtypes: :func:`metadata_problems`), NaN where kzdata stores missing values
+    as null (:func:`nan_problems`) and the pandas dtypes a loader gets against the registry;
+    the canonical CSV is of the rows in the file's order (the release stores them sorted by
+    primary key), or None when the file cannot be decoded or loads without the release's columns.
     """
     try:
         arrow = decode_parquet(data)
@@ -178,10 +183,14 @@ def parquet_problems(table: Table, data: bytes, label: str) -> tuple[list[str], 
             )
     if problems:
         return problems, None
+    problems = metadata_problems(table, arrow.schema, label) + nan_problems(table, arrow, label)
     try:
         frame = arrow.to_pandas(date_as_object=False, use_threads=False)
     except Exception as exc:  # metadata pandas cannot apply
-        return [f"{label}: cannot be converted to pandas ({type(exc).__name__}: {exc})"], None
+        return [*problems, f"{label}: cannot be converted to pandas ({type(exc).__name__}: {exc})"], None
+    names = [str(name) for name in frame.columns]
+    if names != list(table.column_names):
+        return [*problems, f"{label}: loads with the columns {names}, the release has {list(table.column_names)}"], None
     for column in table.columns:
         dtype = frame[column.name].dtype
         if str(dtype) != column.pandas_dtype:
@@ -194,6 +203,87 @@ def parquet_problems(table: Table, data: bytes, label: str) -> tuple[list[str], 
                 f"the release declares {list(column.enum)}"
             )
     return problems, csv_bytes(table, frame)
+
+
+WRITER_KEYS = frozenset({"creator", "pandas_version"})
+"""Keys of the pandas metadata that name the writing libraries' versions: present, but free to differ."""
+
+
+@functools.cache
+def expected_pandas_metadata(table: Table) -> dict[str, Any]:
+    """The pandas metadata kzdata writes into ``table``'s Parquet file (as :mod:`kzdata._pipeline.encode` does).
+
+    It depends on the registry only (an empty frame with the registry's dtypes gives the
+    same metadata as the release's rows), so it is derived here without the pipeline.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    def dtype(column: Column) -> Any:
+        return pd.CategoricalDtype(list(column.enum)) if column.kind == "category" else column.pandas_dtype
+
+    frame = pd.DataFrame({c.name: pd.Series([], dtype=dtype(c)) for c in table.columns})
+    arrow = pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+    return dict(json.loads(arrow.schema.metadata[b"pandas"]))
+
+
+def metadata_problems(table: Table, schema: pa.Schema, label: str) -> list[str]:
+    """How the metadata of a decoded Parquet file differs from what kzdata writes.
+
+    pandas builds the frame a reader gets from the ``pandas`` metadata (its index, column
+    names and dtypes), so a file whose metadata was edited loads as other data even when
+    every value is the release's: a renumbered index makes ``frame.loc[0]`` another row.
+    Only the writers' versions inside it (:data:`WRITER_KEYS`) may differ; any other
+    metadata, of the file or of a column, is not kzdata's.
+    """
+    metadata = schema.metadata or {}
+    problems = []
+    extra = sorted(key.decode("utf-8", "replace") for key in metadata if key != b"pandas")
+    if extra:
+        problems.append(f"{label}: carries the metadata {extra}, which kzdata does not write")
+    described = [f.name for f in schema if f.metadata]
+    if described:
+        problems.append(f"{label}: the columns {described} carry metadata, which kzdata does not write")
+    expected = expected_pandas_metadata(table)
+    try:
+        found = json.loads(metadata[b"pandas"]) if b"pandas" in metadata else None
+    except ValueError:
+        found = "not JSON"
+    if not isinstance(found, dict):
+        problems.append(
+            f"{label}: its pandas metadata is {_cut(repr(found))}, so pandas would not load the release's dtypes"
+        )
+        return problems
+    for key in sorted(set(found) | set(expected)):
+        if key not in expected or key not in found:
+            problems.append(f"{label}: its pandas metadata {'lacks' if key in expected else 'adds'} {key!r}")
+        elif key not in WRITER_KEYS and found[key] != expected[key]:
+            problems.append(
+                f"{label}: its pandas metadata gives {key} {_cut(json.dumps(found[key]))}, kzdata writes "
+                f"{_cut(json.dumps(expected[key]))}"
+            )
+    return problems
+
+
+def nan_problems(table: Table, arrow: pa.Table, label: str) -> list[str]:
+    """NaN in a number column: kzdata stores a missing number as null and never holds NaN.
+
+    The canonical CSV writes both as the empty field, so without this check a file whose
+    missing numbers became NaN would pass, while a reader counts no missing values there and
+    gets NaN for every sum.
+    """
+    import pyarrow.compute as pc
+
+    problems = []
+    for column in table.columns:
+        if column.kind == "number":
+            count = pc.sum(pc.is_nan(arrow.column(column.name))).as_py() or 0
+            if count:
+                problems.append(
+                    f"{label}: column {column.name!r} holds NaN in {count} row(s); the release stores a missing "
+                    "number as null (missing), never as NaN"
+                )
+    return problems
 
 
 def first_difference(found: bytes, expected: bytes) -> str:

@@ -548,6 +548,8 @@ class VerifyReport:
     """The fingerprint the caller asked to match, if any."""
     where: str = ""
     """The folder checked."""
+    export: bool = False
+    """True when the folder checked is an export (``verify(folder)``), not the installed release."""
 
     @property
     def ok(self) -> bool:
@@ -567,6 +569,11 @@ class VerifyReport:
             lines.append(
                 f"The files are a whole release of kzdata {self.version}, but not the data the fingerprint you gave "
                 "names: get the release the citation names (its version is in the citation) and verify again."
+            )
+        elif self.export:
+            lines.append(
+                "This folder is not an unaltered export of the release: export it again with `kzdata export` "
+                "(or get the export the citation names) and verify that."
             )
         else:
             lines.append(

@@ -79,8 +79,14 @@ MODULES: dict[str, list[str]] = {
         "tests/test_oracles.py",
         "tests/test_api_oracles.py",
     ],
-    "kzdata/_integrity.py": ["tests/test_integrity_gate.py", "tests/test_misuse.py", "tests/test_trust.py"],
-    "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py"],
+    "kzdata/_integrity.py": [
+        "tests/test_integrity_gate.py",
+        "tests/test_misuse.py",
+        "tests/test_trust.py",
+        "tests/test_recovery.py",
+    ],
+    "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py", "tests/test_canonical.py"],
+    "kzdata/_verify_folder.py": ["tests/test_trust.py", "tests/test_canonical.py"],
     # export() itself: every test of tests/test_exporting.py but the slow workbook and Stata ones
     # (which add minutes per mutant and nothing export() does not already do for the other formats)
     "kzdata/_exporting.py": [

@@ -103,6 +103,13 @@ FORMATS: dict[str, ExportFormat] = {
 }
 """Every export format by name, in the order they are documented; ``bundle`` is the default."""
 
+VERIFIABLE: tuple[str, ...] = ("bundle", "csv", "parquet", "sqlite")
+"""The formats ``kzdata verify DIR`` reads back, whose values keep the release's types (kzdata._verify_folder)."""
+CSV_FOLDER = FORMATS["csv"].folders[0]
+PARQUET_FOLDER = FORMATS["parquet"].folders[0]
+SQLITE_FOLDER = FORMATS["sqlite"].folders[0]
+"""The folders of an export that hold its CSV files, Parquet files and SQLite database."""
+
 DEFAULT: FormatName = cast("FormatName", next(iter(FORMATS)))
 """The format :func:`kzdata.export` writes when none is named."""
 

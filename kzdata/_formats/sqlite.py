@@ -35,9 +35,12 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzdata._registry import TABLES, Column, Table
+
+if TYPE_CHECKING:
+    from kzdata._documents import PrimaryDocument
 
 SQLITE_TYPES: dict[str, str] = {
     "id": "TEXT",
@@ -177,64 +180,98 @@ def _cells(table: Table) -> Iterator[tuple[Any, ...]]:
     yield from zip(*columns, strict=True)
 
 
-def meta_rows() -> list[tuple[str, str]]:
-    """The ``_kzdata_meta`` rows: what the release is and how to cite it."""
+def meta_rows(
+    version: str | None = None, fingerprint: str | None = None, documents: tuple[PrimaryDocument, ...] | None = None
+) -> list[tuple[str, str]]:
+    """The ``_kzdata_meta`` rows: what the release is and how to cite it.
+
+    The installed release's, unless ``version``, ``fingerprint`` and ``documents`` are given:
+    ``kzdata verify DIR`` regenerates the rows from the values an export holds.
+    """
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
     from kzdata._formats import release_documents
     from kzdata._versions import installed_version
 
+    if version is None or fingerprint is None or documents is None:
+        version, fingerprint, documents = installed_version(), None, release_documents()
     return [
         ("name", "kzdata"),
-        ("version", installed_version()),
+        ("version", version),
         ("title", meta.TITLE),
         ("description", meta.ABSTRACT),
         ("license", meta.LICENSE),
         ("license_url", meta.LICENSE_URL),
-        ("citation", dataset_citation("text")),
-        ("citation_bibtex", dataset_citation("bibtex")),
-        ("sources", json.dumps([doc.summary for doc in release_documents()], ensure_ascii=False)),
+        ("citation", dataset_citation("text", version, fingerprint)),
+        ("citation_bibtex", dataset_citation("bibtex", version, fingerprint)),
+        ("sources", json.dumps([doc.summary for doc in documents], ensure_ascii=False)),
         ("polymorphic_references", POLYMORPHIC_NOTE),
         ("dates", "Dates are ISO 8601 text (YYYY-MM-DD); booleans are 0 (false) and 1 (true)."),
     ]
 
 
-def _fill(con: sqlite3.Connection) -> None:
+def table_row(table: Table, position: int, rows: int) -> tuple[Any, ...]:
+    """The ``_kzdata_tables`` row of ``table``, the ``position``-th table, which holds ``rows`` records."""
+    return (table.name, position, table.title, table.row, " ".join(table.notes) or None, table.primary_key, rows)
+
+
+def column_rows(table: Table) -> list[tuple[Any, ...]]:
+    """The ``_kzdata_columns`` rows of ``table``: one per column, in registry order."""
+    return [
+        (
+            table.name,
+            col.name,
+            i,
+            col.kind,
+            SQLITE_TYPES[col.kind],
+            int(col.nullable),
+            int(col.unique or col.name == table.primary_key),
+            ", ".join(col.enum) or None,
+            col.minimum,
+            col.maximum,
+            col.references,
+            int(col.editorial),
+            int(col.derived),
+            col.description,
+        )
+        for i, col in enumerate(table.columns, start=1)
+    ]
+
+
+def fill_dictionary(
+    con: sqlite3.Connection, meta: list[tuple[str, str]], rows: Mapping[str, int], *, data_tables: bool = False
+) -> None:
+    """Write the data dictionary (``_kzdata_meta``, ``_kzdata_tables``, ``_kzdata_columns``) into ``con``.
+
+    ``rows`` gives each table's record count. With ``data_tables`` the kzdata tables and
+    their indexes are created too, empty: ``kzdata verify DIR`` builds the database an export
+    must have this way, without its rows, and compares.
+    """
     con.executescript(";\n".join(DICTIONARY_DDL) + ";")
-    con.executemany('INSERT INTO "_kzdata_meta" VALUES (?, ?)', meta_rows())
+    con.executemany('INSERT INTO "_kzdata_meta" VALUES (?, ?)', meta)
     for position, table in enumerate(TABLES, start=1):
+        if data_tables:
+            con.execute(table_ddl(table))
+            for statement in index_ddl(table):
+                con.execute(statement)
+        con.execute(
+            'INSERT INTO "_kzdata_tables" VALUES (?, ?, ?, ?, ?, ?, ?)', table_row(table, position, rows[table.name])
+        )
+        con.executemany(
+            'INSERT INTO "_kzdata_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', column_rows(table)
+        )
+
+
+def _fill(con: sqlite3.Connection) -> None:
+    counts: dict[str, int] = {}
+    for table in TABLES:
         con.execute(table_ddl(table))
         for statement in index_ddl(table):
             con.execute(statement)
         marks = ", ".join("?" for _ in table.columns)
         cursor = con.executemany(f"INSERT INTO {quote(table.name)} VALUES ({marks})", _cells(table))  # noqa: S608
-        rows = max(cursor.rowcount, 0)
-        con.execute(
-            'INSERT INTO "_kzdata_tables" VALUES (?, ?, ?, ?, ?, ?, ?)',
-            (table.name, position, table.title, table.row, " ".join(table.notes) or None, table.primary_key, rows),
-        )
-        con.executemany(
-            'INSERT INTO "_kzdata_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [
-                (
-                    table.name,
-                    col.name,
-                    i,
-                    col.kind,
-                    SQLITE_TYPES[col.kind],
-                    int(col.nullable),
-                    int(col.unique or col.name == table.primary_key),
-                    ", ".join(col.enum) or None,
-                    col.minimum,
-                    col.maximum,
-                    col.references,
-                    int(col.editorial),
-                    int(col.derived),
-                    col.description,
-                )
-                for i, col in enumerate(table.columns, start=1)
-            ],
-        )
+        counts[table.name] = max(cursor.rowcount, 0)
+    fill_dictionary(con, meta_rows(), counts)
 
 
 _FILE_SYSTEM_ERRORS = {
