@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import kzdata
-from kzdata import _files
+from kzdata import _files, _integrity
 from tests import oracle
 from tests.conftest import REPO
 from tests.release_copy import ReleaseCopy
@@ -164,7 +164,7 @@ def test_every_formula_start_is_stored_as_quoted_text(tmp_path: Path, monkeypatc
     # The edited copy is a forgery that verify refuses (tests/test_trust.py); what is under test
     # here is the workbook writer, so the gate hands it the copy's files unverified.
     files = {p.relative_to(release.folder).as_posix(): p.read_bytes() for p in release.folder.rglob("*") if p.is_file()}
-    monkeypatch.setattr(kzdata._integrity, "verified_files", lambda: files)
+    monkeypatch.setattr(_integrity, "verified_files", lambda: files)
     kzdata.export(tmp_path / "out", "xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "out" / "xlsx" / "kzdata.xlsx")["people"]
     header = [c.value for c in sheet[1]]
