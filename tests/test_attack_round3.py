@@ -464,3 +464,24 @@ def test_verify_passes_a_bundle_whose_csv_folder_is_a_link_to_altered_files(tmp_
     result = command("verify", "--fingerprint", fingerprint, str(bundle))
     assert "Traceback" not in result.stderr
     assert result.returncode == 1, result.stdout[-500:]
+
+
+# --------------------------------------------------------------------------- 4. exports to odd paths
+
+
+def test_an_export_through_a_symlink_loop_is_a_traceback(tmp_path: Path) -> None:
+    """`kzdata export --out loop/x`, where `loop` is a link to itself, ends in a RuntimeError traceback.
+
+    Promise: docs/errors.md, "also **2** for any other `OSError` (a path, permission or disk
+    problem: an export below a file or through a dangling link ...)"; "the command never shows
+    a traceback"; InvalidArgumentError for an export folder "whose path the file system cannot
+    take at all". Found: `_inside_data_folder` resolves the path with `Path.resolve()`
+    and Python 3.11 raises `RuntimeError: Symlink loop from '.../loop/x'`: exit 1 with a
+    traceback (`kzdata.export()` raises the bare RuntimeError). `--out loop` itself is refused
+    cleanly, and `verify` / `verify-sources` on the same paths exit 2.
+    """
+    (tmp_path / "loop").symlink_to("loop")
+    result = command("export", "--format", "csv", "--out", str(tmp_path / "loop" / "x"), cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr[-800:]
+    assert result.returncode == 2, result.stderr[-800:]
+    assert result.stderr.startswith("kzdata export: "), result.stderr[-800:]
