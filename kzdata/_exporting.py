@@ -45,7 +45,14 @@ def _inside_data_folder(target: Path) -> Path | None:
     from kzdata import _files
 
     folder = _files.locate().resolve()
-    where = target.resolve()  # a path that does not exist yet resolves through its existing parents
+    try:
+        where = target.resolve()  # a path that does not exist yet resolves through its existing parents
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidArgumentError(
+            f"cannot use {target} as the export folder: its path cannot be resolved ({reason}); "
+            "choose a directory whose path has no symbolic link loop"
+        ) from None
     return folder if where == folder or folder in where.parents else None
 
 

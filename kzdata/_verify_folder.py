@@ -19,7 +19,9 @@ Everything else a reader of the export sees is generated from those and the inst
 kzdata, so it is regenerated here and compared exactly: ``CITATION.cff``,
 ``data-dictionary.md``, the export's ``datapackage.json`` and, in the SQLite database,
 its schema and its data dictionary (``_kzdata_meta``, ``_kzdata_tables``,
-``_kzdata_columns``). A file the format does not write is a problem too. Workbooks and
+``_kzdata_columns``). A file the format does not write is a problem too, and so is a
+symbolic link anywhere in the folder: an export writes none, and nothing is read through
+one (:func:`link_problems`). Workbooks and
 Stata files are not read back (their types are not the release's); verify the CSV,
 Parquet or SQLite export instead.
 """
@@ -64,7 +66,23 @@ SHOWN = 5
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def through_link(folder: Path, name: str) -> str | None:
+    """The first part of the relative path ``name`` (itself included) that is a symbolic link, else None."""
+    parts = Path(name).parts
+    for end in range(1, len(parts) + 1):
+        if folder.joinpath(*parts[:end]).is_symlink():
+            return Path(*parts[:end]).as_posix()
+    return None
+
+
 def _read(folder: Path, name: str, problems: list[str], limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of ``folder/name``; None (and a problem) when missing or unusable.
+
+    Nothing is read through a symbolic link: the link itself is a problem
+    (:func:`link_problems`), so the file is left out without a second one.
+    """
+    if through_link(folder, name) is not None:
+        return None
     try:
         data = read_regular(folder / name, limit)
     except (RefusedFileError, OSError) as exc:
@@ -82,7 +100,8 @@ def export_format(folder: Path) -> ExportFormat | None:
     """The verifiable format whose folders ``folder`` holds (the one with the most folders), or None."""
     from kzdata._formats import FORMATS
 
-    present = {p.name for p in folder.iterdir() if p.is_dir() and not p.is_symlink()}
+    # A link to a folder counts for the format (it is named as a link, and nothing is read through it).
+    present = {p.name for p in folder.iterdir() if p.is_dir()}
     fitting = [FORMATS[name] for name in VERIFIABLE if set(FORMATS[name].folders) <= present]
     return max(fitting, key=lambda f: len(f.folders), default=None)
 
@@ -100,6 +119,30 @@ def export_layout(fmt: ExportFormat) -> set[str]:
     if SQLITE_FOLDER in fmt.folders:
         layout.add(SQLITE_FILE)
     return layout
+
+
+def link_problems(folder: Path) -> tuple[set[str], list[str]]:
+    """Every symbolic link under ``folder`` (relative paths, never followed), and the problem each one is.
+
+    ``kzdata export`` writes no links, and verify follows none: a link to a file or folder
+    elsewhere would make verify vouch for whatever it points to, or (skipped) check less
+    than the folder shows. So each link is a problem, named, and nothing is read through it.
+    """
+    links: set[str] = set()
+    for here, dirs, names in os.walk(folder, followlinks=False):
+        rel = Path(here).relative_to(folder)
+        links.update((rel / name).as_posix() for name in [*dirs, *names] if Path(here, name).is_symlink())
+    problems = []
+    for name in sorted(links):
+        try:
+            to = f" to {(folder / name).readlink()}"
+        except OSError:
+            to = ""
+        problems.append(
+            f"{name}: a symbolic link{to}, which `kzdata export` never writes; verify follows no links, "
+            "so it cannot vouch for what it points to: put the file or folder itself there"
+        )
+    return links, problems
 
 
 def present_paths(folder: Path) -> set[str]:
@@ -237,6 +280,8 @@ def sqlite_snapshot(con: sqlite3.Connection) -> Snapshot:
 def _sqlite_copy(folder: Path, problems: list[str]) -> tuple[dict[str, bytes], dict[str, int], Snapshot | None]:
     """The canonical CSV of each table of the database, each table's row count, and its snapshot."""
     file = folder / SQLITE_FILE
+    if through_link(folder, SQLITE_FILE) is not None:
+        return {}, {}, None  # named as a link (link_problems); nothing is read through it
     try:
         info = file.lstat()
     except OSError:
@@ -444,7 +489,14 @@ def _generated_problems(folder: Path, fmt: ExportFormat, generated: dict[str, An
 
 def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
     """Recompute the fingerprint of the export in ``folder`` and check everything else it holds (see the module doc)."""
-    if not folder.is_dir():
+    try:
+        is_folder = stat.S_ISDIR(folder.stat().st_mode)
+    except (OSError, ValueError) as exc:  # missing, a link loop, a name too long, a NUL byte
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidArgumentError(
+            f"cannot use {folder} as an export folder ({reason}); give a folder written by `kzdata export`"
+        ) from None
+    if not is_folder:
         raise InvalidArgumentError(f"{folder} is not a folder; give a folder written by `kzdata export`")
     from kzdata._citation_files import citation_cff
     from kzdata._documents import primary_documents
@@ -452,8 +504,8 @@ def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
     from kzdata._formats.files import BESIDE
     from kzdata._integrity import installed_version
 
-    problems: list[str] = []
     version = installed_version()
+    links, problems = link_problems(folder)
     fmt = export_format(folder)
     content: str | None = None
     if fmt is None:
@@ -464,7 +516,7 @@ def verify_folder(folder: Path, expected: str | None) -> VerifyReport:
     else:
         problems += [
             f"{name}: not a file of a {fmt.name} export of kzdata {version}; remove it (verify cannot vouch for it)"
-            for name in sorted(present_paths(folder) - export_layout(fmt))
+            for name in sorted(present_paths(folder) - export_layout(fmt) - links)
         ]
         found: dict[str, Any] = {}
         values = _values(folder, fmt, problems, found)

@@ -529,3 +529,126 @@ def test_verify_of_release_with_renamed_pandas_column_exits_1_without_traceback(
     assert "Traceback" not in result.stderr, result.stderr[-600:]
     assert result.returncode == 1
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- links in and on the way to an export
+
+
+def _kzdata(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kzdata", *args], capture_output=True, text=True, timeout=120, **kwargs
+    )
+
+
+@pytest.mark.slow
+def test_verify_passes_a_bundle_whose_csv_folder_is_a_link_to_altered_files(tmp_path, fingerprint):
+    """A bundle whose `csv/` is a symlink to edited CSV files verifies against the citation.
+
+    Promise: docs/versioning.md ("What `kzdata verify` checks") and the module doc of
+    kzdata/_verify_folder.py: verify reads "the values from every copy the folder holds: the
+    CSV files (`csv/` ...) ...; when it holds several, they must agree". Found: folders that
+    are symlinks are skipped; replacing the bundle's `csv/` by a link to a copy with
+    Massimov's 18 years changed to 81 leaves only `parquet/` checked: exit 0, "matches the
+    fingerprint you gave", while `csv/sentences.csv` (what a spreadsheet user opens) says 81.
+    Fixed: a link anywhere in an export is a problem that names it; nothing is read through it.
+    """
+    bundle = tmp_path / "bundle"
+    kzdata.export(bundle, "bundle")
+    forged = tmp_path / "elsewhere"
+    (bundle / "csv").rename(forged)
+    sentences = forged / "sentences.csv"
+    text = sentences.read_text(encoding="utf-8")
+    assert ",massimov-karim,18," in text
+    sentences.write_text(text.replace(",massimov-karim,18,", ",massimov-karim,81,"), encoding="utf-8")
+    (bundle / "csv").symlink_to(forged, target_is_directory=True)
+    assert ",massimov-karim,81," in (bundle / "csv" / "sentences.csv").read_text(encoding="utf-8")
+    result = _kzdata("verify", "--fingerprint", fingerprint, str(bundle))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stdout[-500:]
+    assert f"csv: a symbolic link to {forged}, which `kzdata export` never writes" in result.stderr
+
+
+def _link_to_copy(out: Path, name: str, alter: bool) -> None:
+    """Replace ``out/name`` by a symbolic link to a copy of it outside ``out`` (altered in one value or not)."""
+    entry = out / name
+    copy = out.parent / f"outside-{entry.name}"
+    entry.rename(copy)
+    if alter:
+        text = copy.read_text(encoding="utf-8")
+        copy.write_text(text.replace(",massimov-karim,18,", ",massimov-karim,81,"), encoding="utf-8")
+    entry.symlink_to(copy, target_is_directory=copy.is_dir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("fmt", "name", "alter"),
+    [
+        ("bundle", "csv", False),  # a linked folder is refused even when what it points to is unaltered
+        ("csv", "csv/sentences.csv", True),
+        ("bundle", "parquet/sentences.parquet", False),
+        ("sqlite", "sqlite", False),
+        ("sqlite", "sqlite/kzdata.db", False),
+        ("csv", "README.md", False),
+    ],
+)
+def test_verify_names_every_symbolic_link_in_an_export(tmp_path, fingerprint, fmt, name, alter):
+    """Every link in an export, to a file or a folder, altered or not, is a problem naming it; nothing is followed."""
+    out = export_to(tmp_path, fmt)
+    _link_to_copy(out, name, alter)
+    report = verify_folder_report(out, fingerprint)
+    assert not report.ok
+    assert any(p.startswith(f"{name}: a symbolic link to ") for p in report.problems), report.problems
+    assert not any("not a file of" in p for p in report.problems), report.problems
+    assert report.fingerprint is None, "nothing is read through the link, so no fingerprint is recomputed"
+
+
+@pytest.mark.slow
+def test_verify_names_a_dangling_or_looping_link_in_an_export(tmp_path, fingerprint):
+    out = export_to(tmp_path, "csv")
+    (out / "csv" / "loop").symlink_to("loop")
+    (out / "gone").symlink_to(tmp_path / "nowhere")
+    report = verify_folder_report(out, fingerprint)
+    assert not report.ok
+    assert [p.split(":")[0] for p in report.problems] == ["csv/loop", "gone"], report.problems
+    assert report.fingerprint == fingerprint, "the files themselves are the release"
+
+
+@pytest.mark.slow
+def test_an_export_through_a_symlink_loop_is_a_traceback(tmp_path):
+    """`kzdata export --out loop/x`, where `loop` is a link to itself, ends in a RuntimeError traceback.
+
+    Promise: docs/errors.md, "also **2** for any other `OSError` (a path, permission or disk
+    problem: an export below a file or through a dangling link ...)"; "the command never shows
+    a traceback"; InvalidArgumentError for an export folder "whose path the file system cannot
+    take at all". Found: `_inside_data_folder` resolves the path with `Path.resolve()`
+    and Python 3.11 raises `RuntimeError: Symlink loop from '.../loop/x'`: exit 1 with a
+    traceback (`kzdata.export()` raises the bare RuntimeError). `--out loop` itself is refused
+    cleanly, and `verify` / `verify-sources` on the same paths exit 2.
+    """
+    (tmp_path / "loop").symlink_to("loop")
+    result = _kzdata("export", "--format", "csv", "--out", str(tmp_path / "loop" / "x"), cwd=tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr[-800:]
+    assert result.returncode == 2, result.stderr[-800:]
+    assert result.stderr.startswith("kzdata export: "), result.stderr[-800:]
+
+
+def test_export_and_verify_through_a_symlink_loop_are_invalid_arguments(tmp_path):
+    """In process: the loop is an InvalidArgumentError naming the path and the reason, for export and verify."""
+    (tmp_path / "loop").symlink_to("loop")
+    target = tmp_path / "loop" / "x"
+    with pytest.raises(kzdata.InvalidArgumentError, match="its path cannot be resolved") as refused:
+        kzdata.export(target, "csv")
+    assert str(target) in str(refused.value)
+    assert "loop" in str(refused.value).split("resolved", 1)[1]
+    for folder in (target, tmp_path / "loop"):
+        with pytest.raises(kzdata.InvalidArgumentError, match=r"\(Too many levels of symbolic links\)") as refused:
+            kzdata.verify(folder)
+        assert str(folder) in str(refused.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["loop"]
+
+
+@pytest.mark.parametrize("name", ["x" * 300, "/".join(["y" * 200] * 30)], ids=["long-name", "long-path"])
+def test_verify_of_a_path_too_long_for_the_file_system_is_a_kzdata_error(tmp_path, name):
+    """Found with the loop: `kzdata.verify()` of a 300-character folder name raised a bare OSError(ENAMETOOLONG)."""
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"\(File name too long\)"):
+        kzdata.verify(tmp_path / name)

@@ -881,10 +881,9 @@ def test_a_linked_data_folder_is_not_read_as_an_export(exports: dict[str, Path],
     (out / "sqlite").rename(tmp_path / "elsewhere")
     (out / "sqlite").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     report = kzdata.verify(out, raise_on_error=False)
-    assert report.problems[0].endswith(
-        "holds no CSV, Parquet or SQLite copy of the tables; verify a folder written by "
-        "`kzdata export` with the bundle, csv, parquet or sqlite format"
-    )
+    link = f"sqlite: a symbolic link to {tmp_path / 'elsewhere'}, which `kzdata export` never writes"
+    assert report.problems[0].startswith(link)
+    assert report.fingerprint is None, "nothing is read through the link"
 
 
 def test_verify_of_a_file_is_invalid_argument(tmp_path: Path) -> None:
@@ -924,8 +923,8 @@ def test_a_linked_folder_in_an_export_is_one_problem_and_never_entered(
     (out / "more").symlink_to(out / "parquet", target_is_directory=True)
     problems = kzdata.verify(out, raise_on_error=False).problems
     assert [p for p in problems if p.startswith("more")] == [
-        "more: not a file of a parquet export of kzdata "
-        f"{descriptor_of(DATA)['version']}; remove it (verify cannot vouch for it)"
+        f"more: a symbolic link to {out / 'parquet'}, which `kzdata export` never writes; verify follows no links, "
+        "so it cannot vouch for what it points to: put the file or folder itself there"
     ]
 
 
