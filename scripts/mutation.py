@@ -316,6 +316,7 @@ def _measure(modules: list[str], *, survivors: bool, max_children: int) -> dict[
             continue
         score = scores[module] = _score(counts)
         summary[module] = {**counts, "score": round(score, 3)}
+        record = _load_record()  # another run may have recorded a module meanwhile
         record[module] = {
             "source_sha256": _source_sha(WORK / module.replace("/", "_") / module),
             "tests": MODULES[module],
