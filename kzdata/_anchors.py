@@ -23,7 +23,10 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import io
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +43,8 @@ SKELETON_FOLDER = Path(__file__).resolve().parent / "_skeletons"
 SKELETON_HEADER = ("line", "sha256", "section_id", "paragraph", "footnote")
 #: The anchor columns of ``citations``, in their order.
 ANCHOR_COLUMNS = ("span_start", "span_end", "span_sha256")
+#: The largest skeleton file read (the shipped ones are a few KiB).
+MAX_SKELETON_BYTES = 16 * 1024 * 1024
 
 _FOOTNOTE_MARK = re.compile(r"<sup>\s*\d+\s*</sup>")
 _SUPERSCRIPT = re.compile(r"</?sup>")
@@ -192,18 +197,63 @@ class Skeleton:
         return found
 
 
+def read_guarded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, of at most ``limit`` bytes.
+
+    A FIFO, device, socket or directory (also behind a link) is refused without blocking on
+    it, and a larger file without reading it: an :class:`InvalidArgumentError`, as is a file
+    that cannot be opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise InvalidArgumentError(f"{path} cannot be read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidArgumentError(f"{path} is not a regular file (a FIFO, device or folder): give a file")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise InvalidArgumentError(f"{path} is larger than the {limit} bytes such a file may have")
+        return b"".join(chunks)
+    except OSError as error:
+        raise InvalidArgumentError(f"{path} cannot be read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
 def _optional_int(cell: str, what: str) -> int | None:
     if cell == "":
         return None
-    if not cell.isdigit():
+    return _whole_number(cell, what)
+
+
+def _whole_number(cell: str, what: str) -> int:
+    if not re.fullmatch(r"[0-9]+", cell):
         raise InvalidArgumentError(f"{what}: {cell!r} is not a whole number; fix or regenerate the file")
     return int(cell)
 
 
 def read_skeleton(path: Path) -> Skeleton:
-    """Read a skeleton file (``<source_id>.csv`` with :data:`SKELETON_HEADER`)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    """Read a skeleton file (``<source_id>.csv`` with :data:`SKELETON_HEADER`).
+
+    It must be a regular UTF-8 file of at most :data:`MAX_SKELETON_BYTES`; anything malformed
+    is an :class:`InvalidArgumentError`.
+    """
+    try:
+        text = read_guarded(path, MAX_SKELETON_BYTES).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidArgumentError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InvalidArgumentError(f"{path} is not a well-formed skeleton CSV: {error}") from None
     if not rows or tuple(rows[0]) != SKELETON_HEADER:
         raise InvalidArgumentError(
             f"{path} is not a skeleton file: its header must be {','.join(SKELETON_HEADER)} "
@@ -217,7 +267,7 @@ def read_skeleton(path: Path) -> Skeleton:
         place = None
         if row[2]:
             place = (row[2], _optional_int(row[3], where), _optional_int(row[4], where))
-        lines.append(SkeletonLine(int(row[0]), row[1], place))
+        lines.append(SkeletonLine(_whole_number(row[0], where), row[1], place))
     return Skeleton(path.stem, tuple(lines))
 
 
@@ -402,7 +452,11 @@ def check(anchors: Iterable[Anchor], found: Mapping[str, dict[Place, str | None]
             yield Problem(anchor.citation_id, DOCUMENT_MISSING, f"no file holds {anchor.source_id}")
             continue
         if anchor.place not in paragraphs and not anchor.anchored:
-            continue  # a place the skeleton has no text for (a footnote missing from the copy anchored)
+            sections = {place[0] for place in paragraphs}
+            if anchor.paragraph is None and anchor.section_id in sections:
+                continue  # a footnote the skeleton has no text for (missing from the copy anchored)
+            yield Problem(anchor.citation_id, PARAGRAPH_MISSING, f"{anchor.locator()} is not in the document")
+            continue
         text = paragraphs.get(anchor.place)
         if text is None:
             yield Problem(anchor.citation_id, PARAGRAPH_MISSING, f"{anchor.locator()} is not in the file")
