@@ -46,8 +46,13 @@ ANCHOR_COLUMNS = ("span_start", "span_end", "span_sha256")
 #: The largest skeleton file read (the shipped ones are a few KiB).
 MAX_SKELETON_BYTES = 16 * 1024 * 1024
 
-_FOOTNOTE_MARK = re.compile(r"<sup>\s*\d+\s*</sup>")
-_SUPERSCRIPT = re.compile(r"</?sup>")
+#: A footnote marker: ``<sup>12</sup>`` (any case), a Markdown footnote reference ``[^12]``,
+#: or a run of superscript digits ``¹²``.
+_FOOTNOTE_MARK = re.compile(r"<sup>\s*\d+\s*</sup>|\[\^[^\]\s]+\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+", re.I)
+_SUPERSCRIPT = re.compile(r"</?sup>", re.I)
+#: What ends a line of a document: ``\n``, ``\r\n`` or ``\r`` (not a form feed, NEL, U+2028...,
+#: which are whitespace inside a line).
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
@@ -58,7 +63,8 @@ _SPACE = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """``text`` in the form anchors are measured on (docs/anchors.md, "Normalisation").
 
-    NFC; footnote markers (``<sup>12</sup>``) removed, other superscripts kept as their text
+    NFC; footnote markers (``<sup>12</sup>`` in any case, ``[^12]``, superscript digits
+    ``¹²``) removed, other superscripts kept as their text
     (``19<sup>th</sup>`` is ``19th``); a leading Markdown heading mark
     removed; ``[text](url)`` kept as its text and ``<url>`` as the address; ``*`` (emphasis)
     removed and backslash escapes replaced by the character; every run of whitespace one
@@ -164,7 +170,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def document_lines(text: str) -> list[str]:
     """The lines of a document that count (docs/anchors.md): every line with a non-space character."""
-    return [line for line in text.splitlines() if line.strip()]
+    return [line for line in _LINE_END.split(text) if line.strip()]
 
 
 #: A place in a document: ``(section_id, paragraph, footnote)``; a footnote has no paragraph,
