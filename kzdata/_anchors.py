@@ -297,27 +297,93 @@ def read_skeletons(folder: Path | None = None) -> dict[str, Skeleton]:
     return {path.stem: read_skeleton(path) for path in sorted(folder.glob("*.csv"))}
 
 
+#: How many lines of a copy are joined at most to re-find one line of a re-wrapped paragraph,
+#: and how many characters they may have (longer runs are taken as changed, not re-wrapped).
+_MAX_REWRAP_LINES = 8
+_MAX_REWRAP_CHARS = 100_000
+
+
+def _cut(text: str, sha: str) -> tuple[str, str] | None:
+    """The first split of ``text`` into two lines that :func:`join_lines` joins back, the first hashing ``sha``."""
+    running = hashlib.sha256()
+    for position, char in enumerate(text):
+        breakable = char == " " or (
+            text[position - 1 : position] == "-" and char.isalpha() and text[position - 2 : position - 1].isalpha()
+        )
+        if position and breakable and HASH_PREFIX + running.hexdigest() == sha:
+            return text[:position], text[position + 1 :] if char == " " else text[position:]
+        running.update(char.encode("utf-8"))
+    return None
+
+
+def _rewrapped(wanted: Sequence[str], copy: Sequence[str]) -> list[list[str]] | None:
+    """The text of each ``wanted`` line (a hash) in ``copy``, the same text wrapped into other lines, or None."""
+    pieces: list[list[str]] = []
+    rest = list(copy)
+    buffer = ""
+    joined = 0
+    for sha in wanted:
+        while True:
+            if len(buffer) > _MAX_REWRAP_CHARS:
+                return None
+            if buffer and digest(buffer) == sha:
+                pieces.append([buffer])
+                buffer, joined = "", 0
+                break
+            cut = _cut(buffer, sha)
+            if cut is not None:
+                pieces.append([cut[0]])
+                buffer, joined = cut[1], 1
+                break
+            if not rest or joined >= _MAX_REWRAP_LINES or len(buffer) > _MAX_REWRAP_CHARS:
+                return None
+            buffer = join_lines([buffer, rest.pop(0)])
+            joined += 1
+    return pieces if not buffer and not rest else None
+
+
 def locate(skeleton: Skeleton, lines: Sequence[str]) -> dict[Place, str | None]:
     """The normalised text of each paragraph and footnote of ``skeleton`` in a copy's ``lines``.
 
     The copy's line hashes are aligned with the skeleton's (longest matching blocks first,
     :class:`difflib.SequenceMatcher`): a line found unchanged is placed; a run of lines
-    replaced by as many lines is taken as those lines changed in place. A paragraph whose
-    every line is placed gets its text; one with a line deleted, or inside a replaced run
-    of a different length, is missing (None).
+    replaced by other lines is taken as the same text wrapped into other lines when it is
+    (docs/anchors.md), else as those lines changed in place (a line more in the copy joins
+    the line before it, a line fewer is a line deleted); lines inserted in the copy belong to
+    the paragraph of the line before them. A paragraph gets the text of all its lines found;
+    one none of whose lines is left in the copy is missing (None).
     """
     normalised = [normalise(line) for line in lines]
     found = [digest(line) for line in normalised]
     wanted = [entry.sha256 for entry in skeleton.lines]
-    where: dict[int, int] = {}
+    texts_of: dict[int, list[str]] = {}  # skeleton line -> its text in the copy (empty: deleted)
     matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            where.update(zip(range(i1, i2), range(j1, j2), strict=True))
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                texts_of[i] = [normalised[j]]
+            continue
+        if tag == "replace":
+            pieces = _rewrapped(wanted[i1:i2], normalised[j1:j2])
+            if pieces is not None:
+                texts_of.update(zip(range(i1, i2), pieces, strict=True))
+                continue
+            paired = min(i2 - i1, j2 - j1)
+            for k in range(paired):
+                texts_of[i1 + k] = [normalised[j1 + k]]
+            for i in range(i1 + paired, i2):
+                texts_of[i] = []
+            if j2 - j1 > paired:
+                texts_of[i1 + paired - 1].extend(normalised[j1 + paired : j2])
+        elif tag == "delete":
+            for i in range(i1, i2):
+                texts_of[i] = []
+        elif tag == "insert" and i1 > 0:
+            texts_of.setdefault(i1 - 1, []).extend(normalised[j1:j2])
     texts: dict[Place, str | None] = {}
     for place, indices in skeleton.places().items():
-        if all(i in where for i in indices):
-            texts[place] = join_lines(normalised[where[i]] for i in indices)
+        if any(texts_of.get(i) for i in indices):
+            texts[place] = join_lines(text for i in indices for text in texts_of.get(i, []))
         else:
             texts[place] = None
     return texts

@@ -108,7 +108,6 @@ def assert_usage_error(result: subprocess.CompletedProcess[str]) -> None:
 # --------------------------------------------------------------------------- 1. verify-sources: the documents
 
 
-@open_defect
 def test_words_inserted_on_a_line_of_their_own_change_a_sentence_unreported(world: Path) -> None:
     """A sentence altered by a line inserted inside it is not reported.
 
@@ -117,24 +116,24 @@ def test_words_inserted_on_a_line_of_their_own_change_a_sentence_unreported(worl
     sentence altered, exactly the citations anchored on that sentence are reported"). Found:
     in a document whose sentences run across lines, inserting the line ``not`` inside a
     sentence (here the article's "Heavy / rain stopped the parade", cut by a page break)
-    changes what it says, yet verify-sources reports nothing: the alignment treats the new
-    line as inserted and leaves it out of the paragraph's text. The same word put on an
-    existing line is reported.
+    changed what it said, yet verify-sources reported nothing: the alignment treated the new
+    line as inserted and left it out of the paragraph's text. Fixed: a line inserted in a
+    copy belongs to the paragraph of the line before it.
     """
     edit(world / "docs" / "a.txt", "the guild said. Heavy\n", "the guild said. Heavy\n\nnot\n")
     assert reported(world) == {"c-rain", "c-rain-and-move"}
 
 
-@open_defect
 def test_deleting_a_sentence_that_fills_a_line_fails_the_whole_paragraph(world: Path) -> None:
     """Deleting one sentence reports every citation of its paragraph, not only the ones on it.
 
     Promise: docs/anchors.md, "with one sentence of a document changed, exactly the citations
     whose span contains that sentence are reported (the others in the paragraph are found,
     shifted or not)". Found: when a deleted sentence fills a whole line of its paragraph
-    (here the brief's first line, "The harbour ... two-" / "week closure."), that line is
-    gone, the paragraph counts as missing and every citation of it is reported `paragraph
-    missing`, though only the ones anchored on the deleted sentence should be.
+    (here the brief's first line, "The harbour ... two-" / "week closure."), that line was
+    gone, the paragraph counted as missing and every citation of it was reported `paragraph
+    missing`, though only the ones anchored on the deleted sentence should be. Fixed: a
+    paragraph is missing only when none of its lines is left.
     """
     rows = dict(CITATIONS, **{"c-ships": ("syn-brief", "brief-main", 1, None, _span(HARBOUR, "Ships had"))})
     write_citations(world / "citations.csv", rows)
@@ -142,14 +141,18 @@ def test_deleting_a_sentence_that_fills_a_line_fails_the_whole_paragraph(world: 
     assert reported(world) == {"c-reopened"}
 
 
-@open_defect
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [
         ("b.md", "after a two-\n\nweek closure", "after a two-week closure"),  # two lines joined
         ("a.txt", "in the old square", "in the\nold square"),  # a line wrapped in two
+        (  # a paragraph re-wrapped at another width
+            "b.md",
+            "The harbour of Nova Brda reopened on 5 May after a two-\n\nweek closure. Ships had waited offshore.",
+            "The harbour of Nova Brda\nreopened on 5 May after a two-week closure. Ships\nhad waited offshore.",
+        ),
     ],
-    ids=["joined", "wrapped"],
+    ids=["joined", "wrapped", "rewrapped"],
 )
 def test_rewrapping_the_lines_of_a_copy_counts_as_a_change(world: Path, name: str, old: str, new: str) -> None:
     """Re-wrapping a paragraph's lines reports every citation of the paragraph as missing.
@@ -158,8 +161,9 @@ def test_rewrapping_the_lines_of_a_copy_counts_as_a_change(world: Path, name: st
     footnote marker is written) does not count as a change of what it says"; the brief of
     issue 18: "layout changes ... don't count as changes". Found: joining two lines of a
     paragraph into one (or breaking one line in two) changes nothing the paragraph says, yet
-    every citation of the paragraph is reported `paragraph missing` (a copy saved from a PDF
-    viewer or an editor that re-wraps is reported as changed).
+    every citation of the paragraph was reported `paragraph missing` (a copy saved from a PDF
+    viewer or an editor that re-wraps was reported as changed). Fixed: a run of lines that is
+    the same text wrapped otherwise is re-found line by line.
     """
     edit(world / "docs" / name, old, new)
     assert reported(world) == set()
