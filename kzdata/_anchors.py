@@ -23,7 +23,10 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import io
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,9 +43,16 @@ SKELETON_FOLDER = Path(__file__).resolve().parent / "_skeletons"
 SKELETON_HEADER = ("line", "sha256", "section_id", "paragraph", "footnote")
 #: The anchor columns of ``citations``, in their order.
 ANCHOR_COLUMNS = ("span_start", "span_end", "span_sha256")
+#: The largest skeleton file read (the shipped ones are a few KiB).
+MAX_SKELETON_BYTES = 16 * 1024 * 1024
 
-_FOOTNOTE_MARK = re.compile(r"<sup>\s*\d+\s*</sup>")
-_SUPERSCRIPT = re.compile(r"</?sup>")
+#: A footnote marker: ``<sup>12</sup>`` (any case), a Markdown footnote reference ``[^12]``,
+#: or a run of superscript digits ``¹²``.
+_FOOTNOTE_MARK = re.compile(r"<sup>\s*\d+\s*</sup>|\[\^[^\]\s]+\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+", re.I)
+_SUPERSCRIPT = re.compile(r"</?sup>", re.I)
+#: What ends a line of a document: ``\n``, ``\r\n`` or ``\r`` (not a form feed, NEL, U+2028...,
+#: which are whitespace inside a line).
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
@@ -53,7 +63,8 @@ _SPACE = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """``text`` in the form anchors are measured on (docs/anchors.md, "Normalisation").
 
-    NFC; footnote markers (``<sup>12</sup>``) removed, other superscripts kept as their text
+    NFC; footnote markers (``<sup>12</sup>`` in any case, ``[^12]``, superscript digits
+    ``¹²``) removed, other superscripts kept as their text
     (``19<sup>th</sup>`` is ``19th``); a leading Markdown heading mark
     removed; ``[text](url)`` kept as its text and ``<url>`` as the address; ``*`` (emphasis)
     removed and backslash escapes replaced by the character; every run of whitespace one
@@ -159,7 +170,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def document_lines(text: str) -> list[str]:
     """The lines of a document that count (docs/anchors.md): every line with a non-space character."""
-    return [line for line in text.splitlines() if line.strip()]
+    return [line for line in _LINE_END.split(text) if line.strip()]
 
 
 #: A place in a document: ``(section_id, paragraph, footnote)``; a footnote has no paragraph,
@@ -192,18 +203,63 @@ class Skeleton:
         return found
 
 
+def read_guarded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, of at most ``limit`` bytes.
+
+    A FIFO, device, socket or directory (also behind a link) is refused without blocking on
+    it, and a larger file without reading it: an :class:`InvalidArgumentError`, as is a file
+    that cannot be opened.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise InvalidArgumentError(f"{path} cannot be read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidArgumentError(f"{path} is not a regular file (a FIFO, device or folder): give a file")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(limit + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise InvalidArgumentError(f"{path} is larger than the {limit} bytes such a file may have")
+        return b"".join(chunks)
+    except OSError as error:
+        raise InvalidArgumentError(f"{path} cannot be read: {error.strerror or error}") from None
+    finally:
+        os.close(fd)
+
+
 def _optional_int(cell: str, what: str) -> int | None:
     if cell == "":
         return None
-    if not cell.isdigit():
+    return _whole_number(cell, what)
+
+
+def _whole_number(cell: str, what: str) -> int:
+    if not re.fullmatch(r"[0-9]+", cell):
         raise InvalidArgumentError(f"{what}: {cell!r} is not a whole number; fix or regenerate the file")
     return int(cell)
 
 
 def read_skeleton(path: Path) -> Skeleton:
-    """Read a skeleton file (``<source_id>.csv`` with :data:`SKELETON_HEADER`)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+    """Read a skeleton file (``<source_id>.csv`` with :data:`SKELETON_HEADER`).
+
+    It must be a regular UTF-8 file of at most :data:`MAX_SKELETON_BYTES`; anything malformed
+    is an :class:`InvalidArgumentError`.
+    """
+    try:
+        text = read_guarded(path, MAX_SKELETON_BYTES).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidArgumentError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InvalidArgumentError(f"{path} is not a well-formed skeleton CSV: {error}") from None
     if not rows or tuple(rows[0]) != SKELETON_HEADER:
         raise InvalidArgumentError(
             f"{path} is not a skeleton file: its header must be {','.join(SKELETON_HEADER)} "
@@ -217,7 +273,7 @@ def read_skeleton(path: Path) -> Skeleton:
         place = None
         if row[2]:
             place = (row[2], _optional_int(row[3], where), _optional_int(row[4], where))
-        lines.append(SkeletonLine(int(row[0]), row[1], place))
+        lines.append(SkeletonLine(_whole_number(row[0], where), row[1], place))
     return Skeleton(path.stem, tuple(lines))
 
 
@@ -241,27 +297,93 @@ def read_skeletons(folder: Path | None = None) -> dict[str, Skeleton]:
     return {path.stem: read_skeleton(path) for path in sorted(folder.glob("*.csv"))}
 
 
+#: How many lines of a copy are joined at most to re-find one line of a re-wrapped paragraph,
+#: and how many characters they may have (longer runs are taken as changed, not re-wrapped).
+_MAX_REWRAP_LINES = 8
+_MAX_REWRAP_CHARS = 100_000
+
+
+def _cut(text: str, sha: str) -> tuple[str, str] | None:
+    """The first split of ``text`` into two lines that :func:`join_lines` joins back, the first hashing ``sha``."""
+    running = hashlib.sha256()
+    for position, char in enumerate(text):
+        breakable = char == " " or (
+            text[position - 1 : position] == "-" and char.isalpha() and text[position - 2 : position - 1].isalpha()
+        )
+        if position and breakable and HASH_PREFIX + running.hexdigest() == sha:
+            return text[:position], text[position + 1 :] if char == " " else text[position:]
+        running.update(char.encode("utf-8"))
+    return None
+
+
+def _rewrapped(wanted: Sequence[str], copy: Sequence[str]) -> list[list[str]] | None:
+    """The text of each ``wanted`` line (a hash) in ``copy``, the same text wrapped into other lines, or None."""
+    pieces: list[list[str]] = []
+    rest = list(copy)
+    buffer = ""
+    joined = 0
+    for sha in wanted:
+        while True:
+            if len(buffer) > _MAX_REWRAP_CHARS:
+                return None
+            if buffer and digest(buffer) == sha:
+                pieces.append([buffer])
+                buffer, joined = "", 0
+                break
+            cut = _cut(buffer, sha)
+            if cut is not None:
+                pieces.append([cut[0]])
+                buffer, joined = cut[1], 1
+                break
+            if not rest or joined >= _MAX_REWRAP_LINES or len(buffer) > _MAX_REWRAP_CHARS:
+                return None
+            buffer = join_lines([buffer, rest.pop(0)])
+            joined += 1
+    return pieces if not buffer and not rest else None
+
+
 def locate(skeleton: Skeleton, lines: Sequence[str]) -> dict[Place, str | None]:
     """The normalised text of each paragraph and footnote of ``skeleton`` in a copy's ``lines``.
 
     The copy's line hashes are aligned with the skeleton's (longest matching blocks first,
     :class:`difflib.SequenceMatcher`): a line found unchanged is placed; a run of lines
-    replaced by as many lines is taken as those lines changed in place. A paragraph whose
-    every line is placed gets its text; one with a line deleted, or inside a replaced run
-    of a different length, is missing (None).
+    replaced by other lines is taken as the same text wrapped into other lines when it is
+    (docs/anchors.md), else as those lines changed in place (a line more in the copy joins
+    the line before it, a line fewer is a line deleted); lines inserted in the copy belong to
+    the paragraph of the line before them. A paragraph gets the text of all its lines found;
+    one none of whose lines is left in the copy is missing (None).
     """
     normalised = [normalise(line) for line in lines]
     found = [digest(line) for line in normalised]
     wanted = [entry.sha256 for entry in skeleton.lines]
-    where: dict[int, int] = {}
+    texts_of: dict[int, list[str]] = {}  # skeleton line -> its text in the copy (empty: deleted)
     matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            where.update(zip(range(i1, i2), range(j1, j2), strict=True))
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                texts_of[i] = [normalised[j]]
+            continue
+        if tag == "replace":
+            pieces = _rewrapped(wanted[i1:i2], normalised[j1:j2])
+            if pieces is not None:
+                texts_of.update(zip(range(i1, i2), pieces, strict=True))
+                continue
+            paired = min(i2 - i1, j2 - j1)
+            for k in range(paired):
+                texts_of[i1 + k] = [normalised[j1 + k]]
+            for i in range(i1 + paired, i2):
+                texts_of[i] = []
+            if j2 - j1 > paired:
+                texts_of[i1 + paired - 1].extend(normalised[j1 + paired : j2])
+        elif tag == "delete":
+            for i in range(i1, i2):
+                texts_of[i] = []
+        elif tag == "insert" and i1 > 0:
+            texts_of.setdefault(i1 - 1, []).extend(normalised[j1:j2])
     texts: dict[Place, str | None] = {}
     for place, indices in skeleton.places().items():
-        if all(i in where for i in indices):
-            texts[place] = join_lines(normalised[where[i]] for i in indices)
+        if any(texts_of.get(i) for i in indices):
+            texts[place] = join_lines(text for i in indices for text in texts_of.get(i, []))
         else:
             texts[place] = None
     return texts
@@ -402,7 +524,11 @@ def check(anchors: Iterable[Anchor], found: Mapping[str, dict[Place, str | None]
             yield Problem(anchor.citation_id, DOCUMENT_MISSING, f"no file holds {anchor.source_id}")
             continue
         if anchor.place not in paragraphs and not anchor.anchored:
-            continue  # a place the skeleton has no text for (a footnote missing from the copy anchored)
+            sections = {place[0] for place in paragraphs}
+            if anchor.paragraph is None and anchor.section_id in sections:
+                continue  # a footnote the skeleton has no text for (missing from the copy anchored)
+            yield Problem(anchor.citation_id, PARAGRAPH_MISSING, f"{anchor.locator()} is not in the document")
+            continue
         text = paragraphs.get(anchor.place)
         if text is None:
             yield Problem(anchor.citation_id, PARAGRAPH_MISSING, f"{anchor.locator()} is not in the file")

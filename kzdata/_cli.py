@@ -432,16 +432,14 @@ def parser() -> argparse.ArgumentParser:
         "verify-sources",
         help="re-find each citation's supporting span in your copies of the primary documents (exit 1 on a problem)",
     )
-    p.add_argument("folder", type=Path, metavar="DIR", help="a folder holding the documents as text files, or one file")
+    p.add_argument("folder", metavar="DIR", help="a folder holding the documents as text files, or one file")
     p.add_argument(
         "--citations",
-        type=Path,
         metavar="CSV",
         help="check the anchors of this CSV (shaped like raw/citations.csv) instead of the release's",
     )
     p.add_argument(
         "--skeletons",
-        type=Path,
         metavar="DIR",
         help="a folder of <source_id>.csv document skeletons instead of the ones kzdata ships (docs/anchors.md)",
     )

@@ -10,7 +10,9 @@ shaped like ``raw/citations.csv`` (for maintainers, before a build, and for test
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 from pathlib import Path
 
 from kzdata._anchors import (
@@ -23,17 +25,28 @@ from kzdata._anchors import (
     document_lines,
     identify,
     locate,
+    read_guarded,
     read_skeletons,
 )
 from kzdata.errors import InvalidArgumentError
 
 _LOCATOR_COLUMNS = ("citation_id", "source_id", "section_id", "paragraph", "footnote")
+#: A file of the documents' folder larger than this is not one of the documents: it is skipped unread.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+#: The largest ``--citations`` CSV read (the release's is well under 1 MiB).
+MAX_CITATIONS_BYTES = 256 * 1024 * 1024
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def _path_argument(value: object, what: str) -> Path:
     if not isinstance(value, (str, os.PathLike)):
         raise InvalidArgumentError(f"{what} must be a path (str or pathlib.Path), not {type(value).__name__}")
-    return Path(value)
+    text = os.fspath(value)
+    if text in ("", b""):
+        raise InvalidArgumentError(f"{what} must name a file or folder, got an empty path")
+    if ("\0" if isinstance(text, str) else b"\0") in text:
+        raise InvalidArgumentError(f"{what} {text!r} holds a NUL byte, which no path can")
+    return Path(os.fsdecode(text))
 
 
 def _read_documents(path: Path) -> dict[Path, str]:
@@ -49,8 +62,11 @@ def _read_documents(path: Path) -> dict[Path, str]:
     texts = {}
     for file in files:
         try:
-            texts[file] = file.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
-        except (UnicodeDecodeError, OSError):
+            if file.stat().st_size > MAX_DOCUMENT_BYTES:
+                continue  # far larger than any of the documents (a video, an archive): never read
+            data = read_guarded(file, MAX_DOCUMENT_BYTES)
+            texts[file] = data.decode("utf-8-sig")  # a byte-order mark is not text
+        except (UnicodeDecodeError, OSError, InvalidArgumentError):
             continue  # not a text document (a PDF, an image): it cannot be one of the documents
     return texts
 
@@ -59,7 +75,7 @@ def _cell_int(value: object, where: str) -> int | None:
     if value is None or value == "" or (isinstance(value, float) and value != value):
         return None
     text = str(value)
-    if not text.isdigit():
+    if not _WHOLE_NUMBER.fullmatch(text):
         raise InvalidArgumentError(f"{where}: {text!r} is not a whole number")
     return int(text)
 
@@ -72,22 +88,45 @@ def _anchor(row: dict[str, object], where: str) -> Anchor:
     sha = None if sha is None or sha == "" or sha != sha else str(sha)
     if sha is not None and not HASH_PATTERN.match(sha):
         raise InvalidArgumentError(f"{where}: span_sha256 {sha!r} is not sha256:<64 lower-case hex>")
+    start = _cell_int(row.get("span_start"), where)
+    end = _cell_int(row.get("span_end"), where)
+    if (start is None) != (sha is None) or (end is None) != (sha is None):
+        raise InvalidArgumentError(f"{where}: span_start, span_end and span_sha256 are given together or not at all")
+    if start is not None and end is not None and end <= start:
+        raise InvalidArgumentError(f"{where}: span_end {end} must be greater than span_start {start}")
     return Anchor(
         citation_id=str(row["citation_id"]),
         source_id=str(row["source_id"]),
         section_id=str(row["section_id"]),
         paragraph=_cell_int(row["paragraph"], where),
         footnote=_cell_int(row["footnote"], where),
-        span_start=_cell_int(row.get("span_start"), where),
-        span_end=_cell_int(row.get("span_end"), where),
+        span_start=start,
+        span_end=end,
         span_sha256=sha,
     )
 
 
 def read_anchors(path: Path) -> list[Anchor]:
-    """The citations of a CSV shaped like ``raw/citations.csv`` (anchor columns optional)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [_anchor(row, f"{path}, line {n}") for n, row in enumerate(csv.DictReader(handle), start=2)]
+    """The citations of a CSV shaped like ``raw/citations.csv`` (anchor columns optional).
+
+    The file must be a regular UTF-8 file of at most :data:`MAX_CITATIONS_BYTES` whose header
+    has every locator column, rows or not; anything else is an :class:`InvalidArgumentError`.
+    """
+    try:
+        text = read_guarded(path, MAX_CITATIONS_BYTES).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidArgumentError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in _LOCATOR_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise InvalidArgumentError(
+                f"{path} is not a citations CSV: its header lacks {', '.join(missing)} "
+                "(it must be shaped like raw/citations.csv)"
+            )
+        return [_anchor(row, f"{path}, line {n}") for n, row in enumerate(reader, start=2)]
+    except csv.Error as error:
+        raise InvalidArgumentError(f"{path} is not a well-formed CSV file: {error}") from None
 
 
 def _release_anchors() -> list[Anchor]:

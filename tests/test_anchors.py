@@ -350,7 +350,7 @@ def test_wrong_arguments_are_usage_errors(world: Path) -> None:
     with pytest.raises(InvalidArgumentError, match="must be a path"):
         verify_sources(3)  # type: ignore[arg-type]
     (world / "citations.csv").write_text("citation_id,source_id\nx,y\n", encoding="utf-8")
-    with pytest.raises(InvalidArgumentError, match="the column section_id is missing"):
+    with pytest.raises(InvalidArgumentError, match="its header lacks section_id"):
         run(world)
 
 
