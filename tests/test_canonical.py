@@ -264,3 +264,51 @@ def test_pandas_metadata_pandas_cannot_apply_is_a_problem_not_a_crash() -> None:
     assert canonical is None
     assert problems[0].startswith('x.parquet: its pandas metadata gives index_columns ["nope"], kzdata writes []')
     assert problems[-1].startswith("x.parquet: cannot be converted to pandas (KeyError: ")
+
+
+# --------------------------------------------------------------------------- cells and categories a user could meet
+
+
+def test_a_date_before_pandas_timestamps_is_written_from_the_python_date() -> None:
+    """Year 1 is a date the registry allows (docs/dates.md) but not a pandas Timestamp."""
+    column = Column("d", "date", "")
+    assert format_cell(column, datetime.date(1, 1, 1)) == "0001-01-01"
+    assert format_cell(column, datetime.date(1676, 12, 31)) == "1676-12-31"
+
+
+def test_an_integer_cell_keeps_every_digit() -> None:
+    """An integer is written with int(), never through a float that would round 2**62 + 1."""
+    column = Column("n", "integer", "")
+    assert format_cell(column, 2**62 + 1) == "4611686018427387905"
+    assert format_cell(column, -(2**62) - 1) == "-4611686018427387905"
+
+
+def _events_with_reordered_categories(column_name: str) -> bytes:
+    import io
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_table(kzdata.path("events"))
+    index = arrow.schema.get_field_index(column_name)
+    chunked = arrow.column(index).combine_chunks()
+    order = list(reversed(chunked.dictionary.to_pylist()))
+    values = pa.DictionaryArray.from_arrays(
+        pc.index_in(chunked.dictionary_decode(), value_set=pa.array(order)).cast(chunked.indices.type),
+        pa.array(order, type=chunked.dictionary.type),
+    )
+    arrow = arrow.set_column(index, arrow.schema.field(index), values)
+    sink = io.BytesIO()
+    pq.write_table(arrow, sink)
+    return sink.getvalue()
+
+
+def test_a_category_column_with_the_same_number_of_categories_in_another_order_is_a_problem() -> None:
+    """The categories a loader gets are part of what a user reads: their order decides sorting and codes."""
+    table = REGISTRY["events"]
+    declared = list(table.column("category").enum)
+    problems, _ = parquet_problems(table, _events_with_reordered_categories("category"), "x.parquet")
+    assert problems == [
+        f"x.parquet: column 'category' loads with the categories {list(reversed(declared))}, "
+        f"the release declares {declared}"
+    ]
