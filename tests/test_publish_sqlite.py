@@ -447,3 +447,21 @@ def test_the_dictionary_follows_any_table_the_registry_declares(monkeypatch: pyt
     unique = dict(con.execute("select column_name, is_unique from _kzdata_columns where table_name = 'people'"))
     assert unique["person_id"] == 1 and unique["name"] == 1
     assert sum(unique.values()) == 2
+
+
+def test_meta_rows_for_given_values_cite_that_version_and_fingerprint() -> None:
+    """``kzdata verify DIR`` regenerates ``_kzdata_meta`` from the values an export holds.
+
+    The rows must then name the version and fingerprint handed over, in both citation styles,
+    never the installed release's (docs/versioning.md, what verify checks of an export).
+    """
+    from kzdata._formats import release_documents
+    from kzdata._formats.sqlite import meta_rows
+
+    fingerprint = "sha256:" + "ab" * 32
+    rows = dict(meta_rows("9.9.9", fingerprint, release_documents()))
+    assert rows["version"] == "9.9.9"
+    assert "(Version 9.9.9)" in rows["citation"] and f"Fingerprint {fingerprint}." in rows["citation"]
+    assert rows["citation_bibtex"].startswith("@misc{kzdata_9_9_9,")
+    assert "  version = {9.9.9}," in rows["citation_bibtex"]
+    assert f"  fingerprint = {{{fingerprint}}}" in rows["citation_bibtex"]
