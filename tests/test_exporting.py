@@ -10,6 +10,7 @@ import csv
 import hashlib
 import importlib
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -106,6 +107,14 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     for part in parts:
         assert part in about["cite as"], part
     assert "CC-BY-4.0" in about["licence"] and "creativecommons.org/licenses/by/4.0" in about["licence"]
+    assert [cell.value for cell in book["about"][1]] == ["item", "value"]
+    assert about["sheets"] == (
+        "about (this sheet); dictionary (every column of every table); then one sheet per table, "
+        "named after it, with one row per record"
+    )
+    assert about["check"] == "the fingerprint is recorded in datapackage.json and checked by `kzdata verify`"
+    # the two primary documents (seeds README), one after the other, each ending with its source id
+    assert re.fullmatch(r".+ \(source_id cornell-2024\); .+ \(source_id crs-2022\)", about["primary documents"])
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         for row in sheet.iter_rows():
@@ -452,3 +461,19 @@ def test_an_export_folder_removed_during_the_export_does_not_hide_the_error(
     out.mkdir()
     with pytest.raises(ExportWriteError, match="No space left on device"):
         kzdata.export(out, "parquet")
+
+
+def test_workbook_cells_are_plain_python_values() -> None:
+    """What openpyxl is given: dates as dates, a time kept when there is one, numpy scalars as Python ones."""
+    import datetime
+
+    import numpy as np
+
+    from kzdata._formats.xlsx import _plain
+
+    assert _plain(pd.Timestamp("2022-01-05")) == datetime.date(2022, 1, 5)
+    assert type(_plain(pd.Timestamp("2022-01-05"))) is datetime.date
+    assert _plain(pd.Timestamp("2022-01-05 01:30")) == datetime.datetime(2022, 1, 5, 1, 30)
+    assert _plain(np.int64(7)) == 7 and type(_plain(np.int64(7))) is int
+    assert _plain(5) == 5 and _plain("text") == "text"
+    assert _plain(pd.NA) is None and _plain(float("nan")) is None and _plain(pd.NaT) is None
