@@ -312,3 +312,14 @@ def test_a_category_column_with_the_same_number_of_categories_in_another_order_i
         f"x.parquet: column 'category' loads with the categories {list(reversed(declared))}, "
         f"the release declares {declared}"
     ]
+
+
+@pytest.mark.parametrize(("count", "width"), [(1, pa.int8()), (127, pa.int8()), (128, pa.int16()), (300, pa.int16())])
+def test_a_category_column_is_stored_with_the_narrowest_index_that_holds_its_codes(
+    count: int, width: pa.DataType
+) -> None:
+    """Up to 127 categories fit a signed 8-bit code; the Parquet bytes of a rebuild depend on the width chosen."""
+    from kzdata._canonical import arrow_type
+
+    column = Column("c", "category", "", enum=tuple(f"v{i}" for i in range(count)))
+    assert arrow_type(column) == pa.dictionary(width, pa.large_string())
