@@ -86,7 +86,12 @@ MODULES: dict[str, list[str]] = {
         "tests/test_recovery.py",
     ],
     "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py", "tests/test_canonical.py"],
-    "kzdata/_verify_folder.py": ["tests/test_trust.py", "tests/test_canonical.py"],
+    "kzdata/_verify_folder.py": [
+        "tests/test_trust.py",
+        "tests/test_canonical.py",
+        "tests/test_attack_fixed.py::test_export_and_verify_through_a_symlink_loop_are_invalid_arguments",
+        "tests/test_attack_fixed.py::test_verify_of_a_path_too_long_for_the_file_system_is_a_kzdata_error",
+    ],
     # export() itself: every test of tests/test_exporting.py but the slow workbook and Stata ones
     # (which add minutes per mutant and nothing export() does not already do for the other formats)
     "kzdata/_exporting.py": [
