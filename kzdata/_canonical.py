@@ -208,6 +208,10 @@ def parquet_problems(table: Table, data: bytes, label: str) -> tuple[list[str], 
 WRITER_KEYS = frozenset({"creator", "pandas_version"})
 """Keys of the pandas metadata that name the writing libraries' versions: present, but free to differ."""
 
+OPTIONAL_KEYS: dict[str, Any] = {"attributes": {}}
+"""Keys only some pandas versions write (``DataFrame.attrs``: pandas 2.1.1 writes none), with the
+only value kzdata's files may give them: a file may lack the key, whoever reads it."""
+
 
 @functools.cache
 def expected_pandas_metadata(table: Table) -> dict[str, Any]:
@@ -255,7 +259,13 @@ def metadata_problems(table: Table, schema: pa.Schema, label: str) -> list[str]:
         )
         return problems
     for key in sorted(set(found) | set(expected)):
-        if key not in expected or key not in found:
+        if key in OPTIONAL_KEYS:
+            if key in found and found[key] != OPTIONAL_KEYS[key]:
+                problems.append(
+                    f"{label}: its pandas metadata gives {key} {_cut(json.dumps(found[key]))}, kzdata writes "
+                    f"{json.dumps(OPTIONAL_KEYS[key])}"
+                )
+        elif key not in expected or key not in found:
             problems.append(f"{label}: its pandas metadata {'lacks' if key in expected else 'adds'} {key!r}")
         elif key not in WRITER_KEYS and found[key] != expected[key]:
             problems.append(

@@ -126,9 +126,9 @@ def test_pandas_metadata_that_is_not_json_is_a_problem() -> None:
 def test_pandas_metadata_lacking_a_key_is_a_problem() -> None:
     table = REGISTRY["sentences"]
     meta = dict(expected_pandas_metadata(table))
-    del meta["attributes"]
+    del meta["column_indexes"]
     schema = pa.schema([]).with_metadata({b"pandas": json.dumps(meta).encode()})
-    assert metadata_problems(table, schema, "x.parquet") == ["x.parquet: its pandas metadata lacks 'attributes'"]
+    assert metadata_problems(table, schema, "x.parquet") == ["x.parquet: its pandas metadata lacks 'column_indexes'"]
 
 
 def test_the_writers_versions_may_differ_but_must_be_there() -> None:
@@ -323,3 +323,16 @@ def test_a_category_column_is_stored_with_the_narrowest_index_that_holds_its_cod
 
     column = Column("c", "category", "", enum=tuple(f"v{i}" for i in range(count)))
     assert arrow_type(column) == pa.dictionary(width, pa.large_string())
+
+
+def test_the_attributes_key_only_newer_pandas_writes_may_be_absent_but_not_hold_anything() -> None:
+    """pandas 2.1.1 (the oldest supported) writes no ``attributes``; newer pandas writes ``{}``."""
+    table = REGISTRY["sentences"]
+    meta = dict(expected_pandas_metadata(table))
+    for present in ({**meta, "attributes": {}}, {k: v for k, v in meta.items() if k != "attributes"}):
+        schema = pa.schema([], metadata={b"pandas": json.dumps(present).encode()})
+        assert metadata_problems(table, schema, "x.parquet") == []
+    schema = pa.schema([], metadata={b"pandas": json.dumps({**meta, "attributes": {"a": 1}}).encode()})
+    assert metadata_problems(table, schema, "x.parquet") == [
+        'x.parquet: its pandas metadata gives attributes {"a": 1}, kzdata writes {}'
+    ]
