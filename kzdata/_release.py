@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4064c5230287be44f6b33ed27a79345c5deb28e2045cde0049a76a4707d02f9d"
+DESCRIPTOR_SHA256 = "a2cf0d5e70d44b80af6afedf1d5cbebe54e47fbef453a92ad8b66ee590350567"
