@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "a2cf0d5e70d44b80af6afedf1d5cbebe54e47fbef453a92ad8b66ee590350567"
+DESCRIPTOR_SHA256 = "fb7d65660149c9ad76369dd4a0af3fbf7cc1c688db9da94584a54b2f95b74642"
