@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "fb7d65660149c9ad76369dd4a0af3fbf7cc1c688db9da94584a54b2f95b74642"
+DESCRIPTOR_SHA256 = "c11594dc089cf76814aa28f76bd945cf72d956ac2c311dade989b263bad278b7"
