@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "c11594dc089cf76814aa28f76bd945cf72d956ac2c311dade989b263bad278b7"
+DESCRIPTOR_SHA256 = "da445b6ce5db3e31e83230e1e73ddb24f51c7748de7c17edbae194ce4c5a325a"
