@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "da445b6ce5db3e31e83230e1e73ddb24f51c7748de7c17edbae194ce4c5a325a"
+DESCRIPTOR_SHA256 = "4db19ef43565ba3192220def2c411aed00b2c997440af2fd1537644729d793f0"
