@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4db19ef43565ba3192220def2c411aed00b2c997440af2fd1537644729d793f0"
+DESCRIPTOR_SHA256 = "34591b6b87f49161a8f5a2a61152dfe77c239f63319730a9a09c436c096c30be"
