@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4064c5230287be44f6b33ed27a79345c5deb28e2045cde0049a76a4707d02f9d"
+DESCRIPTOR_SHA256 = "34591b6b87f49161a8f5a2a61152dfe77c239f63319730a9a09c436c096c30be"

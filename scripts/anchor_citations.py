@@ -552,6 +552,9 @@ def propose(
     row: dict[str, str], place: Place, text: str, markers: dict[tuple[Place, int], int], records: Records
 ) -> tuple[int, int] | None:
     """The span proposed for one citation row in its paragraph's (or footnote's) text, or None."""
+    if row["record_table"] == "sections":  # a heading is in no paragraph: the section's opening sentence
+        bounds = sentences(text)
+        return bounds[0] if bounds else None
     terms = records.terms(row["record_table"], row["record_id"])
     if place[1] is None:
         works = records.works.get(place[2] or 0, [])
