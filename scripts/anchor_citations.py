@@ -16,7 +16,11 @@ file's source id. The script
    distinctive term (a name, a number or a rare word);
 3. prints the rows left without an anchor, for review by a person.
 
-Rows that already have an anchor keep it (unless ``--redo``), so anchors a person set stay.
+Rows that already have an anchor keep it, so anchors a person set stay. ``--redo`` re-proposes
+only the anchors that no longer hold (their offsets fall outside the paragraph's text, or
+the span there no longer hashes the same, e.g. after a new copy of a document): an anchor
+that still verifies is kept even when the script would propose another span, because most
+anchors were placed or corrected by a person reading the row against the text.
 No source text is written anywhere.
 """
 
@@ -632,11 +636,23 @@ def sweep(files: dict[str, Path]) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def _still_holds(row: dict[str, str], text: str | None) -> bool:
+    """True when the row's anchor still names a span of ``text`` that hashes as recorded."""
+    if text is None:
+        return False
+    start, end = int(row["span_start"]), int(row["span_end"])
+    return 0 <= start < end <= len(text) and digest(text[start:end]) == row["span_sha256"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("seeds", type=Path, help="the folder holding the primary documents and their README.md")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; report what would be anchored")
-    parser.add_argument("--redo", action="store_true", help="propose a span for every row, also those anchored")
+    parser.add_argument(
+        "--redo",
+        action="store_true",
+        help="re-propose anchors that no longer verify against the documents (valid ones are kept)",
+    )
     parser.add_argument(
         "--sweep",
         action="store_true",
@@ -675,10 +691,10 @@ def main(argv: list[str] | None = None) -> int:
             if row["paragraph"]
             else (row["section_id"], None, int(row["footnote"]))
         )
-        if row.get("span_sha256") and not args.redo:
+        text = texts.get(row["source_id"], {}).get(place)
+        if row.get("span_sha256") and (not args.redo or _still_holds(row, text)):
             done[row["record_table"]] += 1
             continue
-        text = texts.get(row["source_id"], {}).get(place)
         span = None if text is None else propose(row, place, text, markers[row["source_id"]], records)
         if text is None or span is None:
             for column in ANCHOR_COLUMNS:
