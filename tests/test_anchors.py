@@ -407,3 +407,30 @@ def test_the_release_citations_are_read_with_their_anchors(tmp_path: Path, repo:
     assert report.documents == {"cornell-2024": None, "crs-2022": None}
     assert {p.kind for p in report.problems} == {anchors.DOCUMENT_MISSING}
     assert len(report.problems) == len(raw)
+
+
+def test_no_change_to_a_skeleton_makes_an_altered_sentence_pass(world: Path) -> None:
+    """docs/anchors.md: a skeleton chooses where to look, never what a span hashes to.
+
+    The sentence c-spent anchors is altered in the copy; then each line of the article's
+    skeleton in turn is relabelled as the paragraph c-spent cites (and, separately, the
+    skeleton's hash of that line is replaced by the altered line's hash). In every case
+    c-spent is still reported: the skeletons are outside the fingerprint, and need not be in it.
+    """
+    edit(world, "a.txt", "1.2 million crowns", "1.3 million crowns")
+    altered = COSTS.replace("1.2 million", "1.3 million")
+    path = world / "skeletons" / "syn-article.csv"
+    original = path.read_text(encoding="utf-8").splitlines()
+    header, rows = original[0], [line.split(",") for line in original[1:]]
+    tamperings = []
+    for index in range(len(rows)):
+        relabelled = [list(r) for r in rows]
+        relabelled[index][2:5] = ["syn-costs", "1", ""]
+        tamperings.append(relabelled)
+    rehashed = [list(r) for r in rows]
+    costs_line = next(i for i, (text, _) in enumerate(ARTICLE_LINES) if text == COSTS)
+    rehashed[costs_line][1] = _sha(altered)
+    tamperings.append(rehashed)
+    for tampered in tamperings:
+        path.write_text("\n".join([header, *(",".join(r) for r in tampered)]) + "\n", encoding="utf-8")
+        assert "c-spent" in problems(run(world)), tampered
