@@ -574,13 +574,24 @@ def propose(
 # --------------------------------------------------------------------------- the sweep
 
 
+def _occurrences(text: str, piece: str) -> list[int]:
+    """Every offset at which ``piece`` starts in ``text`` (overlapping ones included)."""
+    found, at = [], text.find(piece)
+    while at != -1:
+        found.append(at)
+        at = text.find(piece, at + 1)
+    return found
+
+
 def sweep(files: dict[str, Path]) -> int:
     """Alter each sentence of each document in turn; check that exactly the citations on it fail.
 
-    A sentence is altered by inserting a letter into a piece of it (eight characters) that
-    occurs once in the document file and once in the paragraph; a sentence without such a
-    piece is skipped (and counted). The expected citations are those anchored in raw/citations.csv whose span
-    overlaps the sentence; the found ones are what ``kzdata verify-sources`` would report.
+    A sentence is altered by inserting a letter into a piece of it (eight characters) in
+    the document file, preferring a piece that occurs once in the file; where every piece
+    recurs, each occurrence is tried until the inserted letter lands in this sentence. A
+    sentence that cannot be altered on its own is skipped, counted, and fails the sweep. The
+    expected citations are those anchored in raw/citations.csv whose span overlaps the
+    sentence; the found ones are what ``kzdata verify-sources`` would report.
     """
     from kzdata._anchors import Problem, check, locate, read_skeletons
     from kzdata._verify_sources import read_anchors
@@ -596,15 +607,21 @@ def sweep(files: dict[str, Path]) -> int:
                 continue
             for a, b in sentences(paragraph):
                 changed = None
-                for k in range(a, max(a, b - 8) + 1, 4):  # a piece of the sentence found once in the file
-                    piece = paragraph[k : k + 8]
-                    if text.count(piece) != 1 or paragraph.count(piece) != 1:
-                        continue
-                    altered = text.replace(piece, piece[:4] + "q" + piece[4:])
-                    candidate = locate(shapes[source], document_lines(altered))
-                    new = candidate.get(place) or ""
-                    if new[:a] == paragraph[:a] and new[b + 1 :] == paragraph[b:]:  # the change is in this sentence
-                        changed = candidate
+                # Pieces that occur once in the file first (one try each); then, for a short
+                # sentence whose pieces all recur, each occurrence of a piece in turn.
+                pieces = [paragraph[k : k + 8] for k in range(a, max(a, b - 8) + 1, 2)]
+                pieces.sort(key=lambda piece: text.count(piece) != 1)
+                for piece in pieces:
+                    for at in _occurrences(text, piece):
+                        altered = text[: at + 4] + "q" + text[at + 4 :]
+                        candidate = locate(shapes[source], document_lines(altered))
+                        new = candidate.get(place) or ""
+                        # The letter landed in this sentence: one character more, the rest as it was.
+                        landed = len(new) == len(paragraph) + 1 and new[:a] == paragraph[:a]
+                        if landed and new[b + 1 :] == paragraph[b:]:
+                            changed = candidate
+                            break
+                    if changed is not None:
                         break
                 if changed is None:
                     skipped += 1
@@ -630,7 +647,7 @@ def sweep(files: dict[str, Path]) -> int:
         f"{tried} sentences altered one at a time: {wrong} reported other citations than those anchored on them; "
         f"{skipped} sentences skipped (no piece of their own to alter)"
     )
-    return 1 if wrong else 0
+    return 1 if wrong or skipped else 0
 
 
 # --------------------------------------------------------------------------- main
