@@ -241,6 +241,11 @@ HIGH_BOUND_IS_VALUE = ("exact", "up_to", "less_than", "almost")
 UPPER_BOUND_ONLY = ("up_to", "less_than", "almost")
 """Qualifiers that bound a figure from above only: no ``value_low``."""
 
+DISCREPANCY_SEVERITIES = ("contradiction", "inconsistent_detail", "emphasis_or_scope")
+"""How far the claims of a discrepancy conflict, from the strongest (``discrepancies.severity``)."""
+DISCREPANCY_STATUSES = ("unresolved", "resolved")
+"""Whether the documents settle a discrepancy (``discrepancies.status``; ``resolution`` says how)."""
+
 CHANGE_KINDS = ("added", "corrected", "retracted", "merged")
 """What a release did to a record (``changes.change``)."""
 RETIRING_CHANGES = ("retracted", "merged")
@@ -934,6 +939,29 @@ DISCREPANCIES = Table(
             enum=("between_sources", "within_source", "text_vs_cited_work"),
         ),
         Column("explanation", "text", "Why the claims conflict and what might explain it, without resolving it."),
+        Column(
+            "severity",
+            "category",
+            "How far the claims conflict (an editorial judgement, docs/dataset-card.md): contradiction "
+            "(they cannot both hold as stated: whether something happened or was so, or who did it), "
+            "inconsistent_detail (they agree on the fact and differ on a detail of it: a date, number, "
+            "name, unit or address), or emphasis_or_scope (both can hold; they differ in what they "
+            "cover, stress or leave out).",
+            enum=DISCREPANCY_SEVERITIES,
+        ),
+        Column(
+            "status",
+            "category",
+            "unresolved, or resolved when evidence in the documents settles which claim holds or why "
+            "they differ (the evidence is in resolution).",
+            enum=DISCREPANCY_STATUSES,
+        ),
+        Column(
+            "resolution",
+            "text",
+            "For a resolved discrepancy, the evidence that resolves it, in our words; null while unresolved.",
+            nullable=True,
+        ),
     ),
 )
 

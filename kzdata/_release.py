@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "34591b6b87f49161a8f5a2a61152dfe77c239f63319730a9a09c436c096c30be"
+DESCRIPTOR_SHA256 = "e348bab97191883d1083cf7afcd0609f7acc5657f07d28b97e5aa2e6f75e21d9"

@@ -51,7 +51,7 @@ indicator_values: value_id:s indicator_id:s date_start:d date_end:d date_precisi
 aliases: alias_id:s person_id:s organization_id:s place_id:s reform_id:s alias:s kind:c note:s
 citations: citation_id:s record_table:c record_id:s source_id:s section_id:s paragraph:i footnote:i span_start:i
     span_end:i span_sha256:s locator:s
-discrepancies: discrepancy_id:s topic:s kind:c explanation:s
+discrepancies: discrepancy_id:s topic:s kind:c explanation:s severity:c status:c resolution:s
 discrepancy_claims: claim_id:s discrepancy_id:s side:i claim:s source_id:s record_table:c record_id:s
 changes: change_id:s version:s change:c record_table:c record_id:s merged_into:s reason:s
 """
@@ -76,6 +76,8 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
         "between",
     ],
     ("discrepancies", "kind"): ["between_sources", "within_source", "text_vs_cited_work"],
+    ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
+    ("discrepancies", "status"): ["unresolved", "resolved"],
     ("changes", "change"): ["added", "corrected", "retracted", "merged"],
 }
 

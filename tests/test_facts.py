@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import kzdata
+from tests import oracle
 
 DAY = pd.Timestamp
 
@@ -422,3 +423,25 @@ def test_thirty_seven_cited_works_and_two_missing_footnotes() -> None:
     cited = sources[sources["kind"] == "cited_work"]
     assert len(cited[~cited["text_missing"].astype(bool)]) == 37
     assert len(cited[cited["text_missing"].astype(bool)]) == 2
+
+
+def test_discrepancy_severities_and_statuses_as_the_dataset_card_gives_them() -> None:
+    """docs/dataset-card.md, "Known discrepancies": the counts, the examples and the one resolved case.
+
+    The expected values are the card's own table, written out here; the rows are read from
+    raw/discrepancies.csv with the csv module, and the loaded table must agree with them.
+    """
+    rows = {r["discrepancy_id"]: r for r in oracle.rows("discrepancies")}
+    counts: dict[str, int] = {}
+    for row in rows.values():
+        counts[row["severity"]] = counts.get(row["severity"], 0) + 1
+    assert counts == {"contradiction": 3, "inconsistent_detail": 18, "emphasis_or_scope": 9}
+    assert rows["abish-detained-or-at-large"]["severity"] == "contradiction"
+    assert rows["csto-troop-numbers"]["severity"] == "inconsistent_detail"
+    assert rows["sanctions-compliance"]["severity"] == "emphasis_or_scope"
+    assert [i for i, r in rows.items() if r["status"] == "resolved"] == ["rickleton-url-year"]
+    assert all(bool(r["resolution"]) == (r["status"] == "resolved") for r in rows.values())
+    loaded = kzdata.discrepancies().set_index("discrepancy_id")
+    for discrepancy_id, row in rows.items():
+        assert loaded.at[discrepancy_id, "severity"] == row["severity"]
+        assert loaded.at[discrepancy_id, "status"] == row["status"]
