@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "34591b6b87f49161a8f5a2a61152dfe77c239f63319730a9a09c436c096c30be"
+DESCRIPTOR_SHA256 = "97749c13b75cf0800ab1a6692b4ea253eeda4ae735dcd0b55832e7698fc1a8bf"
