@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e348bab97191883d1083cf7afcd0609f7acc5657f07d28b97e5aa2e6f75e21d9"
+DESCRIPTOR_SHA256 = "c5843cd8ac6fb3a70a3ad72f1ce00199229d4ec1f172401333b234c0ffffa1d7"
