@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "c5843cd8ac6fb3a70a3ad72f1ce00199229d4ec1f172401333b234c0ffffa1d7"
+DESCRIPTOR_SHA256 = "e7973786a387ec3687ea4c2c18a89a4bed90d014b4c15223c8c89c8dd5ec0c8f"

@@ -20,23 +20,18 @@ from kzdata import _files
 from tests import oracle
 from tests.release_copy import ReleaseCopy
 
-#: The columns of targets() and their dtypes, as README and the function's docstring give them.
-TARGET_DTYPES = {
-    "indicator_id": "string",
-    "name": "string",
-    "unit": "string",
-    "higher_is_better": "boolean",
-    "baseline_value": "Float64",
-    "baseline_year": "Int64",
-    "baseline_basis": "string",
-    "latest_value": "Float64",
-    "latest_year": "Int64",
-    "latest_basis": "string",
-    "target_value": "Float64",
-    "target_year": "Int64",
-    "gap": "Float64",
-    "needed_per_year": "Float64",
-}
+REPO = Path(__file__).resolve().parents[1]
+
+
+def documented_target_dtypes() -> dict[str, str]:
+    """The columns of targets() and their dtypes, as docs/figures.md's table promises them."""
+    text = (REPO / "docs" / "figures.md").read_text(encoding="utf-8")
+    section = text.split("## Targets and the pace needed", 1)[1]
+    rows = re.findall(r"^\| `(\w+)` \| (\w+) \|", section, flags=re.MULTILINE)
+    return dict(rows)
+
+
+TARGET_DTYPES = documented_target_dtypes()
 
 
 @pytest.fixture
@@ -57,8 +52,10 @@ def raw_targets() -> dict[str, dict[str, object]]:
         target = [r for r in values if r["indicator_id"] == indicator_id and r["value_kind"] == "target"][-1]
         first, last = seen[0], seen[-1]
         target_year, latest_year = int(target["date_start"][:4]), int(last["date_start"][:4])
+        latest_high = int(last["date_end"][:4])
         gap = float(target["value"]) - float(last["value"])
         info = indicators[indicator_id]
+        slow, fast = gap / (target_year - latest_year), gap / (target_year - latest_high)
         out[indicator_id] = {
             "indicator_id": indicator_id,
             "name": info["name"],
@@ -69,11 +66,14 @@ def raw_targets() -> dict[str, dict[str, object]]:
             "baseline_basis": first["date_basis"],
             "latest_value": float(last["value"]),
             "latest_year": latest_year,
+            "latest_year_high": latest_high,
             "latest_basis": last["date_basis"],
             "target_value": float(target["value"]),
             "target_year": target_year,
             "gap": gap,
-            "needed_per_year": gap / (target_year - latest_year),
+            "needed_per_year": slow,
+            "needed_per_year_low": min(slow, fast),
+            "needed_per_year_high": max(slow, fast),
         }
     return out
 
@@ -91,7 +91,26 @@ def test_targets_answer_every_column_from_the_raw_rows() -> None:
     assert dict(got.dtypes.astype(str)) == TARGET_DTYPES
     expected = raw_targets()
     assert len(expected) == 3, "raw/ has three indicators with a target"
-    assert records(got) == list(expected.values())
+    rows = records(got)
+    notes = {row["indicator_id"]: row.pop("pace_note") for row in rows}
+    assert rows == list(expected.values())
+    for indicator_id, row in expected.items():  # a note exactly where the latest value spans years
+        if row["latest_year"] == row["latest_year_high"]:
+            assert notes[indicator_id] is None
+        else:
+            assert f"{row['latest_year']}-{row['latest_year_high']}" in str(notes[indicator_id])
+
+
+def test_the_voice_and_accountability_pace_is_the_range_the_evidence_allows() -> None:
+    """Issue 20: 19th percentile "presently" (2022 to January 2024), 57th by 2026.
+
+    By hand: 38 points over 2026 - 2022 = 4 years is 9.5 a year; over 2026 - 2024 = 2 years, 19.
+    """
+    row = kzdata.targets().set_index("indicator_id").loc["voice-and-accountability"]
+    assert (row["latest_year"], row["latest_year_high"]) == (2022, 2024)
+    assert row["needed_per_year_low"] == 9.5
+    assert row["needed_per_year_high"] == 19.0
+    assert row["needed_per_year"] == 9.5  # the 0.2.0 column keeps its meaning
 
 
 def test_a_target_without_observed_values_and_one_in_the_latest_year(release: ReleaseCopy) -> None:
@@ -143,11 +162,15 @@ def test_a_target_without_observed_values_and_one_in_the_latest_year(release: Re
         "baseline_basis": "stated",
         "latest_value": 70.0,
         "latest_year": 2026,
+        "latest_year_high": 2026,
         "latest_basis": "stated",
         "target_value": 74.0,
         "target_year": 2026,
         "gap": 4.0,
         "needed_per_year": None,
+        "needed_per_year_low": None,
+        "needed_per_year_high": None,
+        "pace_note": None,
     }
     # by hand: a copy of the CPI indicator (points, higher is better) with one target, 5 in 2025
     assert rows["zz-only-a-target"] == {
@@ -160,11 +183,15 @@ def test_a_target_without_observed_values_and_one_in_the_latest_year(release: Re
         "baseline_basis": None,
         "latest_value": None,
         "latest_year": None,
+        "latest_year_high": None,
         "latest_basis": None,
         "target_value": 5.0,
         "target_year": 2025,
         "gap": None,
         "needed_per_year": None,
+        "needed_per_year_low": None,
+        "needed_per_year_high": None,
+        "pace_note": None,
     }
 
 

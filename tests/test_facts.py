@@ -309,11 +309,16 @@ def test_date_basis(table: str, record_id: str, column: str, basis: str) -> None
     assert bool(row[column.replace("_basis", "_inferred")]) is (basis != "stated")
 
 
-def test_presently_is_not_dated_to_the_publication_day() -> None:
+def test_presently_is_dated_to_the_range_its_evidence_allows() -> None:
+    """Cornell, Reforms para. 7: "presently" (2 January 2024), footnote 32 to an October 2022 report.
+
+    Neither end is a convention any more (docs/dates.md): from 2022 to the publication day.
+    """
     row = kzdata.indicator_values().set_index("value_id").loc["voice-and-accountability-present"]
-    assert row["date_precision"] == "year"
+    assert row["date_precision"] == "range"
+    assert row["date_basis"] == "cited_work_date"
     assert row["date_start"] == DAY("2022-01-01")
-    assert row["date_end"] == DAY("2022-12-31")
+    assert row["date_end"] == DAY("2024-01-02")
 
 
 def test_governance_targets_are_for_2026_from_a_2022_baseline() -> None:
