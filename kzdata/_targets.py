@@ -101,9 +101,8 @@ def targets() -> pd.DataFrame:
             ]
         )
         known = [p for p in paces if p is not None]
-        ranged = latest_year is not None and latest_year_high != latest_year
         note = None
-        if ranged:
+        if last is not None and latest_year_high != latest_year:
             note = (
                 f"The latest value is dated to {latest_year}-{latest_year_high} ({last['date_basis']}, "
                 "docs/dates.md); the pace depends on when in that range it held."
