@@ -111,6 +111,29 @@ def test_the_voice_and_accountability_pace_is_the_range_the_evidence_allows() ->
     assert row["needed_per_year_low"] == 9.5
     assert row["needed_per_year_high"] == 19.0
     assert row["needed_per_year"] == 9.5  # the 0.2.0 column keeps its meaning
+    assert row["pace_note"] == (
+        "The latest value is dated to 2022-2024 (cited_work_date, docs/dates.md); "
+        "the pace depends on when in that range it held."
+    )
+
+
+def test_one_year_left_needs_the_whole_gap_in_that_year(release: ReleaseCopy) -> None:
+    """A latest value one year before its target: the pace is the gap itself (by hand: 74 - 70 = 4)."""
+    release.add(
+        "indicator_values",
+        "government-effectiveness-2022",
+        value_id="zz-government-effectiveness-2025",
+        date_start="2025-01-01",
+        date_end="2025-12-31",
+        value=70.0,
+        value_low=70.0,
+        value_high=70.0,
+    )
+    release.save()
+    row = kzdata.targets().set_index("indicator_id").loc["government-effectiveness"]
+    assert (row["latest_year"], row["latest_year_high"], row["target_year"]) == (2025, 2025, 2026)
+    assert row["needed_per_year"] == row["needed_per_year_low"] == row["needed_per_year_high"] == 4.0
+    assert row["pace_note"] is pd.NA
 
 
 def test_a_target_without_observed_values_and_one_in_the_latest_year(release: ReleaseCopy) -> None:
