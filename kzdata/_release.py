@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4064c5230287be44f6b33ed27a79345c5deb28e2045cde0049a76a4707d02f9d"
+DESCRIPTOR_SHA256 = "97dd34492019958e6d8302b409a471f02ccc18a1a12aa841a8e3e77c1ba5704d"
