@@ -514,7 +514,8 @@ class FactsReport:
     unread: tuple[str, ...] = field(default=())
     """Rows (``table record_id``) with facts but no anchored span re-found in the documents."""
     stale: tuple[tuple[str, str, str], ...] = field(default=())
-    """Exceptions whose fact a span does state after all, or that name no fact: to be removed."""
+    """Exceptions of rows checked whose fact a span does state after all, or that name no fact of
+    the row: to be removed. (An exception of a row not in the tables checked is not stale.)"""
 
     @property
     def ok(self) -> bool:
@@ -591,7 +592,8 @@ def check_facts(
                 reason = None if found else exceptions.get((table, record, claim.what))
                 facts.append(Fact(table, record, claim, found, reason))
     used = {(f.table, f.record_id, f.claim.what) for f in facts if f.exception is not None}
-    stale = tuple(key for key in exceptions if key not in used)
+    checked = {(table, row[keys[table]]) for table in CHECKED_TABLES for row in tables.get(table, ())}
+    stale = tuple(key for key in exceptions if key[:2] in checked and key not in used)
     return FactsReport(where, rows, tuple(facts), tuple(unread), stale)
 
 
@@ -623,13 +625,34 @@ def _release_tables() -> dict[str, list[dict[str, str]]]:
     return tables
 
 
-def _read_csv(path: Path, limit: int) -> list[dict[str, str]]:
+#: The columns each table read from a folder (or a ``--citations`` CSV) must have.
+REQUIRED_COLUMNS = {
+    "sentences": ("sentence_id", "person_id"),
+    "indicator_values": ("value_id",),
+    "events": ("event_id",),
+    "event_actors": ("event_actor_id",),
+    "people": ("person_id", "name"),
+    "places": ("place_id", "name"),
+    "organizations": ("organization_id", "name"),
+    "aliases": ("alias",),
+    "citations": ("record_table", "record_id"),
+}
+
+
+def _read_csv(path: Path, limit: int, table: str) -> list[dict[str, str]]:
+    """The rows of a CSV shaped like ``raw/<table>.csv``, refused without the columns the check reads."""
     try:
         text = read_guarded(path, limit).decode("utf-8")
     except UnicodeDecodeError as error:
         raise InvalidArgumentError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
     try:
-        return list(csv.DictReader(io.StringIO(text, newline="")))
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in REQUIRED_COLUMNS[table] if c not in (reader.fieldnames or ())]
+        if missing:
+            raise InvalidArgumentError(
+                f"{path} is not shaped like raw/{table}.csv: its header lacks {', '.join(missing)}"
+            )
+        return list(reader)
     except csv.Error as error:
         raise InvalidArgumentError(f"{path} is not a well-formed CSV file: {error}") from None
 
@@ -641,7 +664,7 @@ def _folder_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
     tables = {}
     for name in (*CHECKED_TABLES, *NAME_TABLES, "citations"):
         path = folder / f"{name}.csv"
-        tables[name] = _read_csv(path, MAX_TABLE_BYTES) if path.exists() else []
+        tables[name] = _read_csv(path, MAX_TABLE_BYTES, name) if path.exists() else []
     return tables
 
 
@@ -683,7 +706,7 @@ def verify_span_facts(
     rows = (
         data["citations"]
         if citations is None
-        else _read_csv(_path_argument(citations, "citations="), MAX_CITATIONS_BYTES)
+        else _read_csv(_path_argument(citations, "citations="), MAX_CITATIONS_BYTES, "citations")
     )
     files = identify(shapes, texts)
     found = {
