@@ -547,6 +547,11 @@ class FactsReport:
             f"documents in {self.where}: {len(self.facts)} facts, {found} found, {excepted} exceptions"
         )
         lines = [head, *self.summary()]
+        lines += [
+            f"  exception {f.table} {f.record_id} {f.claim.what}: {f.exception}"
+            for f in self.facts
+            if not f.found and f.ok
+        ]
         if self.ok:
             return "\n".join([*lines, "Every fact is stated in a span its row's citations anchor."])
         missing = [f for f in self.facts if not f.ok]

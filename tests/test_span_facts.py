@@ -399,6 +399,7 @@ def test_exceptions_excuse_a_fact_and_stale_ones_fail(world: Path, monkeypatch: 
     assert sum(f.exception == "written by hand" for f in report.facts) == len(MISSING)
     assert "38 facts, 29 found, 9 exceptions" in str(report)
     assert str(report).endswith("Every fact is stated in a span its row's citations anchor.")
+    assert "\n  exception sentences deputy prison_years: written by hand\n" in str(report)
     monkeypatch.setattr(sf, "EXCEPTIONS", reasons | {("events", "meeting", "place_id"): "not needed"})
     stale = run(world)
     assert not stale.ok and stale.stale == (("events", "meeting", "place_id"),)
