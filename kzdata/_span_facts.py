@@ -110,9 +110,6 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
     ("event_actors", "2021-12-russian-troops-massed-near-ukraine-russian-armed-forces", "organization_id"): (
         "the sentence says Russia massed troops: the troops are its armed forces, named by country and noun apart"
     ),
-    ("event_actors", "2022-01-commentary-on-csto-intervention-wall-street-journal", "organization_id"): (
-        "footnote 2 gives the newspaper's article only by its address on wsj.com, without the newspaper's name"
-    ),
     ("event_actors", "2022-01-05-internet-blackout-briefly-lifted-government-of-kazakhstan", "organization_id"): (
         "the sentence says 'Authorities' lifted the nationwide blackout, which only the national government could; "
         "'authorities' is no reference to it in general (the article also speaks of offshore authorities)"
