@@ -28,6 +28,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from kzdata._anchors import Anchor, _find, document_lines, identify, locate, read_guarded, read_skeletons
+from kzdata._registry import (
+    ALIASES,
+    CITATIONS,
+    EVENT_ACTORS,
+    EVENTS,
+    INDICATOR_VALUES,
+    ORGANIZATIONS,
+    PEOPLE,
+    PLACES,
+    SENTENCES,
+)
 from kzdata._verify_sources import (
     MAX_CITATIONS_BYTES,
     _anchor,
@@ -40,9 +51,9 @@ if TYPE_CHECKING:
     from kzdata._generated import TableName
 
 #: The tables whose rows are checked, in the order they are reported.
-CHECKED_TABLES = ("sentences", "indicator_values", "events", "event_actors")
+CHECKED_TABLES: tuple[str, ...] = (SENTENCES.name, INDICATOR_VALUES.name, EVENTS.name, EVENT_ACTORS.name)
 #: The tables that give the names of the entities a row links to.
-NAME_TABLES = ("people", "places", "organizations", "aliases")
+NAME_TABLES: tuple[str, ...] = (PEOPLE.name, PLACES.name, ORGANIZATIONS.name, ALIASES.name)
 #: The largest raw-shaped table read from ``--tables DIR``.
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 
@@ -58,46 +69,46 @@ SUBJECT_PLACE = "kazakhstan"
 #: "Members" and "Court" is what makes them references). Entity-wide, each with its reason;
 #: not aliases (which name an entity anywhere), so they stay here and do not ship as data.
 REFERENCES: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
-    ("organizations", "government-of-kazakhstan"): (
+    (ORGANIZATIONS.name, "government-of-kazakhstan"): (
         ("government", "Government", "Kazakhstan's leadership"),
         "the documents call Kazakhstan's executive 'the government' (or its 'leadership')",
     ),
-    ("organizations", "kazakh-law-enforcement"): (
+    (ORGANIZATIONS.name, "kazakh-law-enforcement"): (
         ("police", "law enforcement"),
         "the organization stands for the police and law enforcement of Kazakhstan, which the documents name so",
     ),
-    ("organizations", "kazakh-armed-forces"): (("Kazakh troops",), "Kazakhstan's armed forces are its troops"),
-    ("organizations", "russian-armed-forces"): (("Russian troops",), "Russia's armed forces are its troops"),
-    ("organizations", "ministry-of-defence"): (
+    (ORGANIZATIONS.name, "kazakh-armed-forces"): (("Kazakh troops",), "Kazakhstan's armed forces are its troops"),
+    (ORGANIZATIONS.name, "russian-armed-forces"): (("Russian troops",), "Russia's armed forces are its troops"),
+    (ORGANIZATIONS.name, "ministry-of-defence"): (
         ("Defense Minister",),
         "the ministry is named through its minister's title (American spelling in the documents)",
     ),
-    ("organizations", "constitutional-court"): (
+    (ORGANIZATIONS.name, "constitutional-court"): (
         ("Court", "the court"),
         "after introducing the Constitutional Court the article calls it 'the court' or 'the Court'",
     ),
-    ("organizations", "parliament-of-kazakhstan"): (("parliament",), "the only parliament the documents discuss"),
-    ("organizations", "prosecutor-general"): (
+    (ORGANIZATIONS.name, "parliament-of-kazakhstan"): (("parliament",), "the only parliament the documents discuss"),
+    (ORGANIZATIONS.name, "prosecutor-general"): (
         ("prosecutor general",),
         "the office is named after its head",
     ),
-    ("organizations", "us-congress"): (
+    (ORGANIZATIONS.name, "us-congress"): (
         ("Members",),
         "the CRS writes 'Members' with a capital for Members of Congress",
     ),
-    ("organizations", "government-of-russia"): (
+    (ORGANIZATIONS.name, "government-of-russia"): (
         ("Russia's", "Russia\u2019s"),
         "an act ascribed to 'Russia's' (an announcement, a closure) is its government's",
     ),
-    ("organizations", "ministry-of-foreign-affairs"): (
+    (ORGANIZATIONS.name, "ministry-of-foreign-affairs"): (
         ("Ministry of Foreign Affairs",),
         "the CRS writes Kazakhstan's Ministry of Foreign Affairs; the dataset's name puts the country after it",
     ),
-    ("organizations", "asset-recovery-committee"): (
+    (ORGANIZATIONS.name, "asset-recovery-committee"): (
         ("special committee",),
         "the article introduces the committee as a special committee under the prosecutor general, unnamed",
     ),
-    ("people", "tokayev-kassym-jomart"): (
+    (PEOPLE.name, "tokayev-kassym-jomart"): (
         ("the president", "President"),
         "Tokayev is President throughout the period the documents cover (from 2019), and they call him so",
     ),
@@ -107,20 +118,20 @@ REFERENCES: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
 #: (table, record_id, what) -> why. ``what`` is the column (or ``column:part``) the fact
 #: comes from, as the report prints it. Keep this short: every entry is a reasoned exception.
 EXCEPTIONS: dict[tuple[str, str, str], str] = {
-    ("event_actors", "2021-12-russian-troops-massed-near-ukraine-russian-armed-forces", "organization_id"): (
+    (EVENT_ACTORS.name, "2021-12-russian-troops-massed-near-ukraine-russian-armed-forces", "organization_id"): (
         "the sentence says Russia massed troops: the troops are its armed forces, named by country and noun apart"
     ),
-    ("event_actors", "2022-01-05-internet-blackout-briefly-lifted-government-of-kazakhstan", "organization_id"): (
+    (EVENT_ACTORS.name, "2022-01-05-internet-blackout-briefly-lifted-government-of-kazakhstan", "organization_id"): (
         "the sentence says 'Authorities' lifted the nationwide blackout, which only the national government could; "
         "'authorities' is no reference to it in general (the article also speaks of offshore authorities)"
     ),
-    ("event_actors", "2022-asset-recovery-partnership-government-of-kazakhstan", "organization_id"): (
+    (EVENT_ACTORS.name, "2022-asset-recovery-partnership-government-of-kazakhstan", "organization_id"): (
         "the sentence says 'Kazakhstan has partnered': the state acting through its government"
     ),
-    ("event_actors", "2023-09-abish-treated-as-suspect-kazakh-law-enforcement", "organization_id"): (
+    (EVENT_ACTORS.name, "2023-09-abish-treated-as-suspect-kazakh-law-enforcement", "organization_id"): (
         "the sentence names the investigation in which Abish became a suspect; investigating is law enforcement's"
     ),
-    ("event_actors", "2023-11-kgb-archives-opened-government-of-kazakhstan", "organization_id"): (
+    (EVENT_ACTORS.name, "2023-11-kgb-archives-opened-government-of-kazakhstan", "organization_id"): (
         "the sentence says the KGB archives were opened, in the passive: only the state can open its archives"
     ),
 }
@@ -345,24 +356,32 @@ class Registry:
         after the first mention, and the family name is then unambiguous.
         """
         names: dict[tuple[str, str], list[str]] = {}
-        for table, key in (("people", "person_id"), ("places", "place_id"), ("organizations", "organization_id")):
+        for table, key in (
+            (PEOPLE.name, "person_id"),
+            (PLACES.name, "place_id"),
+            (ORGANIZATIONS.name, "organization_id"),
+        ):
             for row in tables.get(table, ()):
                 names.setdefault((table, row[key]), []).append(row["name"])
         family: dict[str, list[str]] = {}
-        for row in tables.get("people", ()):
+        for row in tables.get(PEOPLE.name, ()):
             words = row["name"].split()
             if len(words) > 1:
                 family.setdefault(words[-1].casefold(), []).append(row["person_id"])
-        for row in tables.get("people", ()):
+        for row in tables.get(PEOPLE.name, ()):
             words = row["name"].split()
             if len(words) > 1 and family[words[-1].casefold()] == [row["person_id"]]:
-                names[("people", row["person_id"])].append(words[-1])
-        for row in tables.get("aliases", ()):
-            for table, key in (("people", "person_id"), ("places", "place_id"), ("organizations", "organization_id")):
+                names[(PEOPLE.name, row["person_id"])].append(words[-1])
+        for row in tables.get(ALIASES.name, ()):
+            for table, key in (
+                (PEOPLE.name, "person_id"),
+                (PLACES.name, "place_id"),
+                (ORGANIZATIONS.name, "organization_id"),
+            ):
                 if row.get(key):
                     names.setdefault((table, row[key]), []).append(row["alias"])
         parents = {
-            row["place_id"]: row["parent_id"] for row in tables.get("places", ()) if row.get("kind") == "building"
+            row["place_id"]: row["parent_id"] for row in tables.get(PLACES.name, ()) if row.get("kind") == "building"
         }
         return cls({entity: tuple(found) for entity, found in names.items()}, parents)
 
@@ -423,24 +442,24 @@ def _plain(value: Decimal) -> str:
 def claims(table: str, row: Mapping[str, str]) -> list[Claim]:
     """The numbers, date parts and names ``row`` of ``table`` states (docs/anchors.md)."""
     out: list[Claim] = []
-    if table == "sentences":
+    if table == SENTENCES.name:
         if row.get("prison_years"):
             out.append(Claim("number", "prison_years", row["prison_years"]))
         out += _date_claims(row, "verdict_start", "verdict_end", "verdict_basis", "verdict")
         out.append(Claim("name", "person_id", row["person_id"]))
-    elif table == "indicator_values":
+    elif table == INDICATOR_VALUES.name:
         out += _value_claims(row)
         out += _date_claims(row, "date_start", "date_end", "date_basis", "date")
         out += _date_claims(row, "valid_from", "", "valid_basis", "valid_from")
         out += _date_claims(row, "", "valid_to", "valid_basis", "valid_to")
         if row.get("place_id") and row["place_id"] != SUBJECT_PLACE:
             out.append(Claim("name", "place_id", row["place_id"]))
-    elif table == "events":
+    elif table == EVENTS.name:
         out += _title_claims(row.get("title", ""))
         out += _date_claims(row, "date_start", "date_end", "date_basis", "date")
         if row.get("place_id") and row["place_id"] != SUBJECT_PLACE:
             out.append(Claim("name", "place_id", row["place_id"]))
-    elif table == "event_actors":
+    elif table == EVENT_ACTORS.name:
         if row.get("person_id"):
             out.append(Claim("name", "person_id", row["person_id"]))
         if row.get("organization_id"):
@@ -448,14 +467,14 @@ def claims(table: str, row: Mapping[str, str]) -> list[Claim]:
     return out
 
 
-_ENTITY_TABLE = {"person_id": "people", "place_id": "places", "organization_id": "organizations"}
+_ENTITY_TABLE = {"person_id": PEOPLE.name, "place_id": PLACES.name, "organization_id": ORGANIZATIONS.name}
 
 
 def holds(claim: Claim, text: str, registry: Registry) -> bool:
     """True when ``text`` (one normalised span) states ``claim``."""
     if claim.kind == "name":
         table = _ENTITY_TABLE[claim.what]
-        entity = registry.parents.get(claim.stated, claim.stated) if table == "places" else claim.stated
+        entity = registry.parents.get(claim.stated, claim.stated) if table == PLACES.name else claim.stated
         if name_found(registry.of_entity(table, entity), text):
             return True
         phrases = REFERENCES.get((table, entity), ((), ""))[0]
@@ -576,8 +595,7 @@ def check_facts(
     """Look for each checked row's claims in its spans (``(table, record_id)`` -> span texts)."""
     registry = Registry.of(tables)
     exceptions = EXCEPTIONS if exceptions is None else exceptions
-    keys = {"sentences": "sentence_id", "indicator_values": "value_id", "events": "event_id"}
-    keys["event_actors"] = "event_actor_id"
+    keys: dict[str, str] = {t.name: t.primary_key for t in (SENTENCES, INDICATOR_VALUES, EVENTS, EVENT_ACTORS)}
     facts: list[Fact] = []
     unread: list[str] = []
     rows: dict[str, int] = {}
@@ -618,7 +636,7 @@ def _release_tables() -> dict[str, list[dict[str, str]]]:
     from kzdata._load import load
 
     tables: dict[str, list[dict[str, str]]] = {}
-    for name in (*CHECKED_TABLES, *NAME_TABLES, "citations"):
+    for name in (*CHECKED_TABLES, *NAME_TABLES, CITATIONS.name):
         frame = load(cast("TableName", name))
         tables[name] = [
             {column: _cell(value) for column, value in record.items()}
@@ -628,16 +646,16 @@ def _release_tables() -> dict[str, list[dict[str, str]]]:
 
 
 #: The columns each table read from a folder (or a ``--citations`` CSV) must have.
-REQUIRED_COLUMNS = {
-    "sentences": ("sentence_id", "person_id"),
-    "indicator_values": ("value_id",),
-    "events": ("event_id",),
-    "event_actors": ("event_actor_id",),
-    "people": ("person_id", "name"),
-    "places": ("place_id", "name"),
-    "organizations": ("organization_id", "name"),
-    "aliases": ("alias",),
-    "citations": ("record_table", "record_id"),
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    SENTENCES.name: ("sentence_id", "person_id"),
+    INDICATOR_VALUES.name: ("value_id",),
+    EVENTS.name: ("event_id",),
+    EVENT_ACTORS.name: ("event_actor_id",),
+    PEOPLE.name: ("person_id", "name"),
+    PLACES.name: ("place_id", "name"),
+    ORGANIZATIONS.name: ("organization_id", "name"),
+    ALIASES.name: ("alias",),
+    CITATIONS.name: ("record_table", "record_id"),
 }
 
 
@@ -664,7 +682,7 @@ def _folder_tables(folder: Path) -> dict[str, list[dict[str, str]]]:
     if not folder.is_dir():
         raise InvalidArgumentError(f"tables= {folder} is not a folder of raw-shaped <table>.csv files")
     tables = {}
-    for name in (*CHECKED_TABLES, *NAME_TABLES, "citations"):
+    for name in (*CHECKED_TABLES, *NAME_TABLES, CITATIONS.name):
         path = folder / f"{name}.csv"
         tables[name] = _read_csv(path, MAX_TABLE_BYTES, name) if path.exists() else []
     return tables
@@ -706,9 +724,9 @@ def verify_span_facts(
     shapes = read_skeletons(None if skeletons is None else _path_argument(skeletons, "skeletons="))
     data = _release_tables() if tables is None else _folder_tables(_path_argument(tables, "tables="))
     rows = (
-        data["citations"]
+        data[CITATIONS.name]
         if citations is None
-        else _read_csv(_path_argument(citations, "citations="), MAX_CITATIONS_BYTES, "citations")
+        else _read_csv(_path_argument(citations, "citations="), MAX_CITATIONS_BYTES, CITATIONS.name)
     )
     files = identify(shapes, texts)
     found = {
