@@ -640,3 +640,64 @@ def test_the_command_fails_on_a_missing_fact_and_passes_without(world: Path) -> 
     ok = _command(world, "--facts", "--tables", str(world / "tables"))
     assert ok.returncode == 0, ok.stderr
     assert "Every fact is stated in a span its row's citations anchor." in ok.stdout
+
+
+def test_a_span_found_at_shifted_offsets_still_counts(world: Path) -> None:
+    """Text added before a span moves it; verify-sources finds it further on, and so does the facts check."""
+    longer = DOCUMENT.replace("the council of Varno met", "the whole council of Varno met")
+    longer = longer.replace("2.5 million crowns", "2.5 million silver crowns")
+    (world / "docs" / "report.txt").write_text(longer, encoding="utf-8")
+    report = run(world)
+    # the changed sentences' own citations are not found; the other citation of two-citations is
+    assert report.unread == ("indicator_values spend", "indicator_values smugglers", "events meeting")
+    # the last words of a moved span are read: its 29 November ends it
+    court = [(f.claim.stated, f.found) for f in report.facts if f.record_id == "court"]
+    assert court == [("11-28", True), ("11-29", True), ("2031", False)]
+    lanterns = [f for f in report.facts if f.record_id == "lanterns"]
+    assert [f.found for f in lanterns] == [True]
+    brix = [f for f in report.facts if f.record_id == "meeting-brix"]
+    assert [f.found for f in brix] == [True]
+
+
+def test_only_the_checked_tables_citations_are_read(world: Path) -> None:
+    rows = _citation_rows()
+    # a malformed anchor of another table is never parsed; one of a checked table is refused with its row
+    rows.append(dict(rows[0], citation_id="y", record_table="people", record_id="varga", span_start="x"))
+    _write(world / "citations.csv", rows)
+    assert missing(run(world)) == MISSING
+    rows.append(dict(rows[0], citation_id="z", span_start="x"))
+    _write(world / "citations.csv", rows)
+    with pytest.raises(InvalidArgumentError, match=rf"citation z \(row {len(rows) + 1}\): 'x' is not a whole number"):
+        run(world)
+
+
+def test_a_row_without_facts_needs_no_span() -> None:
+    report = sf.check_facts({"event_actors": [_actor("nobody")]}, {}, where="here", exceptions={})
+    assert report.ok and report.unread == () and report.facts == ()
+    assert report.rows == {"sentences": 0, "indicator_values": 0, "events": 0, "event_actors": 1}
+    assert str(report).startswith(
+        "1 rows checked for the numbers and names they state, in the spans of the documents in here"
+    )
+
+
+def test_check_facts_takes_its_exceptions() -> None:
+    rows = {"event_actors": [_actor("a", person="p")], "people": [{"person_id": "p", "name": "Pim"}]}
+    spans = {("event_actors", "a"): ["No one here."]}
+    excused = sf.check_facts(rows, spans, exceptions={("event_actors", "a", "person_id"): "because"})
+    assert excused.ok and excused.facts[0].exception == "because" and not excused.facts[0].found
+    assert not sf.check_facts(rows, spans, exceptions={}).ok
+    found = sf.check_facts(rows, {("event_actors", "a"): ["Pim came."]}, exceptions={})
+    assert found.ok and found.facts[0].exception is None
+
+
+def test_title_numbers_are_printed_plainly() -> None:
+    event = _event("e", "", "", "stated", "", "Fees of 2.50 and 1,500 and 2 million in the 1980s")
+    assert sf.claims("events", event) == [
+        sf.Claim("number", "title", "2.5"),
+        sf.Claim("number", "title", "1500"),
+        sf.Claim("number", "title", "2000000"),
+        sf.Claim("number", "title", "1980s"),
+    ]
+    assert sf.holds(sf.Claim("number", "title", "1980s"), "in the 1980s", sf.Registry.of({}))
+    assert not sf.holds(sf.Claim("number", "title", "1980s"), "in 1980", sf.Registry.of({}))
+    assert sf.holds(sf.Claim("number", "title", "2.5"), "a 2.50 fee", sf.Registry.of({}))
