@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal, cast
 
 from kzdata._anchors import Anchor, _find, document_lines, identify, locate, read_guarded, read_skeletons
 from kzdata._registry import (
@@ -46,9 +46,6 @@ from kzdata._verify_sources import (
     _read_documents,
 )
 from kzdata.errors import InvalidArgumentError
-
-if TYPE_CHECKING:
-    from kzdata._generated import TableName
 
 #: The tables whose rows are checked, in the order they are reported.
 CHECKED_TABLES: tuple[str, ...] = (SENTENCES.name, INDICATOR_VALUES.name, EVENTS.name, EVENT_ACTORS.name)
@@ -206,9 +203,9 @@ def numbers(text: str) -> Numbers:
 
 def _decimal(cell: str) -> Decimal | None:
     try:
-        return Decimal(cell) if cell else None
+        return Decimal(cell)
     except InvalidOperation:
-        return None
+        return None  # an empty cell: no figure
 
 
 # --------------------------------------------------------------------------- dates
@@ -239,7 +236,7 @@ _MONTH_WORD = re.compile(rf"(?<![^\W\d_])({_MONTH})(?![^\W\d_])")
 
 
 def _month_number(name: str) -> int:
-    return MONTHS.index(name) + 1 if name in MONTHS else _MONTH_SHORT[name.rstrip(".")]
+    return MONTHS.index(name) + 1 if name in MONTHS else _MONTH_SHORT[name[:-1]]  # "Jan." without its stop
 
 
 @dataclass(frozen=True)
@@ -270,22 +267,27 @@ def dates(text: str) -> Dates:
 
 def _day(cell: str) -> datetime.date | None:
     try:
-        return datetime.date.fromisoformat(cell[:10]) if cell else None
+        return datetime.date.fromisoformat(cell)
     except ValueError:
-        return None
+        return None  # an empty cell: no date
 
 
 def _last_of_month(day: datetime.date) -> bool:
     return (day + datetime.timedelta(days=1)).day == 1
 
 
-def _bound(day: datetime.date, *, first: bool) -> tuple[str, str] | None:
-    """What one bound of an interval states: its day, else (on a month's edge) its month, else nothing."""
-    if day.day != 1 if first else not _last_of_month(day):
-        return ("day", f"{day.month}-{day.day}")
-    if (day.month != 1) if first else (day.month != 12):
-        return ("month", str(day.month))
-    return None
+def _start(day: datetime.date) -> list[tuple[str, str]]:
+    """What an interval's first day states: its day, or on the 1st its month, or on 1 January nothing."""
+    if day.day != 1:
+        return [("day", f"{day.month}-{day.day}")]
+    return [("month", str(day.month))] if day.month != 1 else []
+
+
+def _end(day: datetime.date) -> list[tuple[str, str]]:
+    """What an interval's last day states: its day, or on a month's last its month, or on 31 December nothing."""
+    if not _last_of_month(day):
+        return [("day", f"{day.month}-{day.day}")]
+    return [("month", str(day.month))] if day.month != 12 else []
 
 
 def date_parts(start: datetime.date | None, end: datetime.date | None, basis: str) -> list[tuple[str, str]]:
@@ -306,18 +308,14 @@ def date_parts(start: datetime.date | None, end: datetime.date | None, basis: st
     """
     if basis not in ("stated", "year_from_context"):
         return []
-    parts: list[tuple[str, str]] = []
     if start is not None and start == end:
-        bounds: list[tuple[str, str] | None] = [("day", f"{start.month}-{start.day}")]
-        years = [start.year]
+        bounds = [("day", f"{start.month}-{start.day}")]
     else:
-        bounds = [
-            *([] if start is None else [_bound(start, first=True)]),
-            *([] if end is None else [_bound(end, first=False)]),
-        ]
-        years = [day.year for day in (start, end) if day is not None]
-    for part in [*bounds, *(("year", str(year)) for year in years if basis == "stated")]:
-        if part is not None and part not in parts:
+        bounds = [*([] if start is None else _start(start)), *([] if end is None else _end(end))]
+    years = [("year", str(day.year)) for day in (start, end) if day is not None and basis == "stated"]
+    parts: list[tuple[str, str]] = []
+    for part in [*bounds, *years]:
+        if part not in parts:
             parts.append(part)
     return parts
 
@@ -347,46 +345,40 @@ class Registry:
 
     names: Mapping[tuple[str, str], tuple[str, ...]]
 
+    parents: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """Each building's place (``places.parent_id`` of a place of kind ``building``), by ``(table, id)``."""
+
     @classmethod
     def of(cls, tables: Mapping[str, Sequence[Mapping[str, str]]]) -> Registry:
         """The names of the entities in ``tables`` (people, places, organizations, aliases).
 
-        A person is also named by their family name (the last word of their name) when no
-        other person in ``people`` has the same one: the documents name people that way
-        after the first mention, and the family name is then unambiguous.
+        A person is also named by their family name (the last word of a name of more than one
+        word) when no other person in ``people`` has it as the last word of their name: the
+        documents name people that way after the first mention, and the family name is then
+        unambiguous.
         """
+        keyed = ((PEOPLE.name, "person_id"), (PLACES.name, "place_id"), (ORGANIZATIONS.name, "organization_id"))
         names: dict[tuple[str, str], list[str]] = {}
-        for table, key in (
-            (PEOPLE.name, "person_id"),
-            (PLACES.name, "place_id"),
-            (ORGANIZATIONS.name, "organization_id"),
-        ):
+        for table, key in keyed:
             for row in tables.get(table, ()):
                 names.setdefault((table, row[key]), []).append(row["name"])
         family: dict[str, list[str]] = {}
         for row in tables.get(PEOPLE.name, ()):
-            words = row["name"].split()
-            if len(words) > 1:
-                family.setdefault(words[-1].casefold(), []).append(row["person_id"])
+            family.setdefault(row["name"].split()[-1].casefold(), []).append(row["person_id"])
         for row in tables.get(PEOPLE.name, ()):
             words = row["name"].split()
             if len(words) > 1 and family[words[-1].casefold()] == [row["person_id"]]:
                 names[(PEOPLE.name, row["person_id"])].append(words[-1])
         for row in tables.get(ALIASES.name, ()):
-            for table, key in (
-                (PEOPLE.name, "person_id"),
-                (PLACES.name, "place_id"),
-                (ORGANIZATIONS.name, "organization_id"),
-            ):
-                if row.get(key):
+            for table, key in keyed:
+                if row[key]:
                     names.setdefault((table, row[key]), []).append(row["alias"])
-        parents = {
-            row["place_id"]: row["parent_id"] for row in tables.get(PLACES.name, ()) if row.get("kind") == "building"
+        parents: dict[tuple[str, str], str] = {
+            (PLACES.name, row["place_id"]): row["parent_id"]
+            for row in tables.get(PLACES.name, ())
+            if row["kind"] == "building"
         }
         return cls({entity: tuple(found) for entity, found in names.items()}, parents)
-
-    parents: Mapping[str, str] = field(default_factory=dict)
-    """Each building's place (``places.parent_id`` of a place of kind ``building``)."""
 
     def of_entity(self, table: str, entity_id: str) -> tuple[str, ...]:
         """The names of one entity (none when the tables do not know it, which then fails)."""
@@ -408,63 +400,58 @@ class Claim:
 
 
 def _value_claims(row: Mapping[str, str]) -> list[Claim]:
-    if row.get("stated_as"):
+    """A figure's distinct values, or its stated wording when it has one (its values are then derived)."""
+    if row["stated_as"]:
         return [Claim("number", "stated_as", row["stated_as"])]
     claims: list[Claim] = []
     seen: set[Decimal] = set()
     for column in ("value", "value_low", "value_high"):
-        value = _decimal(row.get(column, ""))
+        value = _decimal(row[column])
         if value is not None and value not in seen:
             seen.add(value)
             claims.append(Claim("number", column, row[column]))
     return claims
 
 
-def _date_claims(row: Mapping[str, str], start: str, end: str, basis: str, name: str) -> list[Claim]:
-    first, last = _day(row.get(start, "")), _day(row.get(end, ""))
-    if first is None and last is None:
-        return []
-    parts = date_parts(first, last, row.get(basis, ""))
-    return [Claim("date", f"{name}:{part}", value) for part, value in parts]
+def _date_claims(start: datetime.date | None, end: datetime.date | None, basis: str, name: str) -> list[Claim]:
+    return [Claim("date", f"{name}:{part}", value) for part, value in date_parts(start, end, basis)]
 
 
 def _title_claims(title: str) -> list[Claim]:
     found = numbers(title)
-    claims = [Claim("number", "title", _plain(value)) for value in sorted(found.values)]
+    claims = [Claim("number", "title", f"{value.normalize():f}") for value in sorted(found.values)]
     claims += [Claim("number", "title", f"{decade}0s") for decade in sorted(found.decades)]
     return claims
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+def _place_claims(row: Mapping[str, str]) -> list[Claim]:
+    place = row["place_id"]
+    return [Claim("name", "place_id", place)] if place and place != SUBJECT_PLACE else []
 
 
 def claims(table: str, row: Mapping[str, str]) -> list[Claim]:
     """The numbers, date parts and names ``row`` of ``table`` states (docs/anchors.md)."""
-    out: list[Claim] = []
     if table == SENTENCES.name:
-        if row.get("prison_years"):
-            out.append(Claim("number", "prison_years", row["prison_years"]))
-        out += _date_claims(row, "verdict_start", "verdict_end", "verdict_basis", "verdict")
-        out.append(Claim("name", "person_id", row["person_id"]))
-    elif table == INDICATOR_VALUES.name:
-        out += _value_claims(row)
-        out += _date_claims(row, "date_start", "date_end", "date_basis", "date")
-        out += _date_claims(row, "valid_from", "", "valid_basis", "valid_from")
-        out += _date_claims(row, "", "valid_to", "valid_basis", "valid_to")
-        if row.get("place_id") and row["place_id"] != SUBJECT_PLACE:
-            out.append(Claim("name", "place_id", row["place_id"]))
-    elif table == EVENTS.name:
-        out += _title_claims(row.get("title", ""))
-        out += _date_claims(row, "date_start", "date_end", "date_basis", "date")
-        if row.get("place_id") and row["place_id"] != SUBJECT_PLACE:
-            out.append(Claim("name", "place_id", row["place_id"]))
-    elif table == EVENT_ACTORS.name:
-        if row.get("person_id"):
-            out.append(Claim("name", "person_id", row["person_id"]))
-        if row.get("organization_id"):
-            out.append(Claim("name", "organization_id", row["organization_id"]))
-    return out
+        term = [Claim("number", "prison_years", row["prison_years"])] if row["prison_years"] else []
+        verdict = _date_claims(_day(row["verdict_start"]), _day(row["verdict_end"]), row["verdict_basis"], "verdict")
+        return [*term, *verdict, Claim("name", "person_id", row["person_id"])]
+    if table == INDICATOR_VALUES.name:
+        return [
+            *_value_claims(row),
+            *_date_claims(_day(row["date_start"]), _day(row["date_end"]), row["date_basis"], "date"),
+            *_date_claims(_day(row["valid_from"]), None, row["valid_basis"], "valid_from"),
+            *_date_claims(None, _day(row["valid_to"]), row["valid_basis"], "valid_to"),
+            *_place_claims(row),
+        ]
+    if table == EVENTS.name:
+        return [
+            *_title_claims(row["title"]),
+            *_date_claims(_day(row["date_start"]), _day(row["date_end"]), row["date_basis"], "date"),
+            *_place_claims(row),
+        ]
+    if table == EVENT_ACTORS.name:
+        return [Claim("name", column, row[column]) for column in ("person_id", "organization_id") if row[column]]
+    return []
 
 
 _ENTITY_TABLE = {"person_id": PEOPLE.name, "place_id": PLACES.name, "organization_id": ORGANIZATIONS.name}
@@ -474,15 +461,15 @@ def holds(claim: Claim, text: str, registry: Registry) -> bool:
     """True when ``text`` (one normalised span) states ``claim``."""
     if claim.kind == "name":
         table = _ENTITY_TABLE[claim.what]
-        entity = registry.parents.get(claim.stated, claim.stated) if table == PLACES.name else claim.stated
+        entity = registry.parents.get((table, claim.stated), claim.stated)
         if name_found(registry.of_entity(table, entity), text):
             return True
-        phrases = REFERENCES.get((table, entity), ((), ""))[0]
+        phrases = REFERENCES[(table, entity)][0] if (table, entity) in REFERENCES else ()
         return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in phrases)
     if claim.what == "stated_as":
         return name_found([claim.stated], text)
     if claim.kind == "date":
-        part = claim.what.rsplit(":", 1)[1]
+        part = claim.what.partition(":")[2]
         if part == "year":
             return numbers(text).has_year(int(claim.stated))
         found = dates(text)
@@ -490,10 +477,9 @@ def holds(claim: Claim, text: str, registry: Registry) -> bool:
             return int(claim.stated) in found.months
         month, day = claim.stated.split("-")
         return (int(month), int(day)) in found.days
-    if claim.stated.endswith("s") and claim.stated[:-1].isdigit():
+    if claim.stated.endswith("0s"):
         return int(claim.stated[:-2]) in numbers(text).decades
-    value = Decimal(claim.stated)
-    return numbers(text).has(value)
+    return numbers(text).has(Decimal(claim.stated))
 
 
 # --------------------------------------------------------------------------- the report
@@ -589,7 +575,7 @@ def check_facts(
     tables: Mapping[str, Sequence[Mapping[str, str]]],
     spans: Mapping[tuple[str, str], Sequence[str]],
     *,
-    where: str = "",
+    where: str,
     exceptions: Mapping[tuple[str, str, str], str] | None = None,
 ) -> FactsReport:
     """Look for each checked row's claims in its spans (``(table, record_id)`` -> span texts)."""
@@ -621,40 +607,43 @@ def check_facts(
 
 
 def _cell(value: object) -> str:
-    """A table cell as raw/ writes it (a date as YYYY-MM-DD, a whole float without ``.0``)."""
-    if value is None or value != value:  # None, NaN, NaT
+    """A table cell as raw/ writes it (None empty, a date as YYYY-MM-DD, a whole float without ``.0``)."""
+    if value is None:
         return ""
     if hasattr(value, "strftime"):
         return str(value.strftime("%Y-%m-%d"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value)
-    return "" if text == "<NA>" else text
+    return str(value)
 
 
 def _release_tables() -> dict[str, list[dict[str, str]]]:
     from kzdata._load import load
 
     tables: dict[str, list[dict[str, str]]] = {}
-    for name in (*CHECKED_TABLES, *NAME_TABLES, CITATIONS.name):
-        frame = load(cast("TableName", name))
-        tables[name] = [
-            {column: _cell(value) for column, value in record.items()}
-            for record in frame.astype(object).to_dict("records")
+    for table in (SENTENCES, INDICATOR_VALUES, EVENTS, EVENT_ACTORS, PEOPLE, PLACES, ORGANIZATIONS, ALIASES, CITATIONS):
+        frame = load(table.name).astype(object)
+        frame = frame.where(frame.notna(), None)  # NA, NaN and NaT alike: an empty cell
+        tables[table.name] = [
+            {column: _cell(value) for column, value in zip(frame.columns, values, strict=True)}
+            for values in frame.to_numpy().tolist()
         ]
     return tables
 
 
 #: The columns each table read from a folder (or a ``--citations`` CSV) must have.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    SENTENCES.name: ("sentence_id", "person_id"),
-    INDICATOR_VALUES.name: ("value_id",),
-    EVENTS.name: ("event_id",),
-    EVENT_ACTORS.name: ("event_actor_id",),
+    SENTENCES.name: ("sentence_id", "person_id", "prison_years", "verdict_start", "verdict_end", "verdict_basis"),
+    INDICATOR_VALUES.name: (
+        *("value_id", "value", "value_low", "value_high", "stated_as", "place_id"),
+        *("date_start", "date_end", "date_basis", "valid_from", "valid_to", "valid_basis"),
+    ),
+    EVENTS.name: ("event_id", "title", "date_start", "date_end", "date_basis", "place_id"),
+    EVENT_ACTORS.name: ("event_actor_id", "person_id", "organization_id"),
     PEOPLE.name: ("person_id", "name"),
-    PLACES.name: ("place_id", "name"),
+    PLACES.name: ("place_id", "name", "kind", "parent_id"),
     ORGANIZATIONS.name: ("organization_id", "name"),
-    ALIASES.name: ("alias",),
+    ALIASES.name: ("alias", "person_id", "place_id", "organization_id"),
     CITATIONS.name: ("record_table", "record_id"),
 }
 
@@ -662,11 +651,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 def _read_csv(path: Path, limit: int, table: str) -> list[dict[str, str]]:
     """The rows of a CSV shaped like ``raw/<table>.csv``, refused without the columns the check reads."""
     try:
-        text = read_guarded(path, limit).decode("utf-8")
+        text = read_guarded(path, limit).decode()
     except UnicodeDecodeError as error:
         raise InvalidArgumentError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text))
         missing = [c for c in REQUIRED_COLUMNS[table] if c not in (reader.fieldnames or ())]
         if missing:
             raise InvalidArgumentError(
@@ -702,8 +691,8 @@ def _spans(
             continue
         start = _find(text, anchor)
         if start is not None:
-            assert anchor.span_start is not None and anchor.span_end is not None
-            yield (row["record_table"], row["record_id"]), text[start : start + anchor.span_end - anchor.span_start]
+            length = cast(int, anchor.span_end) - cast(int, anchor.span_start)
+            yield (row["record_table"], row["record_id"]), text[start : start + length]
 
 
 def verify_span_facts(

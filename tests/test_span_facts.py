@@ -365,9 +365,17 @@ def test_the_report_prints_counts_and_each_missing_fact(world: Path) -> None:
     text = str(run(world))
     assert text.startswith("18 rows checked for the numbers and names they state, in the spans of the documents in ")
     assert "38 facts, 29 found, 0 exceptions" in text
-    assert "  sentences: 2 rows, 4 facts (2 numbers, 0 date parts, 2 names): 2 found, 0 exceptions, 2 missing" in text
+    lines = text.splitlines()
+    assert "  sentences: 2 rows, 4 facts (2 numbers, 0 date parts, 2 names): 2 found, 0 exceptions, 2 missing" in lines
+    assert (
+        "  indicator_values: 5 rows, 12 facts (6 numbers, 4 date parts, 2 names): 8 found, 0 exceptions, 4 missing"
+        in lines
+    )
+    assert "  events: 5 rows, 16 facts (4 numbers, 9 date parts, 3 names): 14 found, 0 exceptions, 2 missing" in lines
+    assert not [line for line in lines if line.startswith("  exception")]
+    assert lines[-1].startswith("Each listed row says more than the sentences its citations anchor: ")
     assert "9 fact(s) in no span, 0 row(s) without a span, 0 stale exception(s):" in text
-    assert "  - sentences deputy: prison_years '8' is in none of its spans" in text
+    assert "  - sentences deputy: prison_years '8' is in none of its spans" in lines
     assert "correct the row, re-anchor its citation, or cite the sentence that states it" in text
 
 
@@ -495,6 +503,9 @@ D = datetime.date
         (D(2023, 3, 1), None, "stated", [("month", "3"), ("year", "2023")]),
         (None, D(2023, 2, 28), "year_from_context", [("month", "2")]),
         (None, D(2023, 12, 31), "stated", [("year", "2023")]),
+        (D(2022, 1, 31), D(2022, 1, 31), "year_from_context", [("day", "1-31")]),
+        (D(2022, 12, 31), D(2022, 12, 31), "stated", [("day", "12-31"), ("year", "2022")]),
+        (None, None, "stated", []),
     ],
 )
 def test_date_parts(start: D | None, end: D | None, basis: str, parts: list[tuple[str, str]]) -> None:
@@ -521,8 +532,26 @@ def test_the_registry_names_each_entity_by_name_alias_and_unshared_family_name()
     assert registry.of_entity("places", "varno") == ("Varno Republic", "Varno")
     assert registry.of_entity("organizations", "us-congress") == ("United States Congress",)
     assert registry.of_entity("places", "nowhere") == ()
-    assert registry.parents == {"customs-house": "lindholm"}
+    assert registry.parents == {("places", "customs-house"): "lindholm"}
     assert sf.Registry.of({}).names == {}
+
+
+def test_a_family_name_counts_only_when_no_other_name_ends_with_it() -> None:
+    people = [
+        {"person_id": "ada", "name": "Ada Brix"},
+        {"person_id": "brix", "name": "Brix"},
+        {"person_id": "ivo", "name": "Ivo Kel Marsh"},
+    ]
+    aliases = [
+        {"person_id": "", "place_id": "", "organization_id": "guild", "alias": "the Guild"},
+        {"person_id": "", "place_id": "atlantis", "organization_id": "", "alias": "Atlantis"},
+    ]
+    registry = sf.Registry.of({"people": people, "aliases": aliases})
+    assert registry.of_entity("people", "ada") == ("Ada Brix",)  # a one-word name "Brix" shares it
+    assert registry.of_entity("people", "brix") == ("Brix",)
+    assert registry.of_entity("people", "ivo") == ("Ivo Kel Marsh", "Marsh")  # the last word
+    assert registry.of_entity("organizations", "guild") == ("the Guild",)  # an alias alone
+    assert registry.of_entity("places", "atlantis") == ("Atlantis",)
 
 
 def test_references_match_with_their_case() -> None:
@@ -566,9 +595,10 @@ def test_the_claims_of_rows_of_each_table() -> None:
 
 
 def test_cells_as_raw_writes_them() -> None:
-    assert sf._cell(None) == "" and sf._cell(float("nan")) == "" and sf._cell("<NA>") == ""
+    assert sf._cell(None) == "" and sf._cell("") == ""
     assert sf._cell(18.0) == "18" and sf._cell(33.3) == "33.3" and sf._cell(True) == "True"
-    assert sf._cell(D(2022, 1, 5)) == "2022-01-05" and sf._cell("x") == "x" and sf._cell(7) == "7"
+    assert sf._cell(datetime.datetime(2022, 1, 5, 10, 30)) == "2022-01-05"
+    assert sf._cell("x") == "x" and sf._cell(7) == "7"
 
 
 # --------------------------------------------------------------------------- arguments, the release and the command
@@ -580,16 +610,33 @@ def test_wrong_tables_and_citations_are_usage_errors(world: Path) -> None:
     (world / "bad.csv").write_bytes(b"\xff\xfe")
     with pytest.raises(InvalidArgumentError, match="is not UTF-8 text"):
         sf.verify_span_facts(world / "docs", citations=world / "bad.csv", skeletons=world / "skeletons")
-    (world / "tables" / "events.csv").write_text("event_id,title\nx," + "y" * 200_000 + "\n", encoding="utf-8")
+    header = ",".join(sf.REQUIRED_COLUMNS["events"])
+    (world / "tables" / "events.csv").write_text(header + "\nx," + "y" * 200_000 + "\n", encoding="utf-8")
     with pytest.raises(InvalidArgumentError, match="is not a well-formed CSV file"):
         run(world)
     (world / "tables" / "events.csv").write_text("id,title\nx,y\n", encoding="utf-8")
-    with pytest.raises(InvalidArgumentError, match=r"not shaped like raw/events.csv: its header lacks event_id"):
+    with pytest.raises(
+        InvalidArgumentError,
+        match=r"not shaped like raw/events.csv: its header lacks event_id, date_start, date_end, date_basis, place_id$",
+    ):
         run(world)
     _write(world / "tables" / "events.csv", tables()["events"])
     (world / "citations.csv").write_text("citation_id,record_table\n", encoding="utf-8")
     with pytest.raises(InvalidArgumentError, match="its header lacks record_id"):
         run(world)
+
+
+def test_each_path_argument_is_named_when_it_is_not_a_path(world: Path) -> None:
+    docs, skeletons, tables = world / "docs", world / "skeletons", world / "tables"
+    with pytest.raises(InvalidArgumentError, match=r"^path= must be a path"):
+        sf.verify_span_facts(5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"^skeletons= must be a path"):
+        sf.verify_span_facts(docs, skeletons=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"^tables= must be a path"):
+        sf.verify_span_facts(docs, skeletons=skeletons, tables=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"^citations= must be a path"):
+        sf.verify_span_facts(docs, skeletons=skeletons, tables=tables, citations=5)  # type: ignore[arg-type]
+    assert run(world).where == str(docs)
 
 
 def test_a_table_without_a_file_has_no_rows(world: Path) -> None:
@@ -611,6 +658,8 @@ def test_the_release_tables_without_the_documents_leave_every_row_unread(tmp_pat
     # the release's dates and figures are read as raw/ writes them
     prison = [f.claim for f in report.facts if f.record_id == "massimov-karim-conviction"]
     assert sf.Claim("number", "prison_years", "18") in prison
+    referendum = [f.claim for f in report.facts if f.record_id == "2022-06-05-constitutional-referendum"]
+    assert referendum == [sf.Claim("date", "date:day", "6-5"), sf.Claim("date", "date:year", "2022")]
 
 
 def _command(world: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -661,11 +710,12 @@ def test_a_span_found_at_shifted_offsets_still_counts(world: Path) -> None:
 
 def test_only_the_checked_tables_citations_are_read(world: Path) -> None:
     rows = _citation_rows()
-    # a malformed anchor of another table is never parsed; one of a checked table is refused with its row
-    rows.append(dict(rows[0], citation_id="y", record_table="people", record_id="varga", span_start="x"))
+    # a malformed anchor of another table is never parsed (and the rows after it are read);
+    # one of a checked table is refused with its row
+    rows.insert(0, dict(rows[0], citation_id="y", record_table="people", record_id="varga", span_start="x"))
     _write(world / "citations.csv", rows)
     assert missing(run(world)) == MISSING
-    rows.append(dict(rows[0], citation_id="z", span_start="x"))
+    rows.append(dict(rows[1], citation_id="z", span_start="x"))
     _write(world / "citations.csv", rows)
     with pytest.raises(InvalidArgumentError, match=rf"citation z \(row {len(rows) + 1}\): 'x' is not a whole number"):
         run(world)
@@ -683,10 +733,10 @@ def test_a_row_without_facts_needs_no_span() -> None:
 def test_check_facts_takes_its_exceptions() -> None:
     rows = {"event_actors": [_actor("a", person="p")], "people": [{"person_id": "p", "name": "Pim"}]}
     spans = {("event_actors", "a"): ["No one here."]}
-    excused = sf.check_facts(rows, spans, exceptions={("event_actors", "a", "person_id"): "because"})
+    excused = sf.check_facts(rows, spans, where="w", exceptions={("event_actors", "a", "person_id"): "because"})
     assert excused.ok and excused.facts[0].exception == "because" and not excused.facts[0].found
-    assert not sf.check_facts(rows, spans, exceptions={}).ok
-    found = sf.check_facts(rows, {("event_actors", "a"): ["Pim came."]}, exceptions={})
+    assert not sf.check_facts(rows, spans, where="w", exceptions={}).ok
+    found = sf.check_facts(rows, {("event_actors", "a"): ["Pim came."]}, where="w", exceptions={})
     assert found.ok and found.facts[0].exception is None
 
 
