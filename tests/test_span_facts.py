@@ -427,7 +427,8 @@ def test_a_row_without_a_span_is_unread(world: Path) -> None:
 
 def test_an_unanchored_or_other_tables_citation_is_skipped(world: Path) -> None:
     rows = _citation_rows()
-    rows.append(dict(rows[0], citation_id="x", span_start="", span_end="", span_sha256=""))
+    # first, so that the rows after it are still read
+    rows.insert(0, dict(rows[0], citation_id="x", span_start="", span_end="", span_sha256=""))
     rows.append(dict(rows[0], citation_id="y", record_table="people", record_id="varga"))
     _write(world / "citations.csv", rows)
     assert missing(run(world)) == MISSING
@@ -582,6 +583,22 @@ def test_the_claims_of_rows_of_each_table() -> None:
         sf.Claim("number", "value_high", "7"),
     ]
     assert sf.claims("indicator_values", _value("w", "n/a")) == []
+    # a stated range of days states both days; a stated end of validity its month and year
+    ranged = _value("r", "n/a", date_start="2031-01-05", date_end="2031-01-09", date_basis="stated")
+    ranged |= {"valid_to": "2031-06-30", "valid_basis": "stated"}
+    assert sf.claims("indicator_values", ranged) == [
+        sf.Claim("date", "date:day", "1-5"),
+        sf.Claim("date", "date:day", "1-9"),
+        sf.Claim("date", "date:year", "2031"),
+        sf.Claim("date", "valid_to:month", "6"),
+        sf.Claim("date", "valid_to:year", "2031"),
+    ]
+    span = sentence | {"verdict_start": "2022-06-05", "verdict_end": "2022-06-07", "verdict_basis": "year_from_context"}
+    assert sf.claims("sentences", span) == [
+        sf.Claim("date", "verdict:day", "6-5"),
+        sf.Claim("date", "verdict:day", "6-7"),
+        sf.Claim("name", "person_id", "p"),
+    ]
     assert sf.claims("event_actors", _actor("a")) == []
     both = _actor("b", person="p", organization="o")
     assert sf.claims("event_actors", both) == [
