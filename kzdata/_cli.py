@@ -291,7 +291,14 @@ def _verify_sources(args: argparse.Namespace) -> int:
     with _progress(f"re-finding every cited span in the documents in {args.folder}"):
         report = verify_sources(args.folder, citations=args.citations, skeletons=args.skeletons)
     print(report, file=sys.stdout if report.ok else sys.stderr)
-    return EXIT_OK if report.ok else EXIT_DATA
+    if not args.facts:
+        return EXIT_OK if report.ok else EXIT_DATA
+    from kzdata._span_facts import verify_span_facts
+
+    with _progress("looking for each row's numbers and names in the spans its citations anchor"):
+        facts = verify_span_facts(args.folder, citations=args.citations, skeletons=args.skeletons, tables=args.tables)
+    print(facts, file=sys.stdout if facts.ok else sys.stderr)
+    return EXIT_OK if report.ok and facts.ok else EXIT_DATA
 
 
 def _cite(args: argparse.Namespace) -> int:
@@ -442,6 +449,17 @@ def parser() -> argparse.ArgumentParser:
         "--skeletons",
         metavar="DIR",
         help="a folder of <source_id>.csv document skeletons instead of the ones kzdata ships (docs/anchors.md)",
+    )
+    p.add_argument(
+        "--facts",
+        action="store_true",
+        help="also check that each sentence, indicator value, event and event actor states only numbers and "
+        "names its anchored spans state (docs/anchors.md, 'Numbers and names in their spans')",
+    )
+    p.add_argument(
+        "--tables",
+        metavar="DIR",
+        help="with --facts: check the raw-shaped <table>.csv files of DIR instead of the release's tables",
     )
     p.set_defaults(run=_verify_sources)
 

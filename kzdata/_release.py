@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e7973786a387ec3687ea4c2c18a89a4bed90d014b4c15223c8c89c8dd5ec0c8f"
+DESCRIPTOR_SHA256 = "afa8ac56ac740cda93579cf6e4e69861c89514ae104b383dc6b92b187dd749a2"
