@@ -72,6 +72,9 @@ if TYPE_CHECKING:
     from kzdata._exporting import (
         export as export,
     )
+    from kzdata._in_force import (
+        rules_in_force as rules_in_force,
+    )
     from kzdata._integrity import (
         VerifyReport as VerifyReport,
     )
@@ -125,6 +128,7 @@ _LAZY = {
     "export": "kzdata._exporting",
     "indicator_values_view": "kzdata._views",
     "resolve": "kzdata._resolve",
+    "rules_in_force": "kzdata._in_force",
     "schema": "kzdata._schemas",
     "sentences_view": "kzdata._views",
     "targets": "kzdata._targets",

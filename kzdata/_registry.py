@@ -783,24 +783,39 @@ INDICATOR_VALUES = Table(
         Column(
             "valid_from",
             "date",
-            "For a rule: the first day it is known to be in force (a change known only to the "
-            "month counts from the first of that month); null when the sources do not say "
-            "when it began, and for observed values and targets (docs/figures.md, 'Rules').",
+            "For a rule: the first day it is known to be in force, i.e. the start of the period in "
+            "which the text shows it held (a date known only to the month counts from the month's "
+            "last day, the first day it certainly held); null when the text dates no day on which it "
+            "held, and for observed values and targets (docs/figures.md, 'Rules').",
             nullable=True,
         ),
         Column(
             "valid_to",
             "date",
-            "For a rule that was replaced: the last day it can have been in force, the day "
-            "before its successor's valid_from; null while it is still in force at the latest "
-            "source, and for observed values and targets.",
+            "For a rule: the last day it can have been in force, the end of the widest period the "
+            "evidence allows; null when nothing bounds it (still in force at the latest source, as "
+            "far as the text says), and for observed values and targets.",
+            nullable=True,
+        ),
+        Column(
+            "known_to",
+            "date",
+            "For a rule: the last day it is known to be in force (the end of the period that starts "
+            "at valid_from); set exactly when valid_from is.",
+            nullable=True,
+        ),
+        Column(
+            "possible_from",
+            "date",
+            "For a rule: the first day it can have been in force (the start of the widest period, "
+            "which ends at valid_to); null when nothing bounds it.",
             nullable=True,
         ),
         Column(
             "valid_basis",
             "category",
-            "For a rule: where its validity bounds come from (the vocabulary of the date "
-            "bases, docs/dates.md); null for observed values and targets.",
+            "For a rule: where its validity bounds come from, the least direct of them (the "
+            "vocabulary of the date bases, docs/dates.md); null for observed values and targets.",
             nullable=True,
             enum=DATE_BASES,
         ),

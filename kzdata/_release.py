@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "afa8ac56ac740cda93579cf6e4e69861c89514ae104b383dc6b92b187dd749a2"
+DESCRIPTOR_SHA256 = "ba8838d53fd52565b548d6861ff451d1f655362f9eccd017256f25fd6ecc6ed2"

@@ -431,64 +431,71 @@ def figure_bounds(frames: Frames) -> Iterator[Failure]:
 
 
 def rule_validity(frames: Frames) -> Iterator[Failure]:
-    """Rules carry a validity period, are dated within it, and never overlap a successor.
+    """Rules carry two nested periods, are dated within the wider, and are never known in force together.
 
-    So that "the rule in force on date X" is the filter
-    ``(valid_from <= X or valid_from missing) and (valid_to >= X or valid_to missing)``
-    and returns at most one value per indicator and place, and a superseded value is
-    never dated to a time after its validity ended (docs/figures.md, "Rules").
+    The known period (``valid_from`` to ``known_to``) holds the days the text shows the rule
+    in force; the possible period (``possible_from`` to ``valid_to``, a missing end being
+    open) every day the evidence allows. So ``possible_from <= valid_from <= known_to <=
+    valid_to``; two rules of one indicator and place may both be possible on a day, but
+    never both known; and a rule is not dated outside its possible period
+    (docs/figures.md, "Rules").
     """
     values = frames[INDICATOR_VALUES.name]
+    table = INDICATOR_VALUES.name
     rule = values["value_kind"].astype("string") == "rule"
-    start, end = values["valid_from"], values["valid_to"]
-    yield from _rows(
-        INDICATOR_VALUES.name, values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis"
-    )
-    for column in ("valid_from", "valid_to", "valid_basis"):
+    yield from _rows(table, values, rule & values["valid_basis"].isna(), "valid_basis", "a rule has a valid_basis")
+    for column in ("valid_from", "valid_to", "known_to", "possible_from", "valid_basis"):
         yield from _rows(
-            INDICATOR_VALUES.name,
-            values,
-            ~rule & values[column].notna(),
-            column,
-            "only rules (value_kind rule) have a validity period",
+            table, values, ~rule & values[column].notna(), column, "only rules (value_kind rule) have a validity period"
         )
-    yield from _rows(INDICATOR_VALUES.name, values, end < start, "valid_to", "valid_to is not before valid_from")
+    known_from, known_to = values["valid_from"], values["known_to"]
     yield from _rows(
-        INDICATOR_VALUES.name,
+        table,
         values,
-        rule & (values["date_start"] < start),
+        known_from.isna() != known_to.isna(),
+        "known_to",
+        "known_to is set exactly when valid_from is (the known period has both ends or none)",
+    )
+    order = (
+        ("possible_from", "valid_from", "valid_from is not before possible_from"),
+        ("valid_from", "known_to", "known_to is not before valid_from"),
+        ("known_to", "valid_to", "valid_to is not before known_to"),
+        ("possible_from", "valid_to", "valid_to is not before possible_from"),
+    )
+    for first, last, text in order:
+        yield from _rows(table, values, values[last] < values[first], last, text)
+    yield from _rows(
+        table,
+        values,
+        rule & (values["date_start"] < values["possible_from"]),
         "date_start",
-        "a rule is not dated before its valid_from",
+        "a rule is not dated before its possible_from",
     )
     yield from _rows(
-        INDICATOR_VALUES.name,
+        table,
         values,
-        rule & (values["date_end"] > end),
+        rule & (values["date_end"] > values["valid_to"]),
         "date_end",
         "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
     )
-    rules = values.loc[rule, ["indicator_id", "place_id", "valid_from", "valid_to"]].assign(
-        place=values.loc[rule, "place_id"].astype("string").fillna("")
+    known = rule & known_from.notna()
+    rules = values.loc[known, ["indicator_id", "valid_from", "known_to"]].assign(
+        place=values.loc[known, "place_id"].astype("string").fillna("")
     )
     pairs = rules.reset_index().merge(rules.reset_index(), on=["indicator_id", "place"], suffixes=("", "_other"))
-
-    def before_or_open(first: pd.Series, last: pd.Series) -> pd.Series:
-        # A missing bound is open: it never separates two periods.
-        return (first.isna() | last.isna() | (first <= last)).fillna(True).astype(bool)
-
     overlap = (
         (pairs["index"] != pairs["index_other"])
-        & before_or_open(pairs["valid_from"], pairs["valid_to_other"])
-        & before_or_open(pairs["valid_from_other"], pairs["valid_to"])
+        & (pairs["valid_from"] <= pairs["known_to_other"])
+        & (pairs["valid_from_other"] <= pairs["known_to"])
     )
     mask = pd.Series(False, index=values.index)
     mask.loc[pairs.loc[overlap, "index"].unique()] = True
     yield from _rows(
-        INDICATOR_VALUES.name,
+        table,
         values,
         mask,
         "indicator_id",
-        "two rules of the same indicator and place are not in force on the same day (see valid_from, valid_to)",
+        "two rules of the same indicator and place are not known in force on the same day (valid_from to known_to)",
     )
 
 

@@ -141,6 +141,7 @@ MODULES: dict[str, list[str]] = {
     # the rules: their own fast suite; test_refusals.py and test_mutations.py reach every rule through
     # validate() or build() at about 100 s per surviving mutant, over 1,700 mutants
     "kzdata/_rules.py": ["tests/test_rules.py"],
+    "kzdata/_in_force.py": ["tests/test_in_force.py"],
     # the raw reader: its own suite on small files; test_mutations.py and test_roundtrip.py build the
     # whole project per case
     "kzdata/_pipeline/raw_tables.py": ["tests/test_raw_tables.py"],

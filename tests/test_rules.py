@@ -784,10 +784,22 @@ def test_a_figure_agrees_with_its_qualifier(
 
 
 # --------------------------------------------------------------------------- rules in force
+#
+# The rules as raw/indicator_values.csv gives them (docs/figures.md, "Rules"): known period
+# valid_from..known_to, possible period possible_from..valid_to ("-" = none):
+#   parliamentary-threshold-old  known -            possible -..2023-03-30   dated 2022-02-28..2023-03-30
+#   parliamentary-threshold-new  known 2023-03-31..2024-01-02  possible 2022-03-01..-  dated 2023-03
+#   party-list-seat-share-2023   as the new threshold
+#   presidential-term-before-2022  known -      possible -..2022-11-19   dated 2022-08-31..2022-11-19
+#   presidential-term-after-2022 / -limit-2022  known 2022-11-20..2022-11-20  possible 2022-09-01..-  dated 2022-09
+#   asset-recovery-threshold-2023  known 2024-01-02..2024-01-02  possible 2023-07-01..-  dated 2023-07
 
 
 ONLY_RULES = "only rules (value_kind rule) have a validity period"
-OVERLAP = "two rules of the same indicator and place are not in force on the same day (see valid_from, valid_to)"
+OVERLAP = "two rules of the same indicator and place are not known in force on the same day (valid_from to known_to)"
+BOTH_ENDS = "known_to is set exactly when valid_from is (the known period has both ends or none)"
+DATED_BEFORE = "a rule is not dated before its possible_from"
+DATED_AFTER = "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)"
 
 
 def test_a_rule_has_a_basis_and_only_rules_have_validity(frames: Frames) -> None:
@@ -798,101 +810,107 @@ def test_a_rule_has_a_basis_and_only_rules_have_validity(frames: Frames) -> None
         "cpi-2022",
         valid_from="2022-01-01",
         valid_to="2022-12-31",
+        known_to="2022-12-31",
+        possible_from="2022-01-01",
         valid_basis="stated",
     )
     assert found(_rules.rule_validity, frames) == [
         ("indicator_values", "party-list-seat-share-2023", "valid_basis", None, "a rule has a valid_basis"),
         ("indicator_values", "cpi-2022", "valid_from", "2022-01-01", ONLY_RULES),
         ("indicator_values", "cpi-2022", "valid_to", "2022-12-31", ONLY_RULES),
+        ("indicator_values", "cpi-2022", "known_to", "2022-12-31", ONLY_RULES),
+        ("indicator_values", "cpi-2022", "possible_from", "2022-01-01", ONLY_RULES),
         ("indicator_values", "cpi-2022", "valid_basis", "stated", ONLY_RULES),
     ]
 
 
-def test_a_rule_is_dated_within_its_validity(frames: Frames) -> None:
-    # parliamentary-threshold-new: 2023-03 (month), valid from 2023-03-01
-    edit(frames, "indicator_values", "parliamentary-threshold-new", valid_from="2023-03-02", valid_to="2023-03-30")
-    # presidential-term-limit-2022: 2022-09 (month), valid from 2022-09-01; its end before its start
-    edit(frames, "indicator_values", "presidential-term-limit-2022", valid_to="2022-08-31")
-    assert found(_rules.rule_validity, frames) == [
+@pytest.mark.parametrize(
+    ("pk", "cells", "expected"),
+    [
+        # a known period with one end only
+        ("presidential-term-after-2022", {"known_to": None}, [("known_to", None, BOTH_ENDS)]),
+        ("asset-recovery-threshold-2023", {"valid_from": None}, [("known_to", "2024-01-02", BOTH_ENDS)]),
+        # the four bounds out of order, one pair at a time
         (
-            "indicator_values",
-            "presidential-term-limit-2022",
-            "valid_to",
-            "2022-08-31",
-            "valid_to is not before valid_from",
-        ),
-        (
-            "indicator_values",
             "parliamentary-threshold-new",
-            "date_start",
-            "2023-03-01",
-            "a rule is not dated before its valid_from",
+            {"possible_from": "2023-04-01"},
+            [
+                ("valid_from", "2023-03-31", "valid_from is not before possible_from"),
+                ("date_start", "2023-03-01", DATED_BEFORE),
+            ],
         ),
         (
-            "indicator_values",
-            "parliamentary-threshold-new",
-            "date_end",
-            "2023-03-31",
-            "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
+            "presidential-term-after-2022",
+            {"known_to": "2022-11-19"},
+            [("known_to", "2022-11-19", "known_to is not before valid_from")],
         ),
         (
-            "indicator_values",
+            "party-list-seat-share-2023",
+            {"valid_to": "2023-12-31"},
+            [("valid_to", "2023-12-31", "valid_to is not before known_to")],
+        ),
+        (
+            "parliamentary-threshold-old",
+            {"possible_from": "2023-04-01"},
+            [
+                ("valid_to", "2023-03-30", "valid_to is not before possible_from"),
+                ("date_start", "2022-02-28", DATED_BEFORE),
+            ],
+        ),
+        # dated after the possible period ends (and the known period past it)
+        (
             "presidential-term-limit-2022",
-            "date_end",
-            "2022-09-30",
-            "a rule is not dated after its valid_to (a superseded value is never dated to a time it did not hold)",
+            {"valid_to": "2022-09-15"},
+            [("valid_to", "2022-09-15", "valid_to is not before known_to"), ("date_end", "2022-09-30", DATED_AFTER)],
         ),
-    ]
+        # every bound on an edge: allowed
+        ("parliamentary-threshold-new", {"possible_from": "2023-03-01"}, []),
+        ("presidential-term-limit-2022", {"valid_to": "2022-11-20"}, []),
+        ("presidential-term-before-2022", {"possible_from": "2022-08-31"}, []),
+    ],
+)
+def test_the_two_periods_nest_and_hold_the_rules_dates(
+    frames: Frames, pk: str, cells: dict[str, object], expected: list[tuple[str, object, str]]
+) -> None:
+    edit(frames, "indicator_values", pk, **cells)
+    assert found(_rules.rule_validity, frames) == [("indicator_values", pk, *failure) for failure in expected]
 
 
-def test_a_rule_may_be_dated_on_the_edges_of_its_validity(frames: Frames) -> None:
-    edit(frames, "indicator_values", "parliamentary-threshold-new", valid_to="2023-03-31")
-    edit(frames, "indicator_values", "presidential-term-limit-2022", valid_to="2022-09-01", date_end="2022-09-01")
-    edit(frames, "indicator_values", "presidential-term-limit-2022", date_precision="day")
+def test_possible_periods_may_overlap_as_shipped(frames: Frames) -> None:
+    """The old threshold may have held until 2023-03-30, the new one from 2022-03-01: no rule is broken."""
     assert found(_rules.rule_validity, frames) == []
 
 
-def test_two_rules_in_force_on_one_day(frames: Frames) -> None:
-    # parliamentary-threshold: old valid to 2023-02-28, new valid from 2023-03-01
-    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_to="2023-03-01", date_end="2023-03-01")
+def test_two_rules_known_in_force_on_one_day(frames: Frames) -> None:
+    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_from="2023-03-31", known_to="2023-03-31")
+    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_to=None)
     assert found(_rules.rule_validity, frames) == [
         ("indicator_values", "parliamentary-threshold-new", "indicator_id", "parliamentary-threshold", OVERLAP),
         ("indicator_values", "parliamentary-threshold-old", "indicator_id", "parliamentary-threshold", OVERLAP),
     ]
 
 
-def test_rules_of_different_places_may_be_in_force_together(frames: Frames) -> None:
-    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_to="2023-03-01", date_end="2023-03-01")
-    edit(frames, "indicator_values", "parliamentary-threshold-old", place_id="almaty")
+def test_known_periods_that_touch_do_not_overlap(frames: Frames) -> None:
+    """The old threshold known on 2023-03-30 only, the new one from 2023-03-31."""
+    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_from="2023-03-30", known_to="2023-03-30")
     assert found(_rules.rule_validity, frames) == []
 
 
-def test_a_rule_open_on_both_sides_overlaps_every_other(frames: Frames) -> None:
-    # presidential-term-length: before-2022 valid to 2022-08-31, after-2022 valid from 2022-09-01
+def test_rules_of_different_places_may_be_known_in_force_together(frames: Frames) -> None:
+    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_from="2023-03-31", known_to="2023-03-31")
+    edit(frames, "indicator_values", "parliamentary-threshold-old", valid_to=None, place_id="almaty")
+    assert found(_rules.rule_validity, frames) == []
+
+
+def test_a_known_period_containing_another_overlaps_it(frames: Frames) -> None:
+    """The earlier term known over years that hold the later term's one known day."""
+    edit(frames, "indicator_values", "presidential-term-before-2022", valid_from="2019-01-01", known_to="2030-12-31")
     edit(frames, "indicator_values", "presidential-term-before-2022", valid_to=None)
     got = found(_rules.rule_validity, frames)
     assert [(f[1], f[4]) for f in got] == [
         ("presidential-term-after-2022", OVERLAP),
         ("presidential-term-before-2022", OVERLAP),
     ]
-
-
-def test_a_rule_after_its_successor_overlaps_it(frames: Frames) -> None:
-    """Open-ended rules both in force from their start: the later one overlaps the earlier one."""
-    edit(frames, "indicator_values", "presidential-term-before-2022", valid_from="2023-01-01", valid_to=None)
-    edit(frames, "indicator_values", "presidential-term-before-2022", date_start="2023-01-01", date_end="2023-12-31")
-    got = found(_rules.rule_validity, frames)
-    assert [(f[1], f[4]) for f in got] == [
-        ("presidential-term-after-2022", OVERLAP),
-        ("presidential-term-before-2022", OVERLAP),
-    ]
-
-
-def test_a_rule_ending_before_its_successor_starts(frames: Frames) -> None:
-    """Bounded on both sides and apart: no overlap, whichever row comes first."""
-    edit(frames, "indicator_values", "presidential-term-after-2022", valid_to="2030-12-31")
-    edit(frames, "indicator_values", "presidential-term-before-2022", valid_from="2000-01-01")
-    assert found(_rules.rule_validity, frames) == []
 
 
 # --------------------------------------------------------------------------- date bases

@@ -1,0 +1,113 @@
+"""``kzdata.rules_in_force(day)``: which rules certainly, and which only possibly, held on a day.
+
+The expected answers are worked out by hand from the periods of raw/indicator_values.csv
+(listed in tests/test_rules.py, "rules in force"): a day inside valid_from..known_to is
+certain; inside possible_from..valid_to (a missing bound open) but not the known period,
+possible; otherwise the rule is left out. Issue 20: the answer for 1 December 2022 must
+not count the 7% threshold as certain, since the change to 5% may have come as early as
+March 2022.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import pytest
+
+import kzdata
+from kzdata.errors import InvalidArgumentError
+
+#: day -> [(value_id, certainty)] in the documented order: certain first, then by indicator and value id.
+BY_HAND = {
+    "2022-01-15": [
+        ("parliamentary-threshold-old", "possible"),
+        ("presidential-term-before-2022", "possible"),
+    ],
+    "2022-11-20": [
+        ("presidential-term-after-2022", "certain"),
+        ("presidential-term-limit-2022", "certain"),
+        ("parliamentary-threshold-new", "possible"),
+        ("parliamentary-threshold-old", "possible"),
+        ("party-list-seat-share-2023", "possible"),
+    ],
+    "2022-12-01": [
+        ("parliamentary-threshold-new", "possible"),
+        ("parliamentary-threshold-old", "possible"),
+        ("party-list-seat-share-2023", "possible"),
+        ("presidential-term-after-2022", "possible"),
+        ("presidential-term-limit-2022", "possible"),
+    ],
+    "2023-03-30": [
+        ("parliamentary-threshold-new", "possible"),
+        ("parliamentary-threshold-old", "possible"),
+        ("party-list-seat-share-2023", "possible"),
+        ("presidential-term-after-2022", "possible"),
+        ("presidential-term-limit-2022", "possible"),
+    ],
+    "2023-03-31": [
+        ("parliamentary-threshold-new", "certain"),
+        ("party-list-seat-share-2023", "certain"),
+        ("presidential-term-after-2022", "possible"),
+        ("presidential-term-limit-2022", "possible"),
+    ],
+    "2024-01-02": [
+        ("asset-recovery-threshold-2023", "certain"),
+        ("parliamentary-threshold-new", "certain"),
+        ("party-list-seat-share-2023", "certain"),
+        ("presidential-term-after-2022", "possible"),
+        ("presidential-term-limit-2022", "possible"),
+    ],
+    "2024-01-03": [
+        ("asset-recovery-threshold-2023", "possible"),
+        ("parliamentary-threshold-new", "possible"),
+        ("party-list-seat-share-2023", "possible"),
+        ("presidential-term-after-2022", "possible"),
+        ("presidential-term-limit-2022", "possible"),
+    ],
+}
+
+
+@pytest.mark.parametrize("day", sorted(BY_HAND))
+def test_each_rule_certain_or_possible_as_worked_out_by_hand(day: str) -> None:
+    got = kzdata.rules_in_force(day)
+    assert list(zip(got["value_id"], got["certainty"], strict=True)) == BY_HAND[day]
+
+
+def test_the_7_percent_threshold_is_not_certainly_in_force_on_1_december_2022() -> None:
+    """Issue 20's done-when, on its own."""
+    got = kzdata.rules_in_force("2022-12-01").set_index("value_id")
+    assert got.loc["parliamentary-threshold-old", "certainty"] == "possible"
+    assert "certain" not in set(got["certainty"])
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2022-11-20",
+        datetime.date(2022, 11, 20),
+        datetime.datetime(2022, 11, 20, 23, 59),
+        pd.Timestamp("2022-11-20 08:00"),
+    ],
+)
+def test_a_day_may_be_given_as_text_a_date_or_a_timestamp(day: object) -> None:
+    got = kzdata.rules_in_force(day)
+    assert list(zip(got["value_id"], got["certainty"], strict=True)) == BY_HAND["2022-11-20"]
+
+
+def test_the_frame_is_indicator_values_with_certainty_first() -> None:
+    got = kzdata.rules_in_force("2023-03-31")
+    values = kzdata.indicator_values()
+    assert list(got.columns) == ["certainty", *values.columns]
+    assert list(got["certainty"].cat.categories) == ["certain", "possible"]
+    assert (got.drop(columns="certainty").dtypes == values.dtypes).all()
+    assert list(got.index) == list(range(len(got)))
+
+
+@pytest.mark.parametrize("day", ["2022-12", "2022", "1 December 2022", "", 20221201, None])
+def test_anything_but_one_day_is_refused_with_what_to_pass(day: object) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        kzdata.rules_in_force(day)
+    message = str(caught.value)
+    assert "'YYYY-MM-DD'" in message and repr(day) in message
+    assert "first and last days" in message
