@@ -46,7 +46,8 @@ reforms: reform_id:s name:s kind:c date_start:d date_end:d date_precision:c date
     description:s event_id:s
 indicators: indicator_id:s name:s publisher:s unit:c higher_is_better:b topic:c description:s
 indicator_values: value_id:s indicator_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c
-    value:f value_low:f value_high:f stated_as:s value_kind:c valid_from:d valid_to:d known_to:d possible_from:d valid_basis:c qualifier:c
+    value:f value_low:f value_high:f stated_as:s value_kind:c valid_from:d valid_to:d
+    known_to:d possible_from:d valid_basis:c qualifier:c
     source_id:s place_id:s event_id:s reform_id:s note:s
 aliases: alias_id:s person_id:s organization_id:s place_id:s reform_id:s alias:s kind:c note:s
 citations: citation_id:s record_table:c record_id:s source_id:s section_id:s paragraph:i footnote:i span_start:i
