@@ -27,8 +27,9 @@ def raw_values(table: str, column: str) -> set[str]:
 
 def test_the_expectation_covers_every_table() -> None:
     assert sorted(EXPECTED) == sorted(kzdata.tables())
-    # two per dated table (sources, positions, events, sentences, reforms, values), plus a rule's validity
-    assert len(DATE_COLUMNS) == 14
+    # two per dated table (sources, positions, events, sentences, reforms, values), plus a rule's
+    # four validity bounds (valid_from, known_to, possible_from, valid_to)
+    assert len(DATE_COLUMNS) == 16
 
 
 @pytest.mark.parametrize("table", list(EXPECTED))
