@@ -235,46 +235,54 @@ def test_a_stated_range_is_one_row() -> None:
         assert log.loc[f"smaller-parties-vote-share-{end}-2023", "merged_into"] == "smaller-parties-vote-share-2023"
 
 
-def _rules_in_force(day: str) -> dict[str, list[float]]:
-    """The filter docs/figures.md promises: the rules in force on ``day``, by indicator."""
-    values = kzdata.indicator_values()
-    when = pd.Timestamp(day)
-    rules = values[values["value_kind"] == "rule"]
-    rules = rules[
-        (rules["valid_from"].isna() | (rules["valid_from"] <= when))
-        & (rules["valid_to"].isna() | (rules["valid_to"] >= when))
-    ]
+def _rules_in_force(day: str, certainty: str) -> dict[str, list[float]]:
+    """kzdata.rules_in_force(day), the rules of one certainty by indicator, as values."""
+    rules = kzdata.rules_in_force(day)
+    rules = rules[rules["certainty"] == certainty]
     return {str(k): sorted(g["value"].tolist()) for k, g in rules.groupby("indicator_id", observed=True)}
 
 
 @pytest.mark.parametrize(
-    ("day", "indicator_id", "expected"),
+    ("day", "indicator_id", "certain", "possible"),
     [
-        # Cornell, Reforms para. 6: the March 2023 elections were held with a 5 percent threshold, not 7.
-        ("2023-03-19", "parliamentary-threshold", [5]),
-        ("2023-03-01", "parliamentary-threshold", [5]),
-        # Before those elections only the old 7 percent can have held.
-        ("2023-02-28", "parliamentary-threshold", [7]),
-        ("2022-06-01", "parliamentary-threshold", [7]),
-        # CRS, De-Nazarbayevification para. 2: legislation of September 2022, five years to seven.
-        ("2022-08-31", "presidential-term-length", [5]),
-        ("2022-11-20", "presidential-term-length", [7]),
-        ("2022-11-20", "presidential-term-limit", [1]),
+        # Cornell, Reforms para. 6: the March 2023 elections were held with a 5 percent threshold,
+        # lowered from 7, on a day of March the text does not give. After March: only 5, for certain.
+        ("2023-04-01", "parliamentary-threshold", [5], None),
+        # During March 2023 and back to the reforms' start (March 2022): either may have held.
+        ("2023-03-19", "parliamentary-threshold", None, [5, 7]),
+        ("2022-12-01", "parliamentary-threshold", None, [5, 7]),
+        # Before the reforms began, only the old 7 percent can have held; no text dates a day it did.
+        ("2022-02-01", "parliamentary-threshold", None, [7]),
+        # CRS, De-Nazarbayevification para. 2: legislation of September 2022, five years to seven,
+        # then the 20 November election under the new term.
+        ("2022-08-31", "presidential-term-length", None, [5]),
+        ("2022-10-01", "presidential-term-length", None, [5, 7]),
+        ("2022-11-20", "presidential-term-length", [7], None),
+        ("2022-11-20", "presidential-term-limit", [1], None),
     ],
 )
-def test_rule_in_force_on_a_date(day: str, indicator_id: str, expected: list[float]) -> None:
-    assert _rules_in_force(day).get(indicator_id) == expected
+def test_rule_in_force_on_a_date(
+    day: str, indicator_id: str, certain: list[float] | None, possible: list[float] | None
+) -> None:
+    assert _rules_in_force(day, "certain").get(indicator_id) == certain
+    assert _rules_in_force(day, "possible").get(indicator_id) == possible
 
 
-def test_superseded_threshold_ends_before_the_elections_held_under_its_successor() -> None:
+def test_superseded_threshold_may_hold_until_the_elections_held_under_its_successor() -> None:
+    """The elections are dated to March 2023: 7% may hold until the day before its last day; 5% is
+    known from that last day. Neither end is a convention any more (docs/figures.md, "Rules")."""
     values = kzdata.indicator_values().set_index("value_id")
-    old = values.loc["parliamentary-threshold-old"]
+    old, new = values.loc["parliamentary-threshold-old"], values.loc["parliamentary-threshold-new"]
     elections = kzdata.events().set_index("event_id").loc["2023-03-parliamentary-elections"]
-    assert old["valid_to"] == pd.Timestamp("2023-02-28")
-    assert old["valid_to"] < elections["date_start"]
+    assert (elections["date_start"], elections["date_end"]) == (pd.Timestamp("2023-03-01"), pd.Timestamp("2023-03-31"))
+    assert old["valid_to"] == elections["date_end"] - pd.Timedelta(days=1)
+    assert pd.isna(old["valid_from"]) and pd.isna(old["known_to"]) and pd.isna(old["possible_from"])
+    assert new["valid_from"] == elections["date_end"]
+    assert new["possible_from"] == pd.Timestamp("2022-03-01")  # the New Kazakhstan reforms, March 2022
     assert old["date_end"] <= old["valid_to"]
-    assert values.loc["parliamentary-threshold-new", "valid_from"] == pd.Timestamp("2023-03-01")
-    assert values[values["value_kind"] != "rule"]["valid_basis"].isna().all()
+    not_rules = values[values["value_kind"] != "rule"]
+    for column in ("valid_from", "valid_to", "known_to", "possible_from", "valid_basis"):
+        assert not_rules[column].isna().all()
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ EXPECTED_ALL = [
     "positions",
     "reforms",
     "resolve",
+    "rules_in_force",
     "schema",
     "sections",
     "sentences",

@@ -515,29 +515,41 @@ CASES: dict[str, Case] = {
         fails("indicator_values", EXACT, "valid_basis", ONLY_RULES),
     ),
     "validity-ending-before-it-starts": Case(
-        # valid from 2022-09-01, dated September 2022: it also ends before its own month ends
+        # possible from 2022-09-01, known on 2022-11-20, dated September 2022: an end of 2022-08-31
+        # is before its known period, before its possible start, and before its own month ends
         cell("indicator_values", "presidential-term-after-2022", valid_to="2022-08-31"),
         (
+            Failure("indicator_values", "presidential-term-after-2022", "valid_to", r"valid_to is not before known_to"),
             Failure(
-                "indicator_values", "presidential-term-after-2022", "valid_to", r"valid_to is not before valid_from"
+                "indicator_values", "presidential-term-after-2022", "valid_to", r"valid_to is not before possible_from"
             ),
             Failure("indicator_values", "presidential-term-after-2022", "date_end", r"not dated after its valid_to"),
         ),
     ),
     "rule-dated-before-its-validity": Case(
-        cell("indicator_values", "parliamentary-threshold-new", valid_from="2023-03-02"),
-        fails("indicator_values", "parliamentary-threshold-new", "date_start", r"not dated before its valid_from"),
+        cell("indicator_values", "parliamentary-threshold-new", possible_from="2023-03-02"),
+        fails("indicator_values", "parliamentary-threshold-new", "date_start", r"not dated before its possible_from"),
     ),
     "rule-dated-after-its-validity": Case(
-        cell("indicator_values", "parliamentary-threshold-old", valid_to="2023-02-27"),
+        cell("indicator_values", "parliamentary-threshold-old", valid_to="2023-03-29"),
         fails("indicator_values", "parliamentary-threshold-old", "date_end", r"not dated after its valid_to"),
     ),
     "two-rules-in-force-on-one-day": Case(
-        # the successor holds from 2023-03-01: ending the old rule that day overlaps by one day
-        cell("indicator_values", "parliamentary-threshold-old", valid_to="2023-03-01"),
+        # the successor is known in force from 2023-03-31: the old rule known on that day too overlaps it
+        cell(
+            "indicator_values",
+            "parliamentary-threshold-old",
+            valid_from="2023-03-31",
+            known_to="2023-03-31",
+            valid_to=None,
+        ),
         (
-            Failure("indicator_values", "parliamentary-threshold-old", "indicator_id", r"not in force on the same day"),
-            Failure("indicator_values", "parliamentary-threshold-new", "indicator_id", r"not in force on the same day"),
+            Failure(
+                "indicator_values", "parliamentary-threshold-old", "indicator_id", r"not known in force on the same"
+            ),
+            Failure(
+                "indicator_values", "parliamentary-threshold-new", "indicator_id", r"not known in force on the same"
+            ),
         ),
     ),
     # date_bases, both ways
@@ -850,7 +862,7 @@ def test_edits_within_the_rules_validate(release: ReleaseCopy) -> None:
     release.set("indicator_values", "cpi-2026-target", date_start="2023-01-01", date_end="2023-12-31")  # year after
     release.set("citations", "aliases-abish-short-2", paragraph=18)  # the last paragraph of cornell-2024-aftermath
     release.set("events", "2022-01-01-gas-price-hike", date_basis="from_context")  # another inferred basis
-    release.set("indicator_values", "parliamentary-threshold-new", valid_to="2023-03-31")  # ends with its month
+    release.set("indicator_values", "parliamentary-threshold-new", valid_to="2024-01-02")  # ends with its known period
     release.set("positions", "cornell-svante-joint-center-director", end_date="2023-01-01", end_precision="year")
     release.set("positions", "cornell-svante-joint-center-director", end_inferred=False, end_basis="stated")
     release.save()
