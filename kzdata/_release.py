@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "afa8ac56ac740cda93579cf6e4e69861c89514ae104b383dc6b92b187dd749a2"
+DESCRIPTOR_SHA256 = "f5302cedfd42c22cb9994372ec6883df82de7d7f9abb56de45481387df0c890e"
