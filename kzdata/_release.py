@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "f5302cedfd42c22cb9994372ec6883df82de7d7f9abb56de45481387df0c890e"
+DESCRIPTOR_SHA256 = "4128c4d95b2119a2a6fdc0cd5b0df37246ea08daafa249a7f72de734a9be47fa"
