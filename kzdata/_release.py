@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4128c4d95b2119a2a6fdc0cd5b0df37246ea08daafa249a7f72de734a9be47fa"
+DESCRIPTOR_SHA256 = "1e675d899f53ff1cb6a9971f023e905a6fcdbe2a009349a709b66692a281fa8c"
