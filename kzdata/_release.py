@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "1e675d899f53ff1cb6a9971f023e905a6fcdbe2a009349a709b66692a281fa8c"
+DESCRIPTOR_SHA256 = "ffb6a7c8d5a5d4f1f4cdbf351d2a551d8f223a2693874d36c0a05196238f9f95"
