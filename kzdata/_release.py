@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "ba8838d53fd52565b548d6861ff451d1f655362f9eccd017256f25fd6ecc6ed2"
+DESCRIPTOR_SHA256 = "df1a5721ddf20b5b32da74014fa5c61891b65edc94f557b9bb5433567c14e8c7"
