@@ -68,12 +68,12 @@ def rules_in_force(day: object) -> pd.DataFrame:
     when = _day(day)
     values = load(INDICATOR_VALUES.name)
     rules = values[values["value_kind"].astype("string") == "rule"]
+    # Comparisons with a missing date (NaT) are False, so an open bound is tested with isna().
     possible = (rules["possible_from"].isna() | (rules["possible_from"] <= when)) & (
         rules["valid_to"].isna() | (rules["valid_to"] >= when)
     )
     certain = (rules["valid_from"] <= when) & (rules["known_to"] >= when)
-    found = rules[possible.fillna(False).astype(bool)].copy()
-    sure = certain[possible.fillna(False).astype(bool)].fillna(False).astype(bool)
-    found.insert(0, "certainty", pd.Categorical(sure.map({True: "certain", False: "possible"}), CERTAINTIES))
-    order = found.assign(_rank=(~sure).astype(int)).sort_values(["_rank", "indicator_id", "value_id"])
-    return order.drop(columns="_rank").reset_index(drop=True)
+    found = rules[possible].copy()
+    labels = certain[possible].map({True: "certain", False: "possible"})
+    found.insert(0, "certainty", pd.Categorical(labels, categories=CERTAINTIES, ordered=True))
+    return found.sort_values(["certainty", "indicator_id", "value_id"]).reset_index(drop=True)

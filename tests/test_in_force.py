@@ -24,6 +24,12 @@ BY_HAND = {
         ("parliamentary-threshold-old", "possible"),
         ("presidential-term-before-2022", "possible"),
     ],
+    "2022-03-01": [  # the first day the new electoral system's rules can have held
+        ("parliamentary-threshold-new", "possible"),
+        ("parliamentary-threshold-old", "possible"),
+        ("party-list-seat-share-2023", "possible"),
+        ("presidential-term-before-2022", "possible"),
+    ],
     "2022-11-20": [
         ("presidential-term-after-2022", "certain"),
         ("presidential-term-limit-2022", "certain"),
@@ -100,6 +106,9 @@ def test_the_frame_is_indicator_values_with_certainty_first() -> None:
     values = kzdata.indicator_values()
     assert list(got.columns) == ["certainty", *values.columns]
     assert list(got["certainty"].cat.categories) == ["certain", "possible"]
+    only_possible = kzdata.rules_in_force("2022-12-01")["certainty"]
+    assert set(only_possible) == {"possible"}
+    assert list(only_possible.cat.categories) == ["certain", "possible"]  # both, whatever the day holds
     assert (got.drop(columns="certainty").dtypes == values.dtypes).all()
     assert list(got.index) == list(range(len(got)))
 
