@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "e348bab97191883d1083cf7afcd0609f7acc5657f07d28b97e5aa2e6f75e21d9"
+DESCRIPTOR_SHA256 = "416eaabf0a17386a3cba1ef49f0af8d891c33c6bb5190cb06eb4445ce6d42b3d"
