@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "416eaabf0a17386a3cba1ef49f0af8d891c33c6bb5190cb06eb4445ce6d42b3d"
+DESCRIPTOR_SHA256 = "be94294f97ab1d81ae29fd58b2b0586f3799a7aa6c7a5ae2b6ff0074ace9641c"
