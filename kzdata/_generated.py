@@ -138,7 +138,8 @@ def positions() -> pd.DataFrame:
 
 
 def events() -> pd.DataFrame:
-    """Load the events table: One dated or datable happening reported by a source.
+    """Load the events table: One dated or datable happening as a source tells it (status: whether the
+    text says it happened).
 
     Same as ``kzdata.load('events')``; ``kzdata.describe('events')`` lists its columns.
     """

@@ -246,6 +246,21 @@ DISCREPANCY_SEVERITIES = ("contradiction", "inconsistent_detail", "emphasis_or_s
 DISCREPANCY_STATUSES = ("unresolved", "resolved")
 """Whether the documents settle a discrepancy (``discrepancies.status``; ``resolution`` says how)."""
 
+EVENT_STATUSES = ("occurred", "reported", "alleged", "contradicted", "assessment", "planned")
+"""What the text asserts about an event (``events.status``; docs/events.md defines each with an example)."""
+COUNTED_EVENT_STATUSES = ("occurred", "reported")
+"""The statuses that the counting helpers keep by default (``timeline()``, ``events_view()``): what happened."""
+EVENT_STATUS_DESCRIPTION = (
+    "What the text asserts about the event (docs/events.md): occurred (it happened, in the text's own "
+    "voice; a statement, address or finding of a named actor is itself the event), reported (someone "
+    "reported it, and the text neither endorses nor doubts it), alleged (someone alleges it, and the "
+    "text keeps its distance), contradicted (it was reported, and the text or the other document says "
+    "it did not hold), assessment (an opinion, analysis or interpretation, not a happening) or planned "
+    "(a plan, promise or announcement of something later that the text does not report done). Who "
+    "reports or alleges it, where the text names them, is an event_actors row with role reporter. "
+    "Independent of category, which says what kind of happening it is."
+)
+
 CHANGE_KINDS = ("added", "corrected", "retracted", "merged")
 """What a release did to a record (``changes.change``)."""
 RETIRING_CHANGES = ("retracted", "merged")
@@ -547,7 +562,7 @@ POSITIONS = Table(
 EVENTS = Table(
     "events",
     "Events",
-    "One dated or datable happening reported by a source.",
+    "One dated or datable happening as a source tells it (status: whether the text says it happened).",
     (
         _pk("event_id", "event"),
         *_interval("", "the event"),
@@ -583,6 +598,7 @@ EVENTS = Table(
                 "other",
             ),
         ),
+        Column("status", "category", EVENT_STATUS_DESCRIPTION, enum=EVENT_STATUSES),
         _fk("place_id", "places.place_id", "Where it happened, if the source says.", nullable=True),
     ),
 )

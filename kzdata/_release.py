@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "df1a5721ddf20b5b32da74014fa5c61891b65edc94f557b9bb5433567c14e8c7"
+DESCRIPTOR_SHA256 = "bd4762f8cecb037f77162e52557237557a173111897c2e68e20c6c115e5662cd"

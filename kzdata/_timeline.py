@@ -11,6 +11,13 @@ keeps every record whose interval meets the window instead. The first columns ar
 ``date`` (the date as precisely as the source gives it: ``2022-01-05``, ``2022-01``,
 ``2022``, or ``2021-12-20/2022-01-03`` for a range), ``kind`` and ``title``, so the
 precision of every row is visible where the eye starts reading.
+
+Events carry a ``status`` (docs/events.md): what the text asserts about them. By default
+the timeline keeps the events that happened as far as the texts say, ``occurred`` and
+``reported``, and leaves out the ``alleged``, ``contradicted``, ``assessment`` and
+``planned`` ones, so that counting the events of January 2022 does not count a detention
+the article itself says did not hold. ``status=`` chooses other statuses (``None``: all).
+Reforms and sentences have no status and are always kept.
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kzdata._registry import EVENTS, PEOPLE, REFORMS, SENTENCES
+from kzdata._registry import COUNTED_EVENT_STATUSES, EVENT_STATUSES, EVENTS, PEOPLE, REFORMS, SENTENCES
 from kzdata.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2, "range": 3}
@@ -35,15 +44,53 @@ COLUMNS = [
     "date_inferred",
     "record_id",
     "category",
+    "status",
 ]
 
 
-def _parts() -> list[pd.DataFrame]:
+def event_statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The event statuses that ``status=`` names, checked: one status, several, or None for all.
+
+    Every helper that counts or lists events takes ``status=`` and reads it through this
+    function, so that each refuses the same way: an unknown status, a value that is not
+    text, or no status at all is an :class:`~kzdata.errors.InvalidArgumentError` that
+    lists the valid statuses.
+
+    >>> event_statuses(("occurred", "reported"))
+    ('occurred', 'reported')
+    >>> event_statuses("planned"), len(event_statuses(None))
+    (('planned',), 6)
+    """
+    valid = ", ".join(EVENT_STATUSES)
+    if status is None:
+        return EVENT_STATUSES
+    if isinstance(status, str):
+        chosen: tuple[object, ...] = (status,)
+    else:
+        try:
+            chosen = tuple(status)
+        except TypeError:
+            raise InvalidArgumentError(
+                f"status must be an event status, a list of them or None (every status), got {status!r}; "
+                f"the statuses are: {valid}"
+            ) from None
+    if not chosen:
+        raise InvalidArgumentError(
+            f"status names no event status; give one or more of: {valid} (or None for every status)"
+        )
+    for value in chosen:
+        if value not in EVENT_STATUSES:
+            raise InvalidArgumentError(f"status {value!r} is not an event status; the statuses are: {valid}")
+    return tuple(str(value) for value in chosen)
+
+
+def _parts(statuses: tuple[str, ...]) -> list[pd.DataFrame]:
     import pandas as pd
 
     from kzdata._load import load
 
     events = load(EVENTS.name)
+    events = events[events["status"].isin(statuses)]
     reforms = load(REFORMS.name)
     sentences = load(SENTENCES.name).dropna(subset=["verdict_start"])
     people = load(PEOPLE.name).set_index("person_id")["name"]
@@ -64,6 +111,7 @@ def _parts() -> list[pd.DataFrame]:
                 "record_id": events["event_id"],
                 "title": events["title"],
                 "category": events["category"].astype("string"),
+                "status": events["status"].astype("string"),
             }
         ),
         pd.DataFrame(
@@ -128,7 +176,13 @@ def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | 
     return f"{_iso(start)}/{_iso(end)}"
 
 
-def timeline(start: str | None = None, end: str | None = None, *, overlapping: bool = False) -> pd.DataFrame:
+def timeline(
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    overlapping: bool = False,
+    status: str | Iterable[str] | None = COUNTED_EVENT_STATUSES,
+) -> pd.DataFrame:
     """Events, reforms and sentences in one chronological frame.
 
     Parameters
@@ -139,12 +193,24 @@ def timeline(start: str | None = None, end: str | None = None, *, overlapping: b
         ``False`` (default): keep only records whose whole date interval lies in
         ``[start, end]``. ``True``: keep every record whose interval overlaps it
         (e.g. "January 2022" or a multi-year range in a one-week window).
+    status
+        The event statuses to keep (docs/events.md): one status, several, or ``None`` for
+        every event. The default, ``("occurred", "reported")``, keeps what happened as far
+        as the texts say: events stated in the text's own voice (a statement or address
+        counts as the event) and events the text reports second-hand without doubting
+        them. It leaves out ``alleged`` events (allegations the text keeps at a distance),
+        ``contradicted`` ones (reports the text says did not hold, such as Samat Abish's
+        reported detention), ``assessment`` (opinions and interpretations) and ``planned``
+        (announcements of later measures). Reforms and sentences have no status and are
+        kept whatever ``status`` is. An unknown status is an ``InvalidArgumentError``
+        listing the valid ones.
 
     Returns
     -------
     One row per dated record: ``date`` (as precise as the source), ``kind``
     (event, reform, sentence), ``title``, then ``date_start``, ``date_end``,
-    ``date_precision``, ``date_inferred``, ``record_id`` and ``category``.
+    ``date_precision``, ``date_inferred``, ``record_id``, ``category`` and ``status``
+    (the event's status; null for reforms and sentences).
     Without a window, undated records (a reform with no date) come last, with
     ``date`` null; any window leaves them out.
 
@@ -154,6 +220,11 @@ def timeline(start: str | None = None, end: str | None = None, *, overlapping: b
     >>> jan = kzdata.timeline("2022-01-01", "2022-01-31")
     >>> jan["date_start"].is_monotonic_increasing
     True
+    >>> "2022-01-abish-reported-detained" in set(jan["record_id"])  # contradicted: left out
+    False
+    >>> every = kzdata.timeline("2022-01-01", "2022-01-31", status=None)
+    >>> every.loc[every["record_id"] == "2022-01-abish-reported-detained", "status"].tolist()
+    ['contradicted']
     """
     import pandas as pd
 
@@ -163,10 +234,13 @@ def timeline(start: str | None = None, end: str | None = None, *, overlapping: b
             bounds.append(None if value is None else pd.Timestamp(date.fromisoformat(value)))
         except (ValueError, TypeError):
             raise InvalidArgumentError(f"{label} must be an ISO date such as '2022-01-05', got {value!r}") from None
-    frame = pd.concat(_parts(), ignore_index=True)
+    statuses = event_statuses(status)
+    frame = pd.concat(_parts(statuses), ignore_index=True)
     frame["date_precision"] = pd.Categorical(frame["date_precision"].astype("string"), categories=list(PRECISION_ORDER))
     frame["kind"] = pd.Categorical(frame["kind"], categories=["event", "reform", "sentence"])
-    frame = frame.astype({"record_id": "string", "title": "string", "category": "string", "date_inferred": "boolean"})
+    frame = frame.astype(
+        {"record_id": "string", "title": "string", "category": "string", "status": "string", "date_inferred": "boolean"}
+    )
     if not isinstance(overlapping, bool):
         raise InvalidArgumentError(f"overlapping must be True or False, got {overlapping!r}")
     lo, hi = bounds

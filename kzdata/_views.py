@@ -1,12 +1,15 @@
 """Analysis-ready views: the joins almost every analysis starts with, one call each.
 
-Each view keeps the rows of one base table, in its order, one row per record, and
+Each view keeps the rows of one base table, in its order, one row per record (for
+events, the rows of the statuses asked for), and
 adds readable labels from the tables it points to, so that nothing is multiplied
 or lost by the join:
 
-* :func:`events_view`: every event with ``place_name`` and ``actors`` (the people
+* :func:`events_view`: the events with ``place_name`` and ``actors`` (the people
   and organizations taking part, ``"Name (role)"`` joined by ``"; "``, in
-  ``event_actor_id`` order; null when none is recorded);
+  ``event_actor_id`` order; null when none is recorded). Like every helper that counts
+  or lists events, it keeps by default only the events whose ``status`` is ``occurred``
+  or ``reported`` (docs/events.md); ``status=None`` keeps every event;
 * :func:`sentences_view`: every sentence with ``person_name``;
 * :func:`indicator_values_view`: every figure with its indicator's ``indicator_name``,
   ``unit``, ``higher_is_better`` and ``publisher_name``.
@@ -21,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kzdata._registry import (
+    COUNTED_EVENT_STATUSES,
     EVENT_ACTORS,
     EVENTS,
     INDICATOR_VALUES,
@@ -32,6 +36,8 @@ from kzdata._registry import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
     from kzdata._generated import TableName
@@ -52,19 +58,33 @@ def _mark(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame
 
 
-def events_view() -> pd.DataFrame:
-    """Every event with the name of its place and the people and organizations taking part.
+def events_view(*, status: str | Iterable[str] | None = COUNTED_EVENT_STATUSES) -> pd.DataFrame:
+    """The events with the name of their place and the people and organizations taking part.
+
+    Parameters
+    ----------
+    status
+        The event statuses to keep (docs/events.md): one status, several, or ``None`` for
+        every event. The default, ``("occurred", "reported")``, keeps what happened as far
+        as the texts say and leaves out ``alleged``, ``contradicted``, ``assessment`` and
+        ``planned`` events, as :func:`kzdata.timeline` does. An unknown status is an
+        ``InvalidArgumentError`` listing the valid ones.
 
     Examples
     --------
     >>> import kzdata
-    >>> v = kzdata.events_view()
+    >>> v = kzdata.events_view(status=None)
     >>> len(v) == len(kzdata.events()) and {"place_name", "actors"} <= set(v.columns)
     True
+    >>> sorted(kzdata.events_view()["status"].unique())
+    ['occurred', 'reported']
     """
     from kzdata._load import load
+    from kzdata._timeline import event_statuses
 
+    statuses = event_statuses(status)
     events = load(EVENTS.name)
+    events = events[events["status"].isin(statuses)]
     actors = load(EVENT_ACTORS.name).sort_values("event_actor_id")
     who = actors["person_id"].map(_names(PEOPLE.name, "person_id"))
     who = who.fillna(actors["organization_id"].map(_names(ORGANIZATIONS.name, "organization_id"))).astype("string")

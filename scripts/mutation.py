@@ -164,6 +164,10 @@ COPY = [
 DESELECT = {
     # blocks tomllib in a child process, which breaks mutmut's own configuration reader there
     "tests/test_lock.py::test_without_tomllib_the_build_says_it_needs_python_3_11",
+    # a race between SIGTERM and `kzdata serve` writing its database, in a child process (which runs
+    # the unmutated install, so it cannot kill a mutant); on a loaded machine mutmut's first full
+    # run saw it leave the temporary file behind (reported, not fixed here)
+    "tests/test_build_faults.py::test_serve_deletes_its_temporary_database_on_sigterm_while_building_it",
 }
 PYTEST_ARGS = ["-p", "no:cacheprovider", "-q", *(f"--deselect={test}" for test in sorted(DESELECT))]
 #: Extra pytest arguments for one module's run, each with the reason.

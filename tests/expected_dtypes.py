@@ -38,7 +38,7 @@ places: place_id:s name:s kind:c parent_id:s latitude:f longitude:f description:
 positions: position_id:s person_id:s organization_id:s title:s start_date:d start_precision:c start_inferred:b
     start_basis:c end_date:d end_precision:c end_inferred:b end_basis:c note:s
 events: event_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c time_of_day:s title:s
-    description:s category:c place_id:s
+    description:s category:c status:c place_id:s
 event_actors: event_actor_id:s event_id:s person_id:s organization_id:s role:c
 sentences: sentence_id:s person_id:s prison_years:i charges:s closed_trial:b verdict_start:d verdict_end:d
     verdict_precision:c verdict_inferred:b verdict_basis:c event_id:s description:s
@@ -76,6 +76,7 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
         "almost",
         "between",
     ],
+    ("events", "status"): ["occurred", "reported", "alleged", "contradicted", "assessment", "planned"],
     ("discrepancies", "kind"): ["between_sources", "within_source", "text_vs_cited_work"],
     ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
     ("discrepancies", "status"): ["unresolved", "resolved"],

@@ -109,12 +109,22 @@ def release_fingerprint(folder: Path) -> str:
 RANK = {"day": 0, "month": 1, "year": 2, "range": 3}
 
 
-def dated_records() -> list[tuple[str, str, str, str, str, str]]:
-    """(start, end, precision, kind, id, title) of every dated record, from raw/ (the oracle)."""
+#: The event statuses that count as having happened (docs/events.md), written out by hand:
+#: stated in the text's own voice, or reported without doubt.
+HAPPENED = ("occurred", "reported")
+
+
+def dated_records(statuses: tuple[str, ...] | None = HAPPENED) -> list[tuple[str, str, str, str, str, str]]:
+    """(start, end, precision, kind, id, title) of every dated record, from raw/ (the oracle).
+
+    Events are kept when their status is one of ``statuses`` (``None``: every event);
+    reforms and sentences have no status and are always kept.
+    """
     people = {r["person_id"]: r["name"] for r in rows("people")}
     out = [
         (r["date_start"], r["date_end"], r["date_precision"], "event", r["event_id"], r["title"])
         for r in rows("events")
+        if statuses is None or r["status"] in statuses
     ]
     out += [
         (r["date_start"], r["date_end"], r["date_precision"], "reform", r["reform_id"], r["name"])

@@ -238,10 +238,11 @@ TIMELINE_DTYPES = {
     "date_inferred": "boolean",
     "record_id": "string",
     "category": "string",
+    "status": "string",
 }
 
 
-def raw_timeline() -> list[dict[str, object]]:
+def raw_timeline(statuses: tuple[str, ...] | None = oracle.HAPPENED) -> list[dict[str, object]]:
     """Every dated record as timeline() gives it, from raw/ (order and titles: tests/oracle.py)."""
     inferred = {("event", r["event_id"]): r["date_inferred"] for r in oracle.rows("events")}
     inferred |= {("reform", r["reform_id"]): r["date_inferred"] for r in oracle.rows("reforms")}
@@ -249,6 +250,7 @@ def raw_timeline() -> list[dict[str, object]]:
     category = {("event", r["event_id"]): r["category"] for r in oracle.rows("events")}
     category |= {("reform", r["reform_id"]): r["kind"] for r in oracle.rows("reforms")}
     category |= {("sentence", r["sentence_id"]): "conviction" for r in oracle.rows("sentences")}
+    status = {("event", r["event_id"]): r["status"] for r in oracle.rows("events")}
     label = {"day": lambda s, e: s, "month": lambda s, e: s[:7], "year": lambda s, e: s[:4]}
     return [
         {
@@ -261,8 +263,9 @@ def raw_timeline() -> list[dict[str, object]]:
             "date_inferred": {"true": True, "false": False}[inferred[kind, record_id]],
             "record_id": record_id,
             "category": category[kind, record_id],
+            "status": status.get((kind, record_id)),
         }
-        for start, end, precision, kind, record_id, title in oracle.dated_records()
+        for start, end, precision, kind, record_id, title in oracle.dated_records(statuses)
     ]
 
 
@@ -335,7 +338,7 @@ def test_records_with_the_same_interval_come_by_precision(release: ReleaseCopy) 
     month = "2022-01-commentary-on-csto-intervention"  # raw/events.csv: 2022-01-01 to 2022-01-31, month
     release.add("events", month, event_id="0-january-as-a-range", date_precision="range")
     release.save()
-    got = kzdata.timeline("2022-01-01", "2022-01-31")
+    got = kzdata.timeline("2022-01-01", "2022-01-31", status=None)  # the month record is an assessment
     tied = got[(got["date_start"] == pd.Timestamp("2022-01-01")) & (got["date_end"] == pd.Timestamp("2022-01-31"))]
     assert tied["record_id"].tolist() == [month, "0-january-as-a-range"]
     assert tied["date"].tolist() == ["2022-01", "2022-01-01/2022-01-31"]
@@ -353,10 +356,107 @@ def test_a_release_without_sentences_still_has_every_kind(release: ReleaseCopy) 
     """The kinds are fixed, not read off the rows: a release without a kind keeps its category."""
     assert release.drop("sentences") == len(oracle.rows("sentences"))
     release.save()
-    got = kzdata.timeline()
+    got = kzdata.timeline(status=None)
     assert "sentence" not in set(got["kind"].astype(str))
     assert list(got["kind"].cat.categories) == ["event", "reform", "sentence"]
     assert len(got) == len(oracle.rows("events")) + len(oracle.rows("reforms"))
+
+
+# --------------------------------------------------------------------------- timeline(status=...)
+
+ALL_STATUSES = ["occurred", "reported", "alleged", "contradicted", "assessment", "planned"]  # docs/events.md
+STATUS_LIST = "occurred, reported, alleged, contradicted, assessment, planned"
+
+
+def january_2022_events(statuses: tuple[str, ...] | None) -> list[str]:
+    """Ids of the events dated wholly within January 2022 whose status is one of ``statuses``.
+
+    Read from raw/events.csv with the csv module: the hand rule "2022-01-01 <= start and
+    end <= 2022-01-31, status among those asked for" (None: any), in file order.
+    """
+    return [
+        r["event_id"]
+        for r in oracle.rows("events")
+        if r["date_start"] >= "2022-01-01"
+        and r["date_end"] <= "2022-01-31"
+        and (statuses is None or r["status"] in statuses)
+    ]
+
+
+def test_counting_the_events_of_january_2022_leaves_out_the_contradicted_detention() -> None:
+    """docs/model-0.3.md, section 3: counting what happened in January 2022 excludes the report
+    the article itself contradicts (Abish's detention: the same paragraph says he remained at large)."""
+    happened = january_2022_events(("occurred", "reported"))
+    every = january_2022_events(None)
+    assert "2022-01-abish-reported-detained" in every
+    assert "2022-01-abish-reported-detained" not in happened
+    got = kzdata.timeline("2022-01-01", "2022-01-31")
+    events = got[got["kind"] == "event"]
+    assert len(events) == len(happened)
+    assert sorted(events["record_id"]) == sorted(happened)
+    assert set(events["status"]) == {"occurred", "reported"}
+    assert got[got["kind"] != "event"]["status"].isna().all()
+    everything = kzdata.timeline("2022-01-01", "2022-01-31", status=None)
+    assert sorted(everything[everything["kind"] == "event"]["record_id"]) == sorted(every)
+    assert len(every) - len(happened) == 3, "raw/events.csv: one contradicted, one alleged, one assessment in January"
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        "contradicted",
+        ["alleged", "assessment"],
+        ("planned",),
+        {"reported"},
+        ("occurred", "reported", "alleged", "contradicted", "assessment", "planned"),
+    ],
+    ids=["one", "list", "tuple", "set", "all-six"],
+)
+def test_timeline_keeps_the_statuses_asked_for_and_every_reform_and_sentence(status) -> None:
+    wanted = (status,) if isinstance(status, str) else tuple(status)
+    expected = raw_timeline(wanted)
+    got = kzdata.timeline(status=status)
+    dated = got.iloc[: len(expected)].astype({"kind": str, "date_precision": str})
+    assert records(dated) == expected
+    assert len(got) == len(expected) + sum(1 for r in oracle.rows("reforms") if not r["date_start"])
+    assert set(got.loc[got["kind"] == "event", "status"]) == set(wanted) & {r["status"] for r in oracle.rows("events")}
+
+
+def test_each_status_holds_its_events_and_none_holds_them_all() -> None:
+    """Every event has exactly one status: the six selections partition the events."""
+    counts = {s: sum(1 for r in oracle.rows("events") if r["status"] == s) for s in ALL_STATUSES}
+    assert sum(counts.values()) == len(oracle.rows("events"))
+    for status, n in counts.items():
+        got = kzdata.timeline(status=status)
+        assert (got["kind"] == "event").sum() == n, status
+        assert len(kzdata.events_view(status=status)) == n, status
+    assert (kzdata.timeline(status=None)["kind"] == "event").sum() == len(oracle.rows("events"))
+    assert records(kzdata.timeline(status=None)) == records(kzdata.timeline(status=ALL_STATUSES))
+    default = kzdata.timeline()
+    assert (default["kind"] == "event").sum() == counts["occurred"] + counts["reported"]
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("happened", f"status 'happened' is not an event status; the statuses are: {STATUS_LIST}"),
+        ("Occurred", f"status 'Occurred' is not an event status; the statuses are: {STATUS_LIST}"),
+        (["occurred", None], f"status None is not an event status; the statuses are: {STATUS_LIST}"),
+        (["occurred", "rumoured"], f"status 'rumoured' is not an event status; the statuses are: {STATUS_LIST}"),
+        ([], f"status names no event status; give one or more of: {STATUS_LIST} (or None for every status)"),
+        (
+            3,
+            "status must be an event status, a list of them or None (every status), got 3; "
+            f"the statuses are: {STATUS_LIST}",
+        ),
+    ],
+    ids=["unknown", "case", "none-inside", "one-of-two", "empty", "number"],
+)
+@pytest.mark.parametrize("helper", ["timeline", "events_view"])
+def test_an_invalid_status_is_refused_with_the_valid_ones(helper: str, status, message: str) -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as caught:
+        getattr(kzdata, helper)(status=status)
+    assert str(caught.value) == message
 
 
 # --------------------------------------------------------------------------- cite(): the bibliography entries

@@ -42,7 +42,7 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
         assert set(oracle.header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
-    assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "place_id"]
+    assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "status", "place_id"]
     assert tables["sections"]["label_column"] == "heading"
     assert tables["events"]["sort"] == "date_start"
     assert set(meta["databases"]["kzdata"]["queries"]) == {
@@ -70,7 +70,7 @@ def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
 
 
 def test_facets_and_labels() -> None:
-    assert facets(REGISTRY["events"]) == ["date_precision", "date_basis", "category", "place_id"]
+    assert facets(REGISTRY["events"]) == ["date_precision", "date_basis", "category", "status", "place_id"]
     assert "kind" in facets(REGISTRY["organizations"])
     assert "source_id" in facets(REGISTRY["indicator_values"])
     assert label_column(REGISTRY["people"]) == "name"
@@ -89,9 +89,13 @@ def _run(site: Path, query: str, **params: str) -> list[sqlite3.Row]:
 
 
 def test_january_timeline_query(site: Path) -> None:
+    """The events of January 2022 that happened (status occurred or reported, docs/events.md)."""
     rows = _run(site, "january_2022_timeline")
-    expected = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    january = [e for e in oracle.rows("events") if e["date_start"] >= "2022-01-01" and e["date_end"] <= "2022-01-31"]
+    expected = [e for e in january if e["status"] in ("occurred", "reported")]
+    assert "2022-01-abish-reported-detained" in {e["event_id"] for e in january} - {e["event_id"] for e in expected}
     assert len(rows) == len(expected) > 20
+    assert {r["status"] for r in rows} == {"occurred", "reported"}
     assert [r["date_start"] for r in rows] == sorted(r["date_start"] for r in rows)
     assert {r["event_id"] for r in rows} == {e["event_id"] for e in expected}
 

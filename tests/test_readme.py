@@ -39,6 +39,19 @@ def check_usage(out: str) -> None:
     assert f"19 tables, {total} rows: all schema and cross-table checks passed" in out
 
 
+def check_january(out: str) -> None:
+    """The events of January 2022 that happened (status occurred or reported), and those left out."""
+    inside = [r for r in oracle.rows("events") if r["date_start"] >= "2022-01-01" and r["date_end"] <= "2022-01-31"]
+    happened = [r for r in inside if r["status"] in ("occurred", "reported")]
+    assert f"{len(happened)} events happened in January 2022" in out
+    left_out = [r for r in inside if r["status"] not in ("occurred", "reported")]
+    assert ("2022-01-abish-reported-detained", "contradicted") in [(r["event_id"], r["status"]) for r in left_out]
+    lines = out.splitlines()
+    assert len(lines) == 2 + len(left_out)
+    for r in left_out:
+        assert any(re.fullmatch(rf"\s*{re.escape(r['event_id'])}\s+{r['status']}", line) for line in lines), r
+
+
 def check_duckdb(out: str) -> None:
     names = [name for name, _ in _sentenced()]
     positions = [out.index(name) for name in names]
@@ -61,7 +74,7 @@ def check_polars(out: str) -> None:
     assert positions == sorted(positions), "most frequent first"
 
 
-ORACLES: list[Callable[[str], None]] = [check_usage, check_duckdb, check_polars]
+ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars]
 
 
 def test_every_example_has_an_oracle() -> None:
@@ -69,7 +82,9 @@ def test_every_example_has_an_oracle() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "duckdb", "polars"])
+@pytest.mark.parametrize(
+    ("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "january", "duckdb", "polars"]
+)
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:

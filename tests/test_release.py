@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -154,12 +155,18 @@ def test_changes_since() -> None:
 def test_every_current_record_is_in_the_first_manifest_or_logged_as_added() -> None:
     # The first release is recorded by its manifest alone (docs/versioning.md); anything newer
     # is logged as added. Oracle: the manifest CSV files under raw/releases/, read directly.
+    # Records added for 0.3.0 are logged in docs/changes-0.3.0-pending.csv until 0.3.0 is cut
+    # (the build accepts change entries only up to the version it builds; docs/model-0.3.md, 8).
     first = (REPO / "raw" / "releases" / "0.1.0.csv").read_text(encoding="utf-8").splitlines()[1:]
     frozen = {tuple(line.split(",")) for line in first}
     log = kzdata.changes()
     assert not ((log["version"] == "0.1.0") & (log["change"] == "added")).any(), "0.1.0 is its manifest"
     added_rows = log[log["change"] == "added"]
     added = set(zip(added_rows["record_table"].astype(str), added_rows["record_id"], strict=True))
+    with (REPO / "docs" / "changes-0.3.0-pending.csv").open(encoding="utf-8", newline="") as handle:
+        pending = [r for r in csv.DictReader(handle) if r["change"] == "added"]
+    assert all(r["version"] == "0.3.0" for r in pending)
+    added |= {(r["record_table"], r["record_id"]) for r in pending}
     for name in ("events", "people", "sentences", "indicator_values", "citations"):
         table = kzdata.load(name)
         ids = {(name, str(i)) for i in table.iloc[:, 0]}

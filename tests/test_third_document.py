@@ -117,6 +117,7 @@ def _add_third_document(raw: Path) -> None:
                 "title": "A synthetic event",
                 "description": "An event that only the synthetic document reports.",
                 "category": "other",
+                "status": "occurred",
             }
         ],
     )

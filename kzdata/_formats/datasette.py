@@ -27,7 +27,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from kzdata._registry import CITATIONS, EVENTS, INDICATOR_VALUES, INDICATORS, PEOPLE, PLACES, SENTENCES, TABLES, Table
+from kzdata._registry import (
+    CITATIONS,
+    COUNTED_EVENT_STATUSES,
+    EVENTS,
+    INDICATOR_VALUES,
+    INDICATORS,
+    PEOPLE,
+    PLACES,
+    SENTENCES,
+    TABLES,
+    Table,
+)
 
 DATABASE = "kzdata"
 """The database name in Datasette URLs (Datasette takes it from the file name ``kzdata.db``)."""
@@ -38,14 +49,20 @@ LABEL_CANDIDATES = ("name", "title", "heading", "topic", "claim", "alias")
 FACET_REFERENCES = frozenset({"places.place_id", "sources.source_id", "indicators.indicator_id"})
 """Foreign keys worth a facet besides the category columns: where, which source, which indicator."""
 
+_COUNTED = ", ".join(f"'{status}'" for status in COUNTED_EVENT_STATUSES)
+"""The event statuses the January timeline keeps, as an SQL list (docs/events.md)."""
+
 QUERIES: dict[str, dict[str, str]] = {
     "january_2022_timeline": {
         "title": "The January 2022 timeline",
-        "description": "Every event dated within January 2022, in order, with its place.",
+        "description": "Every event dated within January 2022 that happened as far as the texts say "
+        "(status occurred or reported; alleged, contradicted, assessment and planned events are left "
+        "out, as kzdata.timeline() does), in order, with its place.",
         "sql": f"""select e.date_start, e.date_end, e.date_precision, e.time_of_day, e.title,
-  e.category, p.name as place, e.description, e.event_id
+  e.category, e.status, p.name as place, e.description, e.event_id
 from {EVENTS.name} e left join {PLACES.name} p on p.place_id = e.place_id
 where e.date_start >= '2022-01-01' and e.date_end <= '2022-01-31'
+  and e.status in ({_COUNTED})
 order by e.date_start, e.time_of_day is null, e.time_of_day, e.event_id""",  # noqa: S608 - table names from the registry, not input
     },
     "sentences_with_names": {
