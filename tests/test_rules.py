@@ -876,6 +876,18 @@ def test_the_two_periods_nest_and_hold_the_rules_dates(
     assert found(_rules.rule_validity, frames) == [("indicator_values", pk, *failure) for failure in expected]
 
 
+def test_only_rules_are_checked_for_overlapping_known_periods(frames: Frames) -> None:
+    """Two observed values of one indicator given overlapping validity: reported as not rules, not as overlapping."""
+    for pk in ("cpi-2022", "cpi-2026-target"):
+        edit(frames, "indicator_values", pk, valid_from="2022-01-01", known_to="2026-12-31")
+    assert found(_rules.rule_validity, frames) == [
+        ("indicator_values", "cpi-2022", "valid_from", "2022-01-01", ONLY_RULES),
+        ("indicator_values", "cpi-2026-target", "valid_from", "2022-01-01", ONLY_RULES),
+        ("indicator_values", "cpi-2022", "known_to", "2026-12-31", ONLY_RULES),
+        ("indicator_values", "cpi-2026-target", "known_to", "2026-12-31", ONLY_RULES),
+    ]
+
+
 def test_possible_periods_may_overlap_as_shipped(frames: Frames) -> None:
     """The old threshold may have held until 2023-03-30, the new one from 2022-03-01: no rule is broken."""
     assert found(_rules.rule_validity, frames) == []
