@@ -106,6 +106,9 @@ if TYPE_CHECKING:
         verify_sources as verify_sources,
     )
     from kzdata._views import (
+        event_figures as event_figures,
+    )
+    from kzdata._views import (
         events_view as events_view,
     )
     from kzdata._views import (
@@ -124,6 +127,7 @@ _LAZY = {
     "cite": "kzdata._citing",
     "connect": "kzdata._sql",
     "describe": "kzdata._dictionary",
+    "event_figures": "kzdata._views",
     "events_view": "kzdata._views",
     "export": "kzdata._exporting",
     "indicator_values_view": "kzdata._views",

@@ -241,6 +241,9 @@ HIGH_BOUND_IS_VALUE = ("exact", "up_to", "less_than", "almost")
 UPPER_BOUND_ONLY = ("up_to", "less_than", "almost")
 """Qualifiers that bound a figure from above only: no ``value_low``."""
 
+EVENT_MEASURES = ("deaths", "injuries", "detentions", "troops", "participants")
+"""What an event's figure counts (``indicators.event_measure``; docs/figures.md, "Figures of events")."""
+
 DISCREPANCY_SEVERITIES = ("contradiction", "inconsistent_detail", "emphasis_or_scope")
 """How far the claims of a discrepancy conflict, from the strongest (``discrepancies.severity``)."""
 DISCREPANCY_STATUSES = ("unresolved", "resolved")
@@ -749,6 +752,15 @@ INDICATORS = Table(
                 "justice",
                 "constitution",
             ),
+        ),
+        Column(
+            "event_measure",
+            "category",
+            "For a count of people or forces that belongs to an event, what it counts (an editorial "
+            "classification): deaths, injuries, detentions, troops or participants; null for every "
+            "other indicator. Its values are the events' figures (kzdata.event_figures()).",
+            nullable=True,
+            enum=EVENT_MEASURES,
         ),
         Column("description", "text", "Definition and scope of the indicator."),
     ),

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "bd4762f8cecb037f77162e52557237557a173111897c2e68e20c6c115e5662cd"
+DESCRIPTOR_SHA256 = "2d411c2078b5a44c7365665e2d0b96aa69478eee0e60e6b308eb0cf9cdb2aeba"

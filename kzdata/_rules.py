@@ -316,6 +316,43 @@ def indicator_value_rules(frames: Frames) -> Iterator[Failure]:
     )
 
 
+def event_figures_belong_to_events(frames: Frames) -> Iterator[Failure]:
+    """A figure of an indicator that counts an event's people or forces names its event.
+
+    ``kzdata.event_figures()`` lists an event's deaths, injuries, detentions, troops and
+    participants from these rows; a figure without ``event_id`` would drop out of it
+    unseen (docs/figures.md, "Figures of events").
+    """
+    values = frames[INDICATOR_VALUES.name]
+    measure = values["indicator_id"].map(
+        frames[INDICATORS.name].set_index("indicator_id")["event_measure"].astype("string")
+    )
+    yield from _rows(
+        INDICATOR_VALUES.name,
+        values,
+        measure.notna() & values["event_id"].isna(),
+        "event_id",
+        "a figure of an event measure (deaths, injuries, detentions, troops, participants) names its event",
+    )
+
+
+def discrepancy_resolutions(frames: Frames) -> Iterator[Failure]:
+    """A resolved discrepancy says what resolves it; an unresolved one has no resolution."""
+    disc = frames[DISCREPANCIES.name]
+    resolved = disc["status"].astype("string") == "resolved"
+    has_text = disc["resolution"].notna()
+    yield from _rows(
+        DISCREPANCIES.name, disc, resolved & ~has_text, "resolution", "a resolved discrepancy gives its resolution"
+    )
+    yield from _rows(
+        DISCREPANCIES.name,
+        disc,
+        ~resolved & has_text,
+        "resolution",
+        "only a resolved discrepancy has a resolution (set status to resolved, or remove the text)",
+    )
+
+
 def source_rules(frames: Frames) -> Iterator[Failure]:
     """Cited works carry a footnote number, primary documents none; missing texts have no title."""
     src = frames[SOURCES.name]
@@ -711,8 +748,10 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     indicator_value_rules,
     source_rules,
     discrepancy_sides,
+    discrepancy_resolutions,
     events_within_sources,
     figure_bounds,
+    event_figures_belong_to_events,
     rule_validity,
     date_bases,
     footnote_documents,

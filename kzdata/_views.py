@@ -12,7 +12,11 @@ or lost by the join:
   or ``reported`` (docs/events.md); ``status=None`` keeps every event;
 * :func:`sentences_view`: every sentence with ``person_name``;
 * :func:`indicator_values_view`: every figure with its indicator's ``indicator_name``,
-  ``unit``, ``higher_is_better`` and ``publisher_name``.
+  ``unit``, ``higher_is_better`` and ``publisher_name``;
+* :func:`event_figures`: the figures that belong to events (deaths, injuries, detentions,
+  troops, participants), one row per figure a source states, UCDP-style with ``low``,
+  ``best`` and ``high``; figures of the same event from different sources stay side by
+  side (the dataset does not choose between them).
 
 The id columns stay, so any other join is still possible, and each view is marked
 as its base table (``attrs["kzdata_table"]``): ``kzdata.cite(view)`` lists the
@@ -26,6 +30,8 @@ from typing import TYPE_CHECKING
 from kzdata._registry import (
     COUNTED_EVENT_STATUSES,
     EVENT_ACTORS,
+    EVENT_MEASURES,
+    EVENT_STATUSES,
     EVENTS,
     INDICATOR_VALUES,
     INDICATORS,
@@ -135,3 +141,75 @@ def indicator_values_view() -> pd.DataFrame:
     _insert_after(frame, "indicator_id", "unit", ids.map(indicators["unit"]))
     _insert_after(frame, "indicator_id", "indicator_name", ids.map(indicators["name"]))
     return _mark(frame.reset_index(drop=True), INDICATOR_VALUES.name)
+
+
+#: The columns of :func:`event_figures`, in order.
+EVENT_FIGURE_COLUMNS = (
+    "value_id",
+    "event_id",
+    "event_title",
+    "event_status",
+    "measure",
+    "indicator_id",
+    "indicator_name",
+    "low",
+    "best",
+    "high",
+    "qualifier",
+    "stated_as",
+    "unit",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "source_id",
+    "note",
+)
+
+
+def event_figures(*, status: str | Iterable[str] | None = COUNTED_EVENT_STATUSES) -> pd.DataFrame:
+    """The figures of events: deaths, injuries, detentions, troops and participants, with low, best and high.
+
+    One row per ``indicator_values`` row whose indicator has an ``event_measure``
+    (docs/figures.md, "Figures of events"): ``best`` is the figure's ``value``, ``low`` and
+    ``high`` its ``value_low`` and ``value_high`` (missing where the text sets no bound), as
+    UCDP GED gives deaths. Each figure keeps its source: two sources' figures for one event
+    are two rows, never merged or averaged. Rows are ordered by the event's start date,
+    ``event_id``, ``measure`` and ``value_id``; ``kzdata.cite()`` of the frame lists the
+    figures' sources.
+
+    Parameters
+    ----------
+    status
+        The statuses of the events whose figures are kept, as for :func:`events_view`
+        (default ``("occurred", "reported")``; ``None`` keeps every event's figures).
+
+    Examples
+    --------
+    >>> import kzdata
+    >>> f = kzdata.event_figures()
+    >>> f.loc[f["value_id"] == "unrest-deaths-crs", ["measure", "low", "best", "high"]].values.tolist()
+    [['deaths', 200.0, 200.0, <NA>]]
+    """
+    import pandas as pd
+
+    from kzdata._load import load
+    from kzdata._timeline import event_statuses
+
+    statuses = event_statuses(status)
+    indicators = load(INDICATORS.name).set_index("indicator_id")
+    events = load(EVENTS.name).set_index("event_id")
+    values = load(INDICATOR_VALUES.name)
+    measure = values["indicator_id"].map(indicators["event_measure"].astype("string")).astype("string")
+    figures = values[measure.notna()].copy()
+    figures["measure"] = pd.Categorical(measure[measure.notna()], categories=EVENT_MEASURES)
+    figures["event_title"] = figures["event_id"].map(events["title"]).astype("string")
+    figures["event_status"] = pd.Categorical(
+        figures["event_id"].map(events["status"].astype("string")), categories=EVENT_STATUSES
+    )
+    figures = figures[figures["event_status"].isin(statuses)]
+    figures["indicator_name"] = figures["indicator_id"].map(indicators["name"]).astype("string")
+    figures["unit"] = figures["indicator_id"].map(indicators["unit"].astype("string")).astype("string")
+    figures = figures.rename(columns={"value": "best", "value_low": "low", "value_high": "high"})
+    start = figures["event_id"].map(events["date_start"])
+    order = figures.assign(_start=start).sort_values(["_start", "event_id", "measure", "value_id"])
+    return _mark(order.loc[:, list(EVENT_FIGURE_COLUMNS)].reset_index(drop=True), INDICATOR_VALUES.name)

@@ -44,7 +44,8 @@ sentences: sentence_id:s person_id:s prison_years:i charges:s closed_trial:b ver
     verdict_precision:c verdict_inferred:b verdict_basis:c event_id:s description:s
 reforms: reform_id:s name:s kind:c date_start:d date_end:d date_precision:c date_inferred:b date_basis:c status:c
     description:s event_id:s
-indicators: indicator_id:s name:s publisher:s unit:c higher_is_better:b topic:c description:s
+indicators: indicator_id:s name:s publisher:s unit:c higher_is_better:b topic:c event_measure:c
+    description:s
 indicator_values: value_id:s indicator_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c
     value:f value_low:f value_high:f stated_as:s value_kind:c valid_from:d valid_to:d
     known_to:d possible_from:d valid_basis:c qualifier:c
@@ -78,6 +79,7 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
     ],
     ("events", "status"): ["occurred", "reported", "alleged", "contradicted", "assessment", "planned"],
     ("discrepancies", "kind"): ["between_sources", "within_source", "text_vs_cited_work"],
+    ("indicators", "event_measure"): ["deaths", "injuries", "detentions", "troops", "participants"],
     ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
     ("discrepancies", "status"): ["unresolved", "resolved"],
     ("changes", "change"): ["added", "corrected", "retracted", "merged"],

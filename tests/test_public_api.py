@@ -38,6 +38,7 @@ EXPECTED_ALL = [
     "discrepancies",
     "discrepancy_claims",
     "event_actors",
+    "event_figures",
     "events",
     "events_view",
     "export",

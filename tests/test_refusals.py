@@ -485,6 +485,20 @@ CASES: dict[str, Case] = {
         one_sided_discrepancy,
         fails("discrepancies", "abish-detained-or-at-large", "discrepancy_id", r"claims on at least two sides"),
     ),
+    # discrepancy_resolutions
+    "resolved-without-resolution": Case(
+        cell("discrepancies", "rickleton-url-year", resolution=None),
+        fails("discrepancies", "rickleton-url-year", "resolution", r"a resolved discrepancy gives its resolution"),
+    ),
+    "resolution-of-an-unresolved-one": Case(
+        cell("discrepancies", "csto-troop-numbers", resolution="settled"),
+        fails("discrepancies", "csto-troop-numbers", "resolution", r"only a resolved discrepancy has a resolution"),
+    ),
+    # event_figures_belong_to_events
+    "event-figure-without-its-event": Case(
+        cell("indicator_values", "officers-killed-cornell", event_id=None),
+        fails("indicator_values", "officers-killed-cornell", "event_id", r"names its event"),
+    ),
     # events_within_sources
     "event-after-every-source": Case(
         event_after_its_sources,

@@ -687,6 +687,37 @@ def test_a_citation_footnote_must_be_one_of_its_documents(frames: Frames) -> Non
 # --------------------------------------------------------------------------- discrepancies and events
 
 
+RESOLUTION_NEEDED = "a resolved discrepancy gives its resolution"
+RESOLUTION_UNEXPECTED = "only a resolved discrepancy has a resolution (set status to resolved, or remove the text)"
+
+
+def test_a_resolved_discrepancy_says_why_and_only_a_resolved_one(frames: Frames) -> None:
+    """rickleton-url-year is the one resolved discrepancy (docs/dataset-card.md)."""
+    edit(frames, "discrepancies", "rickleton-url-year", resolution=None)
+    edit(frames, "discrepancies", "csto-troop-numbers", resolution="some text")
+    assert found(_rules.discrepancy_resolutions, frames) == [
+        ("discrepancies", "rickleton-url-year", "resolution", None, RESOLUTION_NEEDED),
+        ("discrepancies", "csto-troop-numbers", "resolution", "some text", RESOLUTION_UNEXPECTED),
+    ]
+
+
+def test_resolving_with_its_evidence_is_accepted(frames: Frames) -> None:
+    edit(frames, "discrepancies", "csto-troop-numbers", status="resolved", resolution="evidence in our words")
+    assert found(_rules.discrepancy_resolutions, frames) == []
+
+
+EVENT_FIGURE = "a figure of an event measure (deaths, injuries, detentions, troops, participants) names its event"
+
+
+def test_a_figure_of_an_event_measure_names_its_event(frames: Frames) -> None:
+    """officers-killed counts deaths (raw/indicators.csv, event_measure); cpi-2022 counts nothing of an event."""
+    edit(frames, "indicator_values", "officers-killed-cornell", event_id=None)
+    edit(frames, "indicator_values", "cpi-2022", event_id=None)
+    assert found(_rules.event_figures_belong_to_events, frames) == [
+        ("indicator_values", "officers-killed-cornell", "event_id", None, EVENT_FIGURE),
+    ]
+
+
 def test_a_discrepancy_needs_two_sides(frames: Frames) -> None:
     edit(frames, "discrepancy_claims", "abish-detained-or-at-large-2", side=1)
     drop(frames, "discrepancy_claims", discrepancy_id="abish-dismissal-date")
