@@ -75,5 +75,5 @@ def rules_in_force(day: object) -> pd.DataFrame:
     certain = (rules["valid_from"] <= when) & (rules["known_to"] >= when)
     found = rules[possible].copy()
     labels = certain[possible].map({True: "certain", False: "possible"})
-    found.insert(0, "certainty", pd.Categorical(labels, categories=CERTAINTIES, ordered=True))
+    found.insert(0, "certainty", pd.Categorical(labels, categories=CERTAINTIES))
     return found.sort_values(["certainty", "indicator_id", "value_id"]).reset_index(drop=True)
