@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "bd4762f8cecb037f77162e52557237557a173111897c2e68e20c6c115e5662cd"
+DESCRIPTOR_SHA256 = "4728216934faac848dac9095575da86846b60694ba721dca2ae799d910878951"
