@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "2d411c2078b5a44c7365665e2d0b96aa69478eee0e60e6b308eb0cf9cdb2aeba"
+DESCRIPTOR_SHA256 = "cfd51c0d3885a08b44ebdbf4b03d0af8809199fef26a6bf72f270f24c79ce457"

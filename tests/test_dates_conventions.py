@@ -1,0 +1,86 @@
+"""The table "Dates that were conventions in 0.2.0" in docs/dates.md, checked against raw/.
+
+The section is written by hand; this test reads its table and checks each row against the
+raw CSV files (read with the csv module, not through kzdata): the 0.3.0 interval is the
+row's, the 0.2.0 interval differs from it, and the record has a ``corrected`` entry in the
+pending change log whose reason says what the data model 0.3 changed.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+SECTION = "## Dates that were conventions in 0.2.0"
+KEYS = {
+    "events": "event_id",
+    "reforms": "reform_id",
+    "sentences": "sentence_id",
+    "indicator_values": "value_id",
+    "sources": "source_id",
+}
+#: a column named in the table -> the raw columns of its start and end
+BOUNDS = {"date": ("date_start", "date_end"), "verdict": ("verdict_start", "verdict_end"), "published": ("published_start", "published_end")}
+
+
+def _section_rows() -> list[dict[str, str]]:
+    text = (REPO / "docs" / "dates.md").read_text(encoding="utf-8")
+    assert SECTION in text, "docs/dates.md has no section on the dates that were conventions"
+    body = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in body.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    assert header == ["table", "id", "column", "0.2.0", "0.3.0", "why"], header
+    assert set(lines[1].replace("|", "").strip()) <= {"-", " "}
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[2:]]
+
+
+def _raw(table: str) -> dict[str, dict[str, str]]:
+    with (REPO / "raw" / f"{table}.csv").open(newline="", encoding="utf-8") as fh:
+        return {row[KEYS[table]]: row for row in csv.DictReader(fh)}
+
+
+ROWS = _section_rows()
+
+
+def test_the_section_lists_dates_and_states_the_rule() -> None:
+    assert ROWS, "the table of former conventions is empty"
+    text = (REPO / "docs" / "dates.md").read_text(encoding="utf-8")
+    assert "No open date is a convention" in text.split(SECTION, 1)[1]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r['table']}:{r['id']}:{r['column']}" for r in ROWS])
+def test_listed_date_is_the_raw_value(row: dict[str, str]) -> None:
+    table, record, column = row["table"].strip("`"), row["id"].strip("`"), row["column"].strip("`")
+    assert table in KEYS, table
+    records = _raw(table)
+    assert record in records, f"{table} has no row {record}"
+    start_col, end_col = BOUNDS[column]
+    new_start, new_end = row["0.3.0"].split("..")
+    old_start, old_end = row["0.2.0"].split("..")
+    got = records[record]
+    assert (got[start_col], got[end_col]) == (new_start, new_end)
+    assert (old_start, old_end) != (new_start, new_end), "a listed date must have changed"
+    assert new_start <= new_end
+    # a range (or a precision), and a basis that matches the inferred flag
+    stem = start_col[: -len("_start")]
+    basis, inferred = got[f"{stem}_basis"], got[f"{stem}_inferred"]
+    assert inferred == ("false" if basis == "stated" else "true")
+    if new_start != new_end:
+        assert got[f"{stem}_precision"] in {"range", "month", "year"}
+
+
+def test_every_listed_record_has_a_pending_change() -> None:
+    with (REPO / "docs" / "changes-0.3.0-pending.csv").open(newline="", encoding="utf-8") as fh:
+        changes = list(csv.DictReader(fh))
+    for row in ROWS:
+        table, record = row["table"].strip("`"), row["id"].strip("`")
+        change_id = f"0-3-0-corrected-{table.replace('_', '-')}-{record}"
+        found = [c for c in changes if c["change_id"] == change_id]
+        assert len(found) == 1, f"no single pending change {change_id}"
+        entry = found[0]
+        assert (entry["change"], entry["record_table"], entry["record_id"]) == ("corrected", table, record)
+        assert "Data model 0.3: " in entry["reason"]
