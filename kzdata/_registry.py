@@ -241,6 +241,33 @@ HIGH_BOUND_IS_VALUE = ("exact", "up_to", "less_than", "almost")
 UPPER_BOUND_ONLY = ("up_to", "less_than", "almost")
 """Qualifiers that bound a figure from above only: no ``value_low``."""
 
+LOCATION_PRECISIONS = ("site", "city", "region", "country")
+"""How precisely a record is located, from the finest (``location_precision``)."""
+PLACE_KIND_PRECISION = {
+    "building": "site",
+    "port": "site",
+    "other": "site",
+    "town": "city",
+    "city": "city",
+    "region": "region",
+    "sea": "region",
+    "country": "country",
+}
+"""The location precision a place of each kind gives (places.kind -> location_precision)."""
+
+LOCATION_PRECISION_COLUMN = Column(
+    "location_precision",
+    "category",
+    "How precisely the text locates the record: site (a building, airport or port), city (a city "
+    "or town), region (a region or sea) or country; null without a place. The place is always the "
+    "most precise one the text gives, so this is its kind's precision (derived by the build from "
+    "places.kind; docs/raw-format.md).",
+    nullable=True,
+    enum=LOCATION_PRECISIONS,
+    derived=True,
+)
+
+
 EVENT_MEASURES = ("deaths", "injuries", "detentions", "troops", "participants")
 """What an event's figure counts (``indicators.event_measure``; docs/figures.md, "Figures of events")."""
 
@@ -603,6 +630,7 @@ EVENTS = Table(
         ),
         Column("status", "category", EVENT_STATUS_DESCRIPTION, enum=EVENT_STATUSES),
         _fk("place_id", "places.place_id", "Where it happened, if the source says.", nullable=True),
+        LOCATION_PRECISION_COLUMN,
     ),
 )
 
@@ -857,6 +885,7 @@ INDICATOR_VALUES = Table(
         ),
         _fk("source_id", "sources.source_id", "The primary document stating the figure."),
         _fk("place_id", "places.place_id", "Place the figure is about, if narrower than Kazakhstan.", nullable=True),
+        LOCATION_PRECISION_COLUMN,
         _fk("event_id", "events.event_id", "Event the figure describes, if any.", nullable=True),
         _fk("reform_id", "reforms.reform_id", "Reform the figure describes, if any.", nullable=True),
         Column("note", "text", "Context of the figure in our words.", nullable=True),

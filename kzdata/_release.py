@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "cfd51c0d3885a08b44ebdbf4b03d0af8809199fef26a6bf72f270f24c79ce457"
+DESCRIPTOR_SHA256 = "aa6831075a39cd33ab36a870f01dc160a262c1aabddf54b215ffed2bbcf0fb2d"

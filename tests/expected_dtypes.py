@@ -38,7 +38,7 @@ places: place_id:s name:s kind:c parent_id:s latitude:f longitude:f description:
 positions: position_id:s person_id:s organization_id:s title:s start_date:d start_precision:c start_inferred:b
     start_basis:c end_date:d end_precision:c end_inferred:b end_basis:c note:s
 events: event_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c time_of_day:s title:s
-    description:s category:c status:c place_id:s
+    description:s category:c status:c place_id:s location_precision:c
 event_actors: event_actor_id:s event_id:s person_id:s organization_id:s role:c
 sentences: sentence_id:s person_id:s prison_years:i charges:s closed_trial:b verdict_start:d verdict_end:d
     verdict_precision:c verdict_inferred:b verdict_basis:c event_id:s description:s
@@ -49,7 +49,7 @@ indicators: indicator_id:s name:s publisher:s unit:c higher_is_better:b topic:c 
 indicator_values: value_id:s indicator_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c
     value:f value_low:f value_high:f stated_as:s value_kind:c valid_from:d valid_to:d
     known_to:d possible_from:d valid_basis:c qualifier:c
-    source_id:s place_id:s event_id:s reform_id:s note:s
+    source_id:s place_id:s location_precision:c event_id:s reform_id:s note:s
 aliases: alias_id:s person_id:s organization_id:s place_id:s reform_id:s alias:s kind:c note:s
 citations: citation_id:s record_table:c record_id:s source_id:s section_id:s paragraph:i footnote:i span_start:i
     span_end:i span_sha256:s locator:s
@@ -79,6 +79,8 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
     ],
     ("events", "status"): ["occurred", "reported", "alleged", "contradicted", "assessment", "planned"],
     ("discrepancies", "kind"): ["between_sources", "within_source", "text_vs_cited_work"],
+    ("events", "location_precision"): ["site", "city", "region", "country"],
+    ("indicator_values", "location_precision"): ["site", "city", "region", "country"],
     ("indicators", "event_measure"): ["deaths", "injuries", "detentions", "troops", "participants"],
     ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
     ("discrepancies", "status"): ["unresolved", "resolved"],

@@ -9,7 +9,6 @@ pending change log whose reason says what the data model 0.3 changed.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +23,11 @@ KEYS = {
     "sources": "source_id",
 }
 #: a column named in the table -> the raw columns of its start and end
-BOUNDS = {"date": ("date_start", "date_end"), "verdict": ("verdict_start", "verdict_end"), "published": ("published_start", "published_end")}
+BOUNDS = {
+    "date": ("date_start", "date_end"),
+    "verdict": ("verdict_start", "verdict_end"),
+    "published": ("published_start", "published_end"),
+}
 
 
 def _section_rows() -> list[dict[str, str]]:
@@ -35,7 +38,7 @@ def _section_rows() -> list[dict[str, str]]:
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
     assert header == ["table", "id", "column", "0.2.0", "0.3.0", "why"], header
     assert set(lines[1].replace("|", "").strip()) <= {"-", " "}
-    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[2:]]
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[2:]]
 
 
 def _raw(table: str) -> dict[str, dict[str, str]]:

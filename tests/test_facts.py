@@ -458,3 +458,29 @@ def test_discrepancy_severities_and_statuses_as_the_dataset_card_gives_them() ->
     for discrepancy_id, row in rows.items():
         assert loaded.at[discrepancy_id, "severity"] == row["severity"]
         assert loaded.at[discrepancy_id, "status"] == row["status"]
+
+
+def test_location_precision_follows_the_kind_of_the_place() -> None:
+    """docs/raw-format.md: a building, airport or port is a site; a city or town a city; and so on.
+
+    The expected mapping is the one the document states, applied to raw/places.csv and the
+    records' place ids read with the csv module.
+    """
+    stated = {
+        "building": "site",
+        "port": "site",
+        "other": "site",
+        "city": "city",
+        "town": "city",
+        "region": "region",
+        "sea": "region",
+        "country": "country",
+    }
+    kinds = {r["place_id"]: r["kind"] for r in oracle.rows("places")}
+    for table, key in (("events", "event_id"), ("indicator_values", "value_id")):
+        expected = {r[key]: stated[kinds[r["place_id"]]] if r["place_id"] else None for r in oracle.rows(table)}
+        frame = kzdata.load(table)
+        got = {k: (None if pd.isna(v) else v) for k, v in zip(frame[key], frame["location_precision"], strict=True)}
+        assert got == expected
+    events = kzdata.events().set_index("event_id")
+    assert events.loc["2022-01-05-almaty-airport-seized", "location_precision"] == "site"

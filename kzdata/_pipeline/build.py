@@ -135,7 +135,14 @@ def _schema_issues(raw: RawTable) -> list[Issue]:
     frame = raw.frame.copy()
     for col in raw.table.columns:
         if col.derived and col.name not in frame:
-            frame[col.name] = pd.array(["-"] * len(frame), dtype="string")
+            # The derived values come later (derive.py); a stand-in the schema accepts: missing
+            # where the column may be, else a placeholder.
+            if col.kind == "category":
+                frame[col.name] = pd.Categorical([None] * len(frame), categories=list(col.enum))
+            else:
+                frame[col.name] = pd.array([pd.NA if col.nullable else "-"] * len(frame), dtype="string")
+    if set(raw.table.column_names) <= set(frame.columns):  # the schema checks the registry's column order
+        frame = frame[[*raw.table.column_names, *(c for c in frame.columns if c not in raw.table.column_names)]]
     try:
         schema(raw.table.name).validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as err:

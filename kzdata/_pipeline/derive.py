@@ -6,7 +6,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from kzdata._registry import CITATIONS, SECTIONS
+from kzdata._registry import (
+    CITATIONS,
+    EVENTS,
+    INDICATOR_VALUES,
+    LOCATION_PRECISIONS,
+    PLACE_KIND_PRECISION,
+    PLACES,
+    SECTIONS,
+)
 
 
 def citation_locator(citations: pd.DataFrame, sections: pd.DataFrame) -> pd.Series:
@@ -28,9 +36,27 @@ def citation_locator(citations: pd.DataFrame, sections: pd.DataFrame) -> pd.Seri
     return locator.astype("string")
 
 
+def location_precision(place_ids: pd.Series, places: pd.DataFrame) -> pd.Series:
+    """How precisely each record is located: its place's kind as site, city, region or country.
+
+    >>> places = pd.DataFrame({"place_id": ["almaty", "almaty-airport"], "kind": ["city", "other"]})
+    >>> location_precision(pd.Series(["almaty-airport", None, "almaty"]), places).tolist()
+    ['site', nan, 'city']
+    """
+    kind = place_ids.map(places.set_index("place_id")["kind"].astype("string"))
+    return pd.Series(
+        pd.Categorical(kind.map(PLACE_KIND_PRECISION), categories=LOCATION_PRECISIONS), index=place_ids.index
+    )
+
+
 def derive(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Return ``frames`` with every derived column filled in."""
     out = dict(frames)
+    for table in (EVENTS.name, INDICATOR_VALUES.name):
+        located = out[table].copy()
+        precision = location_precision(located["place_id"], out[PLACES.name])
+        located.insert(list(located.columns).index("place_id") + 1, "location_precision", precision)
+        out[table] = located
     citations = out[CITATIONS.name].copy()
     citations["locator"] = citation_locator(citations, out[SECTIONS.name])
     out[CITATIONS.name] = citations
