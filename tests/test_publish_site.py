@@ -42,7 +42,7 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
         assert set(oracle.header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
-    assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "status", "place_id"]
+    assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
     assert tables["sections"]["label_column"] == "heading"
     assert tables["events"]["sort"] == "date_start"
     assert set(meta["databases"]["kzdata"]["queries"]) == {
@@ -70,7 +70,7 @@ def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
 
 
 def test_facets_and_labels() -> None:
-    assert facets(REGISTRY["events"]) == ["date_precision", "date_basis", "category", "status", "place_id"]
+    assert facets(REGISTRY["events"]) == ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
     assert "kind" in facets(REGISTRY["organizations"])
     assert "source_id" in facets(REGISTRY["indicator_values"])
     assert label_column(REGISTRY["people"]) == "name"

@@ -33,7 +33,7 @@ def test_events_view_has_every_event_with_its_place_name_and_actors(every: bool)
         row = by_id.loc[r["event_id"]]
         assert _na(row["place_name"]) == places.get(r["place_id"], ""), r["event_id"]
         assert _na(row["actors"]) == "; ".join(actors.get(r["event_id"], [])), r["event_id"]
-    assert list(view.columns[-3:]) == ["place_id", "place_name", "actors"]
+    assert list(view.columns[-4:]) == ["place_id", "place_name", "location_precision", "actors"]
     assert sum(1 for r in events if r["event_id"] in actors) > 50
 
 
