@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "4064c5230287be44f6b33ed27a79345c5deb28e2045cde0049a76a4707d02f9d"
+DESCRIPTOR_SHA256 = "e570e30449b8abf15aeb61e8ec7f1470741f07859f2c8253a94d2a051b418168"

@@ -346,13 +346,14 @@ def raw_text_entry(row: dict[str, str]) -> str:
     return " ".join([head, *parts, *([row["url"]] if row["url"] else [])])
 
 
-def raw_bibtex_entry(row: dict[str, str]) -> str:
+def raw_bibtex_entry(row: dict[str, str], note: str = "") -> str:
     fields = {
         "author": row["authors"].replace("; ", " and "),
         "title": row["title"],
         "howpublished": "; ".join(p for p in (row["container"], row["publisher"]) if p),
         "year": row["published_start"][:4],
         "url": row["url"],
+        "note": note,
     }
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
     return f"@misc{{{row['source_id']},\n{body}\n}}"
@@ -374,11 +375,51 @@ def test_every_source_is_formatted_from_its_raw_row(style: str) -> None:
     assert format_sources([r["source_id"] for r in rows], style) == [entry(r) for r in rows]  # type: ignore[arg-type]
 
 
-def test_the_events_bibliography_is_the_formatted_sources_one_a_line() -> None:
-    ids = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
+def raw_pinpoints(table: str, ids: set[str]) -> dict[str, str]:
+    """The pinpoints of each source as kzdata/_citing.py documents them, from raw/ alone.
+
+    A document: each section's paragraphs in the document's order, then its notes
+    (``para.``/``paras.``, ``n.``/``nn.``). A cited work: the notes citing it, with pages.
+    """
+    sections = {s["section_id"]: s for s in oracle.rows("sections")}
+    sources = {s["source_id"]: s for s in oracle.rows("sources")}
+    used = oracle.citations_behind(table, ids)
+    out = {}
+    for document in {c["source_id"] for c in used}:
+        mine = [c for c in used if c["source_id"] == document]
+        parts = []
+        named = {c["section_id"] for c in mine if c["paragraph"]}
+        for section in sorted(named, key=lambda s: int(sections[s]["position"])):
+            paragraphs = sorted({int(c["paragraph"]) for c in mine if c["section_id"] == section and c["paragraph"]})
+            label = "para." if len(paragraphs) == 1 else "paras."
+            parts.append(f"{sections[section]['heading']}, {label} {', '.join(map(str, paragraphs))}")
+        notes = sorted({int(c["footnote"]) for c in mine if c["footnote"]})
+        if notes:
+            parts.append(f"{'n.' if len(notes) == 1 else 'nn.'} {', '.join(map(str, notes))}")
+        out[document] = "Pinpoints: " + "; ".join(parts)
+    for work, entries in oracle.work_pinpoints(table, ids).items():
+        cited_in = []
+        for document in sorted({d for d, _, _ in entries}):
+            row = sources[document]
+            notes = "; ".join(f"n. {n}" + (f", {p}" if p else "") for d, n, p in sorted(entries) if d == document)
+            cited_in.append(f"{row['authors'] or row['publisher']} ({row['published_start'][:4]}): {notes}")
+        out[work] = "Cited in " + "; ".join(cited_in)
+    return out
+
+
+def test_the_events_bibliography_is_the_dataset_then_each_source_with_its_pinpoints() -> None:
+    events = {r["event_id"] for r in oracle.rows("events")}
+    ids = oracle.sources_behind("events", events)
+    pins = raw_pinpoints("events", events)
+    assert set(pins) == ids, "every source listed has pinpoints, and only those"
     rows = [r for r in listed_sources() if r["source_id"] in ids]
-    assert kzdata.cite(kzdata.events()) == "\n".join(raw_text_entry(r) for r in rows)
-    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(raw_bibtex_entry(r) for r in rows)
+    heading = "Sources behind these rows, with their pinpoints:"
+    assert kzdata.cite(kzdata.events()) == "\n".join(
+        [kzdata.cite(), "", heading, *(f"{raw_text_entry(r)}\n  {pins[r['source_id']]}" for r in rows)]
+    )
+    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(
+        [kzdata.cite(style="bibtex"), *(raw_bibtex_entry(r, pins[r["source_id"]]) for r in rows)]
+    )
 
 
 def test_a_work_without_author_publisher_or_date(release: ReleaseCopy) -> None:
@@ -422,7 +463,8 @@ def test_the_dataset_citation_word_for_word() -> None:
         f"  month = {{{month}}},\n"
         f"  date = {{{released}}},\n"
         f"  version = {{{version}}},\n"
-        f"  note = {{Dataset, version {version}, released {released}, licence {licence}}},\n"
+        f"  note = {{Dataset, version {version}, released {released}, licence {licence}, "
+        f"fingerprint {fingerprint}}},\n"
         f"  howpublished = {{Python package kzdata {version}}},\n"
         f"  fingerprint = {{{fingerprint}}}\n"
         "}"
@@ -459,13 +501,13 @@ def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None
     assert {"description_x", "description_y"} <= set(merged.columns)
     expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
     expected |= oracle.sources_behind("people", set(merged["person_id"]))
-    assert set(re.findall(r"^@misc\{([^,]+),$", kzdata.cite(merged, style="bibtex"), flags=re.M)) == expected
+    assert bibtex_keys(kzdata.cite(merged, style="bibtex")) == expected
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text' or 'bibtex'"),
+        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text', 'bibtex' or 'csl-json'"),
         (lambda: kzdata.cite(table="events"), "table= needs a frame: cite(frame, table='events')"),
         (
             lambda: kzdata.cite([1, 2]),
@@ -482,17 +524,23 @@ def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None
         ),
         (
             lambda: kzdata.cite(kzdata.events()[["title"]]),
-            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering",
+            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering, "
+            "or cite the rows before aggregating them (kzdata.cite(frame) on the events you grouped, filtered or "
+            "not), or pass the ids of the records you used: kzdata.cite(pd.DataFrame({'event_id': ids}), "
+            "table='events')",
         ),
         (
             lambda: kzdata.cite(pd.DataFrame({"event_id": ["x"], "person_id": ["y"]})),
-            "cannot tell which kzdata table(s) the frame holds (it has the id columns event_id, person_id); keep "
-            "the id column when filtering, or name the table, e.g. cite(frame, table='events')",
+            "cannot tell which kzdata table(s) the frame holds (it has the id columns person_id, event_id); keep "
+            "the other columns when filtering, or name the table, e.g. cite(frame, table='people')",
         ),
         (
             lambda: kzdata.cite(pd.DataFrame({"x": [1]})),
-            "cannot tell which kzdata table(s) the frame holds; keep the id column when filtering, or name the "
-            "table, e.g. cite(frame, table='events')",
+            "the frame holds no id column of any kzdata table (an aggregate such as groupby(...).size() keeps "
+            "none), so it names no records to cite; cite the rows before aggregating them (kzdata.cite(frame) on "
+            "the events you grouped, filtered or not), or pass the ids of the records you used: "
+            "kzdata.cite(pd.DataFrame({'event_id': ids}), table='events') (for rows of another table, its id "
+            "column: kzdata.describe(TABLE) lists it first)",
         ),
         (
             lambda: kzdata.cite(kzdata.changes()),
@@ -508,7 +556,10 @@ def test_cite_refusals_say_what_was_wrong_and_what_to_do(call, message: str) -> 
 
 
 def bibtex_keys(text: str) -> set[str]:
-    return set(re.findall(r"^@misc\{([^,]+),$", text, flags=re.M))
+    """The keys of the works cited, after checking that the dataset's entry (and only it) comes first."""
+    found = re.findall(r"^@misc\{([^,]+),$", text, flags=re.M)
+    assert found[0] == f"kzdata_{cff('version').replace('.', '_')}", "the dataset citation comes first"
+    return set(found[1:])
 
 
 def test_a_record_cited_by_one_document_only_gets_that_document() -> None:
