@@ -308,6 +308,8 @@ def _cite(args: argparse.Namespace) -> int:
 
 def _evidence_lines(frame: pd.DataFrame, width: int) -> list[str]:
     """One block per citation: the pinpoint, then the anchor, each line within ``width``."""
+    import textwrap
+
     from kzdata._terminal import wrap
 
     lines: list[str] = []
@@ -329,7 +331,9 @@ def _evidence_lines(frame: pd.DataFrame, width: int) -> list[str]:
             ("where", ", ".join(where)),
             *anchor,
         ):
-            lines += wrap(f"{label:<9} {text}", width, indent="  ")
+            lines += textwrap.wrap(
+                text, width, initial_indent=f"  {label:<9} ", subsequent_indent=" " * 12, break_on_hyphens=False
+            )
     return lines
 
 

@@ -55,6 +55,9 @@ def _unknown(record_id: str, table: str | None) -> UnknownEntityError:
     close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.6)
     where = f"table {table}" if table else "any table"
     suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
+    others = _tables_with(record_id) if table else []
+    if others:
+        suggestion += f" It is an id of {', '.join(others)}: kzdata.evidence({record_id!r}, table={others[0]!r})."
     return UnknownEntityError(
         f"no record of {where} has the id {record_id!r}.{suggestion} Ids are the first column of each table: "
         "find the record with kzdata.load(TABLE) (or `kzdata show TABLE`) and pass its id."
