@@ -338,7 +338,7 @@ def pinpoints(used: pd.DataFrame) -> dict[str, str]:
         by_document = []
         for document, notes in entries.sort_values("footnote").groupby("document_id", sort=True):
             cited_in = "; ".join(
-                f"n. {int(n)}" + ("" if p is None or (not isinstance(p, str)) else f", {p}")
+                f"n. {int(n)}" + (f", {p}" if isinstance(p, str) else "")
                 for n, p in zip(notes["footnote"], notes["pages"].astype(object), strict=True)
             )
             by_document.append(f"{_label(sources.loc[document])}: {cited_in}")
