@@ -288,13 +288,6 @@ def _placeholders() -> set[str]:
     return set(sources.loc[sources["text_missing"].astype(bool), "source_id"])
 
 
-def source_ids(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> list[str]:
-    """The ``source_id`` of every document and cited work behind the rows of ``frame``, sorted."""
-    used = used_citations(frame, table)
-    works = _notes_cited(used)["source_id"]
-    return sorted((set(used["source_id"]) | set(works)) - _placeholders())
-
-
 def _numbers(values: Iterable[int], one: str, many: str) -> str:
     """``para. 3`` or ``paras. 1, 3``: the label agrees with the count."""
     ordered = sorted(set(values))
@@ -302,12 +295,19 @@ def _numbers(values: Iterable[int], one: str, many: str) -> str:
 
 
 def _label(row: pd.Series) -> str:
-    """How a pinpoint names the document that cites a work: author (or publisher) and year."""
+    """How a pinpoint names the document that cites a work: author (or publisher) and year, as its entry does.
+
+    >>> import pandas as pd
+    >>> _label(pd.Series({"authors": pd.NA, "publisher": "CRS", "published_start": pd.Timestamp("2022-11-20")}))
+    'CRS (2022)'
+    >>> _label(pd.Series({"authors": pd.NA, "publisher": pd.NA, "published_start": pd.NaT}))
+    'Anonymous (n.d.)'
+    """
     import pandas as pd
 
-    who = row["authors"] if not pd.isna(row["authors"]) else row["publisher"]
+    who = next((str(row[c]) for c in ("authors", "publisher") if not pd.isna(row[c])), "Anonymous")
     year = "n.d." if pd.isna(row["published_start"]) else str(row["published_start"].year)
-    return f"{who if not pd.isna(who) else row['source_id']} ({year})"
+    return f"{who} ({year})"
 
 
 def pinpoints(used: pd.DataFrame) -> dict[str, str]:
@@ -321,9 +321,9 @@ def pinpoints(used: pd.DataFrame) -> dict[str, str]:
     from kzdata._load import load
 
     sections = load(SECTIONS.name).set_index("section_id")
-    sources = load(SOURCES.name).set_index("source_id", drop=False)
+    sources = load(SOURCES.name).set_index("source_id")
     out: dict[str, str] = {}
-    for source, rows in used.groupby("source_id", sort=True):
+    for source, rows in used.groupby("source_id"):
         parts = []
         cited = rows[rows["paragraph"].notna()]
         order = sorted(set(cited["section_id"]), key=lambda s: int(sections.loc[s, "position"]))
@@ -334,9 +334,9 @@ def pinpoints(used: pd.DataFrame) -> dict[str, str]:
         if len(notes):
             parts.append(_numbers(notes, "n.", "nn."))
         out[str(source)] = "Pinpoints: " + "; ".join(parts)
-    for work, entries in _notes_cited(used).groupby("source_id", sort=True):
+    for work, entries in _notes_cited(used).groupby("source_id"):
         by_document = []
-        for document, notes in entries.sort_values("footnote").groupby("document_id", sort=True):
+        for document, notes in entries.sort_values("footnote").groupby("document_id"):
             cited_in = "; ".join(
                 f"n. {int(n)}" + (f", {p}" if isinstance(p, str) else "")
                 for n, p in zip(notes["footnote"], notes["pages"].astype(object), strict=True)

@@ -9,6 +9,7 @@ year, a release without any target) are made in a copy of the release
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -484,6 +485,9 @@ def test_a_person_author_and_a_web_address_are_cited(monkeypatch: pytest.MonkeyP
     bib = dataset_citation("bibtex", version="1.2.3", fingerprint="sha256:abc")
     assert bib.startswith("@misc{kzdata_1_2_3,\n  author = {{Doe, Jane and kzdata contributors}},\n")
     assert bib.endswith("  fingerprint = {sha256:abc},\n  url = {https://example.org/kzdata}\n}")
+    (item,) = json.loads(dataset_citation("csl-json", version="1.2.3", fingerprint="sha256:abc"))
+    assert item["author"] == [{"literal": "Jane Doe"}, {"literal": "kzdata contributors"}], "given names first"
+    assert item["URL"] == "https://example.org/kzdata"
 
 
 def test_a_version_without_its_fingerprint_cites_the_installed_release() -> None:

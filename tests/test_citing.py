@@ -294,6 +294,52 @@ def test_csl_json_is_the_dataset_then_the_sources_with_fingerprint_and_pinpoints
     assert csl_items(kzdata.cite(style="csl-json")) == [dataset]
 
 
+def test_the_datasets_csl_item_word_for_word() -> None:
+    """From CITATION.cff and the fingerprint's definition, written out by hand."""
+    fingerprint = oracle.release_fingerprint(_files.data_dir())
+    cff = (oracle.REPO / "CITATION.cff").read_text(encoding="utf-8")
+    title = re.search(r'^title: "?(.+?)"?$', cff, flags=re.M).group(1)  # type: ignore[union-attr]
+    released = re.search(r"^date-released: \"?([0-9-]+)", cff, flags=re.M).group(1)  # type: ignore[union-attr]
+    licence = re.search(r"^license: \"?([A-Za-z0-9.-]+)", cff, flags=re.M).group(1)  # type: ignore[union-attr]
+    assert csl_items(kzdata.cite(style="csl-json")) == [
+        {
+            "id": DATASET_KEY,
+            "type": "dataset",
+            "title": title,
+            "author": [{"literal": "kzdata contributors"}],
+            "issued": {"date-parts": [[int(p) for p in released.split("-")]]},
+            "version": VERSION,
+            "medium": f"Data set, fingerprint {fingerprint}",
+            "note": f"Fingerprint {fingerprint}; licence {licence}",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("authors", "publisher", "published", "expected"),
+    [
+        ("Svante E. Cornell", "Central Asia-Caucasus Analyst", "2024-01-02", "Svante E. Cornell (2024)"),
+        (None, "Congressional Research Service", "2022-11-20", "Congressional Research Service (2022)"),
+        (None, None, None, "Anonymous (n.d.)"),
+    ],
+    ids=["author", "publisher", "nothing"],
+)
+def test_a_citing_document_is_named_by_author_or_publisher_and_year(
+    authors: str | None, publisher: str | None, published: str | None, expected: str
+) -> None:
+    """Written by hand: a third document without an author (as the CRS brief) or a date still gets a label."""
+    from kzdata._citing import _label
+
+    row = pd.Series(
+        {
+            "authors": pd.NA if authors is None else authors,
+            "publisher": pd.NA if publisher is None else publisher,
+            "published_start": pd.NaT if published is None else pd.Timestamp(published),
+        }
+    )
+    assert _label(row) == expected
+
+
 def test_csl_json_renders_with_a_real_csl_style() -> None:
     """citeproc-py, with the Harvard style it ships, reads the items and writes one entry each."""
     from pathlib import Path as _Path
