@@ -75,7 +75,8 @@ def annotations() -> list[dict[str, Any]]:
     from kzdata._load import load
 
     citations = load(CITATIONS.name)
-    anchored = citations[citations["span_start"].notna()].sort_values("citation_id")
+    # in citation_id order already: the release stores every table sorted by its primary key
+    anchored = citations[citations["span_start"].notna()]
     urls = load(SOURCES.name).set_index("source_id")["url"]
 
     def number(value: object) -> int | None:

@@ -129,6 +129,7 @@ def evidence(record_id: str, table: str | None = None) -> pd.DataFrame:
         document=rows["source_id"].map(titles).astype("string"),
         section=rows["section_id"].map(headings).astype("string"),
     )
-    out = rows.loc[:, list(COLUMNS)].sort_values("citation_id").reset_index(drop=True)
+    # in citation_id order already: the release stores every table sorted by its primary key
+    out = rows.loc[:, list(COLUMNS)].reset_index(drop=True)
     out.attrs[ATTR] = CITATIONS.name
     return out

@@ -93,6 +93,7 @@ def test_evidence_is_the_records_citation_rows_with_pinpoint_and_anchor(table: s
     assert list(found.columns) == COLUMNS
     assert {c: str(t) for c, t in found.dtypes.items()} == DTYPES
     assert as_text(found) == expected_rows(table, record_id)
+    assert list(found.index) == list(range(len(found))), "a fresh index, as for a loaded table"
 
 
 def test_a_discrepancy_has_the_citations_of_its_claims() -> None:
@@ -142,7 +143,11 @@ def test_an_unknown_id_suggests_the_close_ones_and_says_what_to_do() -> None:
     with pytest.raises(UnknownEntityError) as caught:
         kzdata.evidence("masimov-karim")
     message = str(caught.value)
-    assert message.startswith("no record of any table has the id 'masimov-karim'. Did you mean: massimov-karim")
+    # by hand: the person, then two of the citations whose ids contain the name (three suggestions at most)
+    assert message.startswith(
+        "no record of any table has the id 'masimov-karim'. Did you mean: massimov-karim, "
+        "people-massimov-karim-6, people-massimov-karim-5? Ids"
+    )
     assert message.endswith(
         "Ids are the first column of each table: find the record with kzdata.load(TABLE) (or `kzdata show TABLE`) "
         "and pass its id."
