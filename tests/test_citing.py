@@ -449,3 +449,14 @@ def test_a_frame_with_only_another_tables_id_is_told_to_name_that_table() -> Non
     assert work_keys(kzdata.cite(ids[["person_id"]], style="bibtex", table="people")) == oracle.sources_behind(
         "people", {"massimov-karim"}
     )
+
+
+def test_the_command_offers_csl_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`kzdata cite sentences --style csl-json`: the release's item, then one item per source."""
+    from kzdata._cli import main
+
+    assert main(["cite", "sentences", "--style", "csl-json"]) == 0
+    items = csl_items(capsys.readouterr().out)
+    ids = {r["sentence_id"] for r in oracle.rows("sentences")}
+    assert items[0]["id"] == DATASET_KEY
+    assert {i["id"] for i in items[1:]} == oracle.sources_behind("sentences", ids)
