@@ -460,3 +460,23 @@ def test_the_command_offers_csl_json(capsys: pytest.CaptureFixture[str]) -> None
     ids = {r["sentence_id"] for r in oracle.rows("sentences")}
     assert items[0]["id"] == DATASET_KEY
     assert {i["id"] for i in items[1:]} == oracle.sources_behind("sentences", ids)
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        (["nope-a", "nope-b", "nope-c"], "'nope-a', 'nope-b', 'nope-c'"),
+        (["nope-a", "nope-b", "nope-c", "nope-d"], "'nope-a', 'nope-b', 'nope-c' and 1 more"),
+    ],
+    ids=["three", "four"],
+)
+def test_ids_that_are_not_ids_are_named_three_at_most(values: list[str], shown: str) -> None:
+    """Written by hand: the first three unknown values, sorted, and how many more there are."""
+    frame = pd.DataFrame({"event_id": [*values, "2022-massimov-arrested"]})
+    with pytest.raises(InvalidArgumentError) as caught:
+        kzdata.cite(frame, table="events")
+    assert str(caught.value) == (
+        f"the frame's event_id values {shown} are not ids of events, so they name no records to cite; cite the "
+        "rows before aggregating them (kzdata.cite(frame) on the events you grouped, filtered or not), or pass "
+        "the ids of the records you used: kzdata.cite(pd.DataFrame({'event_id': ids}), table='events')"
+    )
