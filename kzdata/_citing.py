@@ -358,15 +358,17 @@ def _format_source(row: pd.Series, style: Style, note: str | None = None) -> str
     date = row["published_start"]
     precision = get("published_precision")
     if style == "csl-json":
-        item: dict[str, Any] = {"id": row["source_id"], "type": "document", "title": get("title")}
+        # the text style's head names an organisation when no person is named; so does CSL's author
         authors = get("authors")
-        if authors:
-            item["author"] = [{"literal": name} for name in authors.split("; ")]
-        elif get("publisher"):
-            item["author"] = [{"literal": get("publisher")}]
-        for key, column in (("container-title", "container"), ("publisher", "publisher"), ("URL", "url")):
+        names = authors.split("; ") if authors else [get("publisher")]
+        item: dict[str, Any] = {"id": row["source_id"], "type": "document"}
+        if names != [None]:
+            item["author"] = [{"literal": name} for name in names]
+        for key, column in (("title", "title"), ("container-title", "container"), ("publisher", "publisher")):
             if get(column):
                 item[key] = get(column)
+        if get("url"):
+            item["URL"] = get("url")
         if not pd.isna(date):
             dated = {"day": [date.year, date.month, date.day], "month": [date.year, date.month]}
             item["issued"] = {"date-parts": [dated.get(precision or "", [date.year])]}

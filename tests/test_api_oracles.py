@@ -360,10 +360,55 @@ def raw_bibtex_entry(row: dict[str, str], note: str = "") -> str:
     return f"@misc{{{row['source_id']},\n{body}\n}}"
 
 
+def raw_csl_item(row: dict[str, str], note: str = "") -> dict[str, object]:
+    """A source as CSL-JSON, as docs/citing.md describes it: type document, names as literals
+    (the publisher when no person is named), the date as precise as the raw row, absent fields left out."""
+    names = row["authors"].split("; ") if row["authors"] else [row["publisher"]] if row["publisher"] else []
+    item: dict[str, object] = {"id": row["source_id"], "type": "document"}
+    if names:
+        item["author"] = [{"literal": name} for name in names]
+    for key, column in (("title", "title"), ("container-title", "container"), ("publisher", "publisher")):
+        if row[column]:
+            item[key] = row[column]
+    if row["url"]:
+        item["URL"] = row["url"]
+    if row["published_start"]:
+        year, month, day = (int(p) for p in row["published_start"].split("-"))
+        parts = {"day": [year, month, day], "month": [year, month]}.get(row["published_precision"], [year])
+        item["issued"] = {"date-parts": [parts]}
+    if note:
+        item["note"] = note
+    return item
+
+
 def listed_sources() -> list[dict[str, str]]:
     """Every source but the placeholders: primary documents first, then the works, each by id."""
     works = [r for r in oracle.rows("sources") if r["text_missing"] != "true"]
     return sorted(works, key=lambda r: (r["kind"] != "primary_document", r["source_id"]))
+
+
+def test_every_source_is_a_csl_item_made_from_its_raw_row() -> None:
+    """Word for word, as JSON text with non-ASCII characters kept (the Cyrillic title of weisskopf-2022)."""
+    from kzdata._citing import format_sources
+
+    rows = listed_sources()
+    got = format_sources([r["source_id"] for r in rows], "csl-json")
+    assert got == [json.dumps(raw_csl_item(r), ensure_ascii=False) for r in rows]
+    assert any("Протесты" in entry for entry in got)
+
+
+def test_a_csl_item_without_author_or_date_leaves_them_out(release: ReleaseCopy) -> None:
+    from kzdata._citing import format_sources
+
+    release.set("sources", "abc-news-2022-01-06", publisher=None, published_start=None, published_end=None)
+    release.set("sources", "abc-news-2022-01-06", published_precision=None)
+    release.set("sources", "ilyushina-2022", published_precision="month")
+    release.save()
+    (item,) = (json.loads(entry) for entry in format_sources(["abc-news-2022-01-06"], "csl-json"))
+    raw = {r["source_id"]: r for r in oracle.rows("sources")}["abc-news-2022-01-06"]
+    assert item == {"id": "abc-news-2022-01-06", "type": "document", "title": raw["title"], "URL": raw["url"]}
+    (month,) = (json.loads(entry) for entry in format_sources(["ilyushina-2022"], "csl-json"))
+    assert month["issued"] == {"date-parts": [[2022, 1]]}, "raw/sources.csv: published 2022-01-07, month kept"
 
 
 @pytest.mark.parametrize("style", ["text", "bibtex"])
