@@ -52,10 +52,10 @@ def _unknown(record_id: str, table: str | None) -> UnknownEntityError:
 
     names = [table] if table else [t.name for t in TABLES]
     known = sorted({str(v) for name in names for v in load(check_name(name))[REGISTRY[name].primary_key]})
-    close = difflib.get_close_matches(record_id, known, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(record_id, known)  # difflib's defaults: three at most, ratio 0.6 or more
     where = f"table {table}" if table else "any table"
     suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
-    others = _tables_with(record_id) if table else []
+    others = _tables_with(record_id)  # none unless a table was given: only then can another have it
     if others:
         suggestion += f" It is an id of {', '.join(others)}: kzdata.evidence({record_id!r}, table={others[0]!r})."
     return UnknownEntityError(

@@ -40,8 +40,9 @@ def anchored() -> list[dict[str, str]]:
     return sorted((c for c in oracle.rows("citations") if c["span_sha256"]), key=lambda c: c["citation_id"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def annotations() -> list[dict[str, object]]:
+    """Made anew for each test (not once per module), so that mutation testing sees every test call it."""
     return kzdata.annotations()
 
 
