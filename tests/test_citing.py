@@ -480,3 +480,17 @@ def test_ids_that_are_not_ids_are_named_three_at_most(values: list[str], shown: 
         "rows before aggregating them (kzdata.cite(frame) on the events you grouped, filtered or not), or pass "
         "the ids of the records you used: kzdata.cite(pd.DataFrame({'event_id': ids}), table='events')"
     )
+
+
+def test_csl_json_is_indented_by_two_and_keeps_non_ascii_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readable as written: two-space indentation, and a Cyrillic title as itself, not as \\u escapes."""
+    from kzdata import _meta
+    from kzdata._citing import dataset_citation
+
+    text = kzdata.cite(kzdata.citations(), style="csl-json")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    assert "Протесты" in text, "raw/sources.csv: weisskopf-2022's title is in Russian"
+    monkeypatch.setattr(_meta, "TITLE", "kzdata: Қазақстан")
+    alone = dataset_citation("csl-json", version="1.2.3", fingerprint="sha256:abc")
+    assert alone == json.dumps(json.loads(alone), indent=2, ensure_ascii=False)
+    assert "Қазақстан" in alone
