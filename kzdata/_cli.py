@@ -510,13 +510,15 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_verify_sources)
 
-    p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
+    p = sub.add_parser(
+        "cite", help="the dataset citation, then (given a table) the sources behind its rows with pinpoints"
+    )
     p.add_argument(
         "table",
         nargs="?",
         choices=TABLE_NAMES,
         metavar="TABLE",
-        help="list the sources behind this table instead of citing the dataset",
+        help="also list the sources behind this table's rows, each with its pinpoints",
     )
     p.add_argument(
         "--style", choices=STYLES, default="text", help="text (APA-like), bibtex or csl-json (Zotero, pandoc)"
