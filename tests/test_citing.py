@@ -494,3 +494,26 @@ def test_csl_json_is_indented_by_two_and_keeps_non_ascii_characters(monkeypatch:
     alone = dataset_citation("csl-json", version="1.2.3", fingerprint="sha256:abc")
     assert alone == json.dumps(json.loads(alone), indent=2, ensure_ascii=False)
     assert "Қазақстан" in alone
+
+
+def test_a_work_cited_in_two_documents_names_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written by hand: a copy of the release in which the CRS brief's note 1 also cites lillis-2022
+    (raw/footnotes.csv: the article's note 19 does); the work's pinpoint names each document's notes."""
+    from kzdata._citing import pinpoints
+    from tests.release_copy import ReleaseCopy
+
+    copy = ReleaseCopy(tmp_path / "kzdata" / "data")
+    monkeypatch.setattr(_files, "locate", lambda: copy.folder)
+    copy.add("footnotes", "fn-19-1", footnote_entry_id="fn-crs-01-1", document_id="crs-2022", footnote=1)
+    copy.save()
+    used = pd.DataFrame(
+        {
+            "source_id": ["cornell-2024", "crs-2022"],
+            "section_id": ["cornell-2024-notes", "crs-2022-introduction"],
+            "paragraph": pd.array([None, None], dtype="Int64"),
+            "footnote": pd.array([19, 1], dtype="Int64"),
+        }
+    )
+    assert pinpoints(used)["lillis-2022"] == (
+        "Cited in Svante E. Cornell (2024): n. 19; Congressional Research Service (2022): n. 1"
+    )
