@@ -10,8 +10,6 @@ frictionless. Loaders read the shipped Parquet files on call; :func:`validate` a
 :func:`schema` import pandera only when called.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any
 
 from kzdata import _generated
@@ -60,6 +58,9 @@ from kzdata.errors import (
 )
 
 if TYPE_CHECKING:
+    from kzdata._annotations import (
+        annotations as annotations,
+    )
     from kzdata._changes import (
         changes as changes,
     )
@@ -68,6 +69,9 @@ if TYPE_CHECKING:
     )
     from kzdata._dictionary import (
         describe as describe,
+    )
+    from kzdata._evidence import (
+        evidence as evidence,
     )
     from kzdata._exporting import (
         export as export,
@@ -123,12 +127,14 @@ if TYPE_CHECKING:
 _LAZY = {
     "VerifyReport": "kzdata._integrity",
     "ValidationReport": "kzdata._validation",
+    "annotations": "kzdata._annotations",
     "changes": "kzdata._changes",
     "cite": "kzdata._citing",
     "connect": "kzdata._sql",
     "describe": "kzdata._dictionary",
     "event_figures": "kzdata._views",
     "events_view": "kzdata._views",
+    "evidence": "kzdata._evidence",
     "export": "kzdata._exporting",
     "indicator_values_view": "kzdata._views",
     "resolve": "kzdata._resolve",

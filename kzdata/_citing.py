@@ -8,7 +8,12 @@ not the installed kzdata's (the version was bumped and the data not rebuilt), th
 citation is refused with an :class:`~kzdata.errors.IntegrityError`
 (:func:`kzdata._integrity.release_identity`).
 
-``cite(frame)`` lists the sources behind exactly the rows held. It must know which
+``cite(frame)`` gives the same dataset citation first, then the sources behind exactly the
+rows held, each with its pinpoints: the sections, paragraphs and notes of a primary document
+that the rows' citations name, and for a work the document cites, the notes (and pages) that
+cite it. Styles: ``text``, ``bibtex`` and ``csl-json`` (CSL-JSON, what Zotero, pandoc and
+citeproc read); the fingerprint and the pinpoints go where bibliography styles print them
+(BibTeX and CSL ``note``, beside ``version``). It must know which
 table each row comes from, and guessing from column names is wrong (``events`` has a
 ``place_id`` column, the primary key of ``places``). So:
 
@@ -22,6 +27,11 @@ table each row comes from, and guessing from column names is wrong (``events`` h
   A merged frame thus gets the sources of every kzdata table it contains; a frame
   that names no table clearly is refused with an error that asks for ``table=``.
 
+An aggregate (``events.groupby("category").size().reset_index()``) holds no ids, so it
+names no records: it is refused with advice that works when followed, namely to cite the
+rows before aggregating them, or to pass the ids of the records used as a frame with
+``table=``. Ids that are not ids of their table (counts under an id's name) are refused too.
+
 The sources of a set of rows are the documents their ``citations`` name plus the
 works cited by the article footnotes those citations point to (through
 ``footnotes``). Rows of ``citations`` are cited by themselves, rows of
@@ -32,17 +42,31 @@ placeholders, not works, and are never listed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kzdata import _meta as meta
-from kzdata._registry import CHANGES, CITATIONS, DISCREPANCIES, DISCREPANCY_CLAIMS, FOOTNOTES, REGISTRY, SOURCES, TABLES
+from kzdata._registry import (
+    CHANGES,
+    CITATIONS,
+    DISCREPANCIES,
+    DISCREPANCY_CLAIMS,
+    EVENTS,
+    FOOTNOTES,
+    REGISTRY,
+    SECTIONS,
+    SOURCES,
+    TABLES,
+)
 from kzdata.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Style = Literal["text", "bibtex"]
+Style = Literal["text", "bibtex", "csl-json"]
+STYLES: tuple[str, ...] = ("text", "bibtex", "csl-json")
+"""The citation styles, in the order the command line offers them."""
 ATTR = "kzdata_table"
 """The ``DataFrame.attrs`` key under which the loader records a frame's table."""
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -57,6 +81,23 @@ def release_fingerprint() -> str:
     from kzdata._integrity import release_identity
 
     return release_identity()[1]
+
+
+def _dataset_item(version: str, fingerprint: str) -> dict[str, Any]:
+    """The dataset as a CSL-JSON item: the fingerprint in ``note``, which CSL styles print."""
+    item: dict[str, Any] = {
+        "id": f"kzdata_{version.replace('.', '_')}",
+        "type": "dataset",
+        "title": meta.TITLE,
+        "author": [{"literal": a if not g else f"{g} {a}"} for a, g in meta.AUTHORS],
+        "issued": {"date-parts": [[int(part) for part in meta.RELEASE_DATE.split("-")]]},
+        "version": version,
+        "medium": f"Data set, fingerprint {fingerprint}",
+        "note": f"Fingerprint {fingerprint}; licence {meta.LICENSE}",
+    }
+    if meta.URL:
+        item["URL"] = meta.URL
+    return item
 
 
 def dataset_citation(style: Style = "text", version: str | None = None, fingerprint: str | None = None) -> str:
@@ -74,6 +115,8 @@ def dataset_citation(style: Style = "text", version: str | None = None, fingerpr
         from kzdata._integrity import release_identity
 
         version, fingerprint = release_identity()
+    if style == "csl-json":
+        return json.dumps([_dataset_item(version, fingerprint)], indent=2, ensure_ascii=False)
     authors = " and ".join(a if not g else f"{a}, {g}" for a, g in meta.AUTHORS)
     if style == "bibtex":
         key = f"kzdata_{version.replace('.', '_')}"
@@ -84,7 +127,12 @@ def dataset_citation(style: Style = "text", version: str | None = None, fingerpr
             ("month", _MONTHS[int(meta.RELEASE_DATE[5:7]) - 1]),
             ("date", meta.RELEASE_DATE),
             ("version", version),
-            ("note", f"Dataset, version {version}, released {meta.RELEASE_DATE}, licence {meta.LICENSE}"),
+            # note is the field every BibTeX style prints, so the fingerprint goes there too
+            (
+                "note",
+                f"Dataset, version {version}, released {meta.RELEASE_DATE}, licence {meta.LICENSE}, "
+                f"fingerprint {fingerprint}",
+            ),
             ("howpublished", f"Python package kzdata {version}"),
             ("fingerprint", fingerprint),
         ]
@@ -107,6 +155,16 @@ def _base(column: str) -> str:
     return column[:-2] if column.endswith(("_x", "_y")) else column
 
 
+def _no_ids_advice(name: str) -> str:
+    """What to do with a frame of ``name`` that holds no usable ids; both ways work as written."""
+    pk = REGISTRY[name].primary_key
+    return (
+        f"cite the rows before aggregating them (kzdata.cite(frame) on the {name} you grouped, filtered or "
+        f"not), or pass the ids of the records you used: kzdata.cite(pd.DataFrame({{{pk!r}: ids}}), "
+        f"table={name!r})"
+    )
+
+
 def tables_in(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> list[str]:
     """The kzdata tables whose rows ``frame`` holds, in registry order (see the module doc)."""
     from kzdata._load import check_name
@@ -127,7 +185,8 @@ def tables_in(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> 
             pk = REGISTRY[check_name(name)].primary_key
             if not _has(columns, pk):
                 raise InvalidArgumentError(
-                    f"table={name!r} but the frame has no {pk!r} column; keep the id column when filtering"
+                    f"table={name!r} but the frame has no {pk!r} column; keep the id column when filtering, "
+                    f"or {_no_ids_advice(name)}"
                 )
         return [t.name for t in TABLES if t.name in names]
     found: list[str] = []
@@ -136,7 +195,7 @@ def tables_in(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> 
         if not _has(columns, REGISTRY[hint].primary_key):
             raise InvalidArgumentError(
                 f"the frame comes from table {hint!r} but lost its id column {REGISTRY[hint].primary_key!r}; "
-                "keep the id column when filtering"
+                f"keep the id column when filtering, or {_no_ids_advice(hint)}"
             )
         found.append(hint)
     found += [t.name for t in TABLES if t.name not in found and all(_has(columns, c) for c in t.column_names)]
@@ -148,11 +207,18 @@ def tables_in(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> 
         if leftover & (set(t.column_names) - {t.primary_key}):
             found.append(t.name)
     if not found:
-        keys = sorted(t.primary_key for t in TABLES if _has(columns, t.primary_key))
-        hint_text = f" (it has the id columns {', '.join(keys)})" if keys else ""
+        keyed = [t.name for t in TABLES if _has(columns, t.primary_key)]
+        if not keyed:  # an aggregate, or columns picked without their id: no table to name would help
+            raise InvalidArgumentError(
+                "the frame holds no id column of any kzdata table (an aggregate such as "
+                "groupby(...).size() keeps none), so it names no records to cite; "
+                f"{_no_ids_advice(EVENTS.name)} (for rows of another table, its id column: "
+                "kzdata.describe(TABLE) lists it first)"
+            )
+        keys = ", ".join(REGISTRY[name].primary_key for name in keyed)
         raise InvalidArgumentError(
-            f"cannot tell which kzdata table(s) the frame holds{hint_text}; keep the id column when "
-            "filtering, or name the table, e.g. cite(frame, table='events')"
+            f"cannot tell which kzdata table(s) the frame holds (it has the id columns {keys}); keep the "
+            f"other columns when filtering, or name the table, e.g. cite(frame, table={keyed[0]!r})"
         )
     return [t.name for t in TABLES if t.name in found]
 
@@ -163,9 +229,13 @@ def _ids(frame: pd.DataFrame, table: str) -> set[str]:
     return {str(v) for c in columns for v in frame[c].dropna()}
 
 
-def source_ids(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> list[str]:
-    """The ``source_id`` of every document and cited work behind the rows of ``frame``, sorted."""
-    from kzdata._load import load
+def used_citations(frame: pd.DataFrame, table: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of ``citations`` behind the rows of ``frame`` (see the module doc).
+
+    Ids that are not ids of their table are refused: they name no record, and are most
+    often the counts of an aggregate under the id column's name.
+    """
+    from kzdata._load import check_name, load
 
     names = tables_in(frame, table)
     if names == [CHANGES.name]:
@@ -178,6 +248,14 @@ def source_ids(frame: pd.DataFrame, table: str | Sequence[str] | None = None) ->
     parts = [citations.iloc[0:0]]
     for name in names:
         ids = _ids(frame, name)
+        pk = REGISTRY[name].primary_key
+        unknown = sorted(ids - set(load(check_name(name))[pk].astype(str)))
+        if unknown:
+            shown = ", ".join(map(repr, unknown[:3])) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            raise InvalidArgumentError(
+                f"the frame's {pk} values {shown} are not ids of {name}, so they name no records to cite; "
+                f"{_no_ids_advice(name)}"
+            )
         if name == CITATIONS.name:
             parts.append(citations[citations["citation_id"].isin(ids)])
         elif name == DISCREPANCIES.name:
@@ -190,17 +268,85 @@ def source_ids(frame: pd.DataFrame, table: str | Sequence[str] | None = None) ->
             )
         else:
             parts.append(citations[(citations["record_table"] == name) & citations["record_id"].isin(ids)])
-    used = pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _notes_cited(used: pd.DataFrame) -> pd.DataFrame:
+    """The ``footnotes`` rows (one per work a note cites) of the notes the citations name."""
+    from kzdata._load import load
+
     footnotes = load(FOOTNOTES.name)
     # A footnote number means something only within its document: join on both.
     notes = used.loc[used["footnote"].notna(), ["source_id", "footnote"]].rename(columns={"source_id": "document_id"})
-    works = footnotes.merge(notes.drop_duplicates(), on=["document_id", "footnote"])["source_id"]
+    return footnotes.merge(notes.drop_duplicates(), on=["document_id", "footnote"])
+
+
+def _placeholders() -> set[str]:
+    from kzdata._load import load
+
     sources = load(SOURCES.name)
-    placeholders = set(sources.loc[sources["text_missing"].astype(bool), "source_id"])
-    return sorted((set(used["source_id"]) | set(works)) - placeholders)
+    return set(sources.loc[sources["text_missing"].astype(bool), "source_id"])
 
 
-def _format_source(row: pd.Series, style: Style) -> str:
+def _numbers(values: Iterable[int], one: str, many: str) -> str:
+    """``para. 3`` or ``paras. 1, 3``: the label agrees with the count."""
+    ordered = sorted(set(values))
+    return f"{one if len(ordered) == 1 else many} {', '.join(map(str, ordered))}"
+
+
+def _label(row: pd.Series) -> str:
+    """How a pinpoint names the document that cites a work: author (or publisher) and year, as its entry does.
+
+    >>> import pandas as pd
+    >>> _label(pd.Series({"authors": pd.NA, "publisher": "CRS", "published_start": pd.Timestamp("2022-11-20")}))
+    'CRS (2022)'
+    >>> _label(pd.Series({"authors": pd.NA, "publisher": pd.NA, "published_start": pd.NaT}))
+    'Anonymous (n.d.)'
+    """
+    import pandas as pd
+
+    who = next((str(row[c]) for c in ("authors", "publisher") if not pd.isna(row[c])), "Anonymous")
+    year = "n.d." if pd.isna(row["published_start"]) else str(row["published_start"].year)
+    return f"{who} ({year})"
+
+
+def pinpoints(used: pd.DataFrame) -> dict[str, str]:
+    """Per source id, where the rows behind ``used`` (rows of ``citations``) are found in it.
+
+    A primary document gets the paragraphs named in each of its sections, in the order of
+    the document, and the notes named: ``The January Events, paras. 2, 6; nn. 11, 13``. A
+    work the document cites gets the notes that cite it, with their pages:
+    ``Cited in Svante E. Cornell (2024): n. 1, p. 21``.
+    """
+    from kzdata._load import load
+
+    sections = load(SECTIONS.name).set_index("section_id")
+    sources = load(SOURCES.name).set_index("source_id")
+    out: dict[str, str] = {}
+    for source, rows in used.groupby("source_id"):
+        parts = []
+        cited = rows[rows["paragraph"].notna()]
+        order = sorted(set(cited["section_id"]), key=lambda s: int(sections.loc[s, "position"]))
+        for section in order:
+            paragraphs = cited.loc[cited["section_id"] == section, "paragraph"].astype(int)
+            parts.append(f"{sections.loc[section, 'heading']}, {_numbers(paragraphs, 'para.', 'paras.')}")
+        notes = rows["footnote"].dropna().astype(int)
+        if len(notes):
+            parts.append(_numbers(notes, "n.", "nn."))
+        out[str(source)] = "Pinpoints: " + "; ".join(parts)
+    for work, entries in _notes_cited(used).groupby("source_id"):
+        by_document = []
+        for document, notes in entries.sort_values("footnote").groupby("document_id"):
+            cited_in = "; ".join(
+                f"n. {int(n)}" + (f", {p}" if isinstance(p, str) else "")
+                for n, p in zip(notes["footnote"], notes["pages"].astype(object), strict=True)
+            )
+            by_document.append(f"{_label(sources.loc[document])}: {cited_in}")
+        out[str(work)] = "Cited in " + "; ".join(by_document)
+    return out
+
+
+def _format_source(row: pd.Series, style: Style, note: str | None = None) -> str:
     import pandas as pd
 
     def get(name: str) -> str | None:
@@ -211,6 +357,24 @@ def _format_source(row: pd.Series, style: Style) -> str:
 
     date = row["published_start"]
     precision = get("published_precision")
+    if style == "csl-json":
+        # the text style's head names an organisation when no person is named; so does CSL's author
+        authors = get("authors")
+        names = authors.split("; ") if authors else [get("publisher")]
+        item: dict[str, Any] = {"id": row["source_id"], "type": "document"}
+        if names != [None]:
+            item["author"] = [{"literal": name} for name in names]
+        for key, column in (("title", "title"), ("container-title", "container"), ("publisher", "publisher")):
+            if get(column):
+                item[key] = get(column)
+        if get("url"):
+            item["URL"] = get("url")
+        if not pd.isna(date):
+            dated = {"day": [date.year, date.month, date.day], "month": [date.year, date.month]}
+            item["issued"] = {"date-parts": [dated.get(precision or "", [date.year])]}
+        if note:
+            item["note"] = note
+        return json.dumps(item, ensure_ascii=False)
     formats = {"day": f"{date.day} %B %Y" if not pd.isna(date) else "", "month": "%B %Y"}
     when = "n.d." if pd.isna(date) else date.strftime(formats.get(precision or "", "%Y"))
     if style == "bibtex":
@@ -220,6 +384,7 @@ def _format_source(row: pd.Series, style: Style) -> str:
             "howpublished": "; ".join(x for x in (get("container"), get("publisher")) if x) or None,
             "year": None if pd.isna(date) else str(date.year),
             "url": get("url"),
+            "note": note,
         }
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
         return f"@misc{{{row['source_id']},\n{body}\n}}"
@@ -227,36 +392,48 @@ def _format_source(row: pd.Series, style: Style) -> str:
     parts = [get("title"), get("container"), get("publisher")]
     text = " ".join([head] + [p if p.endswith((".", "?", "!")) else p + "." for p in parts if p])
     url = get("url")
-    return f"{text} {url}" if url else text  # no full stop after a URL (APA)
+    text = f"{text} {url}" if url else text  # no full stop after a URL (APA)
+    return f"{text}\n  {note}" if note else text
 
 
-def format_sources(ids: Iterable[str], style: Style = "text") -> list[str]:
-    """Bibliography entries of the given sources: primary documents first, then cited works, by id."""
+def format_sources(ids: Iterable[str], style: Style = "text", notes: dict[str, str] | None = None) -> list[str]:
+    """Bibliography entries of the given sources: primary documents first, then cited works, by id.
+
+    ``notes`` (per source id) adds the pinpoints: on a line of their own in text, as
+    ``note`` in BibTeX and CSL-JSON (each entry of which is one JSON object).
+    """
     from kzdata._load import load
 
     sources = load(SOURCES.name)
     chosen = sources[sources["source_id"].isin(set(ids))].copy()
     chosen["_primary"] = chosen["kind"].astype("string") != "primary_document"
     chosen = chosen.sort_values(["_primary", "source_id"])
-    return [_format_source(row, style) for _, row in chosen.iterrows()]
+    notes = notes or {}
+    return [_format_source(row, style, notes.get(str(row["source_id"]))) for _, row in chosen.iterrows()]
 
 
 def bibliography(frame: pd.DataFrame, style: Style = "text", table: str | Sequence[str] | None = None) -> list[str]:
-    """The primary documents and cited works behind the rows of ``frame``, one entry each."""
-    return format_sources(source_ids(frame, table), style)
+    """The primary documents and cited works behind the rows of ``frame``, one entry each, with pinpoints."""
+    used = used_citations(frame, table)
+    works = _notes_cited(used)["source_id"]
+    ids = (set(used["source_id"]) | set(works)) - _placeholders()
+    return format_sources(ids, style, pinpoints(used))
 
 
 def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str | Sequence[str] | None = None) -> str:
-    """Cite kzdata, or the sources behind exactly the rows of ``frame``.
+    """Cite kzdata, or kzdata and the sources behind exactly the rows of ``frame``.
 
     Parameters
     ----------
     frame
         ``None`` for the dataset citation (version, release date, content
         fingerprint); otherwise a kzdata table, filtered or merged, that still has
-        its id column(s), for the bibliography of its rows.
+        its id column(s): the dataset citation, then every primary document and cited
+        work behind its rows, each with the pinpoints of those rows (sections,
+        paragraphs, notes). Cite before aggregating: an aggregate holds no ids.
     style
-        ``"text"`` (APA-like) or ``"bibtex"``.
+        ``"text"`` (APA-like), ``"bibtex"`` or ``"csl-json"`` (a JSON list of CSL items,
+        for Zotero, pandoc and citeproc).
     table
         The table (or tables, for a merged frame) the rows come from, when the frame
         lost the mark the loader sets (``frame.attrs["kzdata_table"]``), e.g. after
@@ -271,8 +448,8 @@ def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str
     >>> "Cornell" in kzdata.cite(sentences)
     True
     """
-    if not isinstance(style, str) or style not in ("text", "bibtex"):
-        raise InvalidArgumentError(f"unknown citation style {style!r}; use 'text' or 'bibtex'")
+    if not isinstance(style, str) or style not in STYLES:
+        raise InvalidArgumentError(f"unknown citation style {style!r}; use 'text', 'bibtex' or 'csl-json'")
     if frame is None:
         if table is not None:
             raise InvalidArgumentError("table= needs a frame: cite(frame, table='events')")
@@ -282,5 +459,11 @@ def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str
             f"cite() takes a pandas DataFrame of kzdata rows, not {type(frame).__name__}; for a column "
             "(a Series), cite its frame: cite(frame[['event_id', 'title']])"
         )
-    separator = "\n\n" if style == "bibtex" else "\n"
-    return separator.join(bibliography(frame, style, table))
+    entries = bibliography(frame, style, table)
+    dataset = dataset_citation(style)
+    if style == "csl-json":
+        items = [*json.loads(dataset), *(json.loads(entry) for entry in entries)]
+        return json.dumps(items, indent=2, ensure_ascii=False)
+    if style == "bibtex":
+        return "\n\n".join([dataset, *entries])
+    return "\n".join([dataset, "", "Sources behind these rows, with their pinpoints:", *entries])

@@ -28,12 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzdata import _meta as meta
+from kzdata._citing import STYLES
 from kzdata._formats import DEFAULT as DEFAULT_FORMAT
 from kzdata._formats import FORMATS
 from kzdata._registry import REGISTRY, TABLE_NAMES
 from kzdata.errors import EXIT_DATA, EXIT_USAGE, InvalidArgumentError, KzdataError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kzdata._validation import ValidationReport
 
 EXIT_OK = 0
@@ -310,6 +313,68 @@ def _cite(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _evidence_lines(frame: pd.DataFrame, width: int) -> list[str]:
+    """One block per citation: the pinpoint, then the anchor, each line within ``width``."""
+    import textwrap
+
+    from kzdata._terminal import wrap
+
+    lines: list[str] = []
+    for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+        where = [f"{row['section']} ({row['section_id']})"]
+        where += [
+            f"{label} {row[column]}" for label, column in (("para.", "paragraph"), ("fn.", "footnote")) if row[column]
+        ]
+        anchor = [("span", "not anchored yet")]
+        if row["span_sha256"]:
+            anchor = [
+                ("span", f"characters {row['span_start']} to {row['span_end']} of the normalised text"),
+                ("sha256", str(row["span_sha256"]).removeprefix("sha256:")),
+            ]
+        lines += ["", *wrap(str(row["citation_id"]), width)]
+        for label, text in (
+            ("supports", f"{row['record_table']} {row['record_id']}"),
+            ("document", f"{row['source_id']}: {row['document']}"),
+            ("where", ", ".join(where)),
+            *anchor,
+        ):
+            lines += textwrap.wrap(
+                text, width, initial_indent=f"  {label:<9} ", subsequent_indent=" " * 12, break_on_hyphens=False
+            )
+    return lines
+
+
+def _evidence(args: argparse.Namespace) -> int:
+    from kzdata._evidence import evidence
+    from kzdata._terminal import wrap
+
+    frame = evidence(args.id, table=args.table)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return EXIT_OK
+    width = _width_of(args)
+    tables = sorted(set(frame["record_table"].astype(str)))
+    head = f"{args.id} ({', '.join(tables) or args.table or 'no table'}): {len(frame)} citation(s)"
+    for line in [*wrap(head, width), *_evidence_lines(frame, width)]:
+        print(line)
+    return EXIT_OK
+
+
+def _annotations(args: argparse.Namespace) -> int:
+    import json
+
+    from kzdata._annotations import annotations
+
+    found = annotations()
+    text = json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {len(found)} annotations to {args.output}")
+    return EXIT_OK
+
+
 def _export(args: argparse.Namespace) -> int:
     from kzdata._exporting import export
 
@@ -463,16 +528,36 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_verify_sources)
 
-    p = sub.add_parser("cite", help="the dataset citation, or the sources behind a table's rows")
+    p = sub.add_parser(
+        "cite", help="the dataset citation, then (given a table) the sources behind its rows with pinpoints"
+    )
     p.add_argument(
         "table",
         nargs="?",
         choices=TABLE_NAMES,
         metavar="TABLE",
-        help="list the sources behind this table instead of citing the dataset",
+        help="also list the sources behind this table's rows, each with its pinpoints",
     )
-    p.add_argument("--style", choices=("text", "bibtex"), default="text", help="text (APA-like) or bibtex")
+    p.add_argument(
+        "--style", choices=STYLES, default="text", help="text (APA-like), bibtex or csl-json (Zotero, pandoc)"
+    )
     p.set_defaults(run=_cite)
+
+    p = sub.add_parser(
+        "evidence",
+        parents=[width],
+        help="every citation of one record: pinpoint (document, section, paragraph, footnote) and anchor",
+    )
+    p.add_argument("id", metavar="ID", help="the record's id (the first column of its table)")
+    p.add_argument(
+        "--table", choices=TABLE_NAMES, metavar="TABLE", help="the record's table, when the id is in several"
+    )
+    p.add_argument("--format", choices=("text", "csv"), default="text", help="text (readable, default) or csv")
+    p.set_defaults(run=_evidence)
+
+    p = sub.add_parser("annotations", help="every anchored citation as a W3C Web Annotation (JSON-LD), docs/citing.md")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(run=_annotations)
 
     p = sub.add_parser("export", help="write the data for use outside Python")
     p.add_argument("--out", type=Path, required=True, help="a new or empty directory")

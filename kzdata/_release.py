@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "aa6831075a39cd33ab36a870f01dc160a262c1aabddf54b215ffed2bbcf0fb2d"
+DESCRIPTOR_SHA256 = "1bdb18dfd16ca0b2385b21f0b480a03d7920740f5a6d81d10431b2d4363293d5"

@@ -9,7 +9,8 @@ says what failed, the offending value, what is allowed, and what to do next.
 exception                also a              exit  raised when
 =======================  ==================  ====  ==========================================
 UnknownTableError        LookupError         2     a table name is not one of kzdata.tables()
-UnknownEntityError       LookupError         2     resolve() finds no person/organization/place
+UnknownEntityError       LookupError         2     resolve() finds no person/organization/place;
+                                                   evidence() no record with the id
 InvalidArgumentError     ValueError,         2     an argument has the wrong type or value
                          TypeError
 MissingDependencyError   ImportError, an     2     an optional extra is not installed, or kzdata
@@ -67,7 +68,7 @@ class UnknownTableError(KzdataError, LookupError):
 
 
 class UnknownEntityError(KzdataError, LookupError):
-    """No person, organization or place answers to a name."""
+    """No person, organization or place answers to a name, or no record to an id (``evidence()``)."""
 
     exit_code = EXIT_USAGE
 

@@ -79,6 +79,8 @@ MODULES: dict[str, list[str]] = {
         "tests/test_oracles.py",
         "tests/test_api_oracles.py",
     ],
+    "kzdata/_evidence.py": ["tests/test_evidence.py"],
+    "kzdata/_annotations.py": ["tests/test_annotations.py"],
     "kzdata/_integrity.py": [
         "tests/test_integrity_gate.py",
         "tests/test_misuse.py",

@@ -139,3 +139,38 @@ def dated_records(statuses: tuple[str, ...] | None = HAPPENED) -> list[tuple[str
                 (r["verdict_start"], r["verdict_end"], r["verdict_precision"], "sentence", r["sentence_id"], title)
             )
     return sorted(out, key=lambda x: (x[0], x[1], RANK[x[2]], x[3], x[4]))
+
+
+def citations_behind(table: str, ids: set[str]) -> list[dict[str, str]]:
+    """The rows of raw/citations.csv behind these records (a discrepancy's through its claims)."""
+    citations = rows("citations")
+    if table == "citations":
+        return [c for c in citations if c["citation_id"] in ids]
+    if table == "discrepancies":
+        claims = {c["claim_id"] for c in rows("discrepancy_claims") if c["discrepancy_id"] in ids}
+        return [c for c in citations if c["record_table"] == "discrepancy_claims" and c["record_id"] in claims]
+    return [c for c in citations if c["record_table"] == table and c["record_id"] in ids]
+
+
+def document_pinpoints(table: str, ids: set[str]) -> dict[str, tuple[dict[str, set[int]], set[int]]]:
+    """Per primary document: {section heading: paragraphs named} and the footnote numbers named."""
+    headings = {s["section_id"]: s["heading"] for s in rows("sections")}
+    out: dict[str, tuple[dict[str, set[int]], set[int]]] = {}
+    for c in citations_behind(table, ids):
+        paragraphs, notes = out.setdefault(c["source_id"], ({}, set()))
+        if c["paragraph"]:
+            paragraphs.setdefault(headings[c["section_id"]], set()).add(int(c["paragraph"]))
+        if c["footnote"]:
+            notes.add(int(c["footnote"]))
+    return out
+
+
+def work_pinpoints(table: str, ids: set[str]) -> dict[str, set[tuple[str, int, str]]]:
+    """Per cited work (placeholders left out): (citing document, note number, pages or '') of each note."""
+    named = {(c["source_id"], c["footnote"]) for c in citations_behind(table, ids) if c["footnote"]}
+    placeholders = {s["source_id"] for s in rows("sources") if s["text_missing"] == "true"}
+    out: dict[str, set[tuple[str, int, str]]] = {}
+    for f in rows("footnotes"):
+        if (f["document_id"], f["footnote"]) in named and f["source_id"] not in placeholders:
+            out.setdefault(f["source_id"], set()).add((f["document_id"], int(f["footnote"]), f["pages"]))
+    return out

@@ -9,6 +9,7 @@ year, a release without any target) are made in a copy of the release
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -496,22 +497,68 @@ def raw_text_entry(row: dict[str, str]) -> str:
     return " ".join([head, *parts, *([row["url"]] if row["url"] else [])])
 
 
-def raw_bibtex_entry(row: dict[str, str]) -> str:
+def raw_bibtex_entry(row: dict[str, str], note: str = "") -> str:
     fields = {
         "author": row["authors"].replace("; ", " and "),
         "title": row["title"],
         "howpublished": "; ".join(p for p in (row["container"], row["publisher"]) if p),
         "year": row["published_start"][:4],
         "url": row["url"],
+        "note": note,
     }
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
     return f"@misc{{{row['source_id']},\n{body}\n}}"
+
+
+def raw_csl_item(row: dict[str, str], note: str = "") -> dict[str, object]:
+    """A source as CSL-JSON, as docs/citing.md describes it: type document, names as literals
+    (the publisher when no person is named), the date as precise as the raw row, absent fields left out."""
+    names = row["authors"].split("; ") if row["authors"] else [row["publisher"]] if row["publisher"] else []
+    item: dict[str, object] = {"id": row["source_id"], "type": "document"}
+    if names:
+        item["author"] = [{"literal": name} for name in names]
+    for key, column in (("title", "title"), ("container-title", "container"), ("publisher", "publisher")):
+        if row[column]:
+            item[key] = row[column]
+    if row["url"]:
+        item["URL"] = row["url"]
+    if row["published_start"]:
+        year, month, day = (int(p) for p in row["published_start"].split("-"))
+        parts = {"day": [year, month, day], "month": [year, month]}.get(row["published_precision"], [year])
+        item["issued"] = {"date-parts": [parts]}
+    if note:
+        item["note"] = note
+    return item
 
 
 def listed_sources() -> list[dict[str, str]]:
     """Every source but the placeholders: primary documents first, then the works, each by id."""
     works = [r for r in oracle.rows("sources") if r["text_missing"] != "true"]
     return sorted(works, key=lambda r: (r["kind"] != "primary_document", r["source_id"]))
+
+
+def test_every_source_is_a_csl_item_made_from_its_raw_row() -> None:
+    """Word for word, as JSON text with non-ASCII characters kept (the Cyrillic title of weisskopf-2022)."""
+    from kzdata._citing import format_sources
+
+    rows = listed_sources()
+    got = format_sources([r["source_id"] for r in rows], "csl-json")
+    assert got == [json.dumps(raw_csl_item(r), ensure_ascii=False) for r in rows]
+    assert any("Протесты" in entry for entry in got)
+
+
+def test_a_csl_item_without_author_or_date_leaves_them_out(release: ReleaseCopy) -> None:
+    from kzdata._citing import format_sources
+
+    release.set("sources", "abc-news-2022-01-06", publisher=None, published_start=None, published_end=None)
+    release.set("sources", "abc-news-2022-01-06", published_precision=None)
+    release.set("sources", "ilyushina-2022", published_precision="month")
+    release.save()
+    (item,) = (json.loads(entry) for entry in format_sources(["abc-news-2022-01-06"], "csl-json"))
+    raw = {r["source_id"]: r for r in oracle.rows("sources")}["abc-news-2022-01-06"]
+    assert item == {"id": "abc-news-2022-01-06", "type": "document", "title": raw["title"], "URL": raw["url"]}
+    (month,) = (json.loads(entry) for entry in format_sources(["ilyushina-2022"], "csl-json"))
+    assert month["issued"] == {"date-parts": [[2022, 1]]}, "raw/sources.csv: published 2022-01-07, month kept"
 
 
 @pytest.mark.parametrize("style", ["text", "bibtex"])
@@ -524,11 +571,51 @@ def test_every_source_is_formatted_from_its_raw_row(style: str) -> None:
     assert format_sources([r["source_id"] for r in rows], style) == [entry(r) for r in rows]  # type: ignore[arg-type]
 
 
-def test_the_events_bibliography_is_the_formatted_sources_one_a_line() -> None:
-    ids = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
+def raw_pinpoints(table: str, ids: set[str]) -> dict[str, str]:
+    """The pinpoints of each source as kzdata/_citing.py documents them, from raw/ alone.
+
+    A document: each section's paragraphs in the document's order, then its notes
+    (``para.``/``paras.``, ``n.``/``nn.``). A cited work: the notes citing it, with pages.
+    """
+    sections = {s["section_id"]: s for s in oracle.rows("sections")}
+    sources = {s["source_id"]: s for s in oracle.rows("sources")}
+    used = oracle.citations_behind(table, ids)
+    out = {}
+    for document in {c["source_id"] for c in used}:
+        mine = [c for c in used if c["source_id"] == document]
+        parts = []
+        named = {c["section_id"] for c in mine if c["paragraph"]}
+        for section in sorted(named, key=lambda s: int(sections[s]["position"])):
+            paragraphs = sorted({int(c["paragraph"]) for c in mine if c["section_id"] == section and c["paragraph"]})
+            label = "para." if len(paragraphs) == 1 else "paras."
+            parts.append(f"{sections[section]['heading']}, {label} {', '.join(map(str, paragraphs))}")
+        notes = sorted({int(c["footnote"]) for c in mine if c["footnote"]})
+        if notes:
+            parts.append(f"{'n.' if len(notes) == 1 else 'nn.'} {', '.join(map(str, notes))}")
+        out[document] = "Pinpoints: " + "; ".join(parts)
+    for work, entries in oracle.work_pinpoints(table, ids).items():
+        cited_in = []
+        for document in sorted({d for d, _, _ in entries}):
+            row = sources[document]
+            notes = "; ".join(f"n. {n}" + (f", {p}" if p else "") for d, n, p in sorted(entries) if d == document)
+            cited_in.append(f"{row['authors'] or row['publisher']} ({row['published_start'][:4]}): {notes}")
+        out[work] = "Cited in " + "; ".join(cited_in)
+    return out
+
+
+def test_the_events_bibliography_is_the_dataset_then_each_source_with_its_pinpoints() -> None:
+    events = {r["event_id"] for r in oracle.rows("events")}
+    ids = oracle.sources_behind("events", events)
+    pins = raw_pinpoints("events", events)
+    assert set(pins) == ids, "every source listed has pinpoints, and only those"
     rows = [r for r in listed_sources() if r["source_id"] in ids]
-    assert kzdata.cite(kzdata.events()) == "\n".join(raw_text_entry(r) for r in rows)
-    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(raw_bibtex_entry(r) for r in rows)
+    heading = "Sources behind these rows, with their pinpoints:"
+    assert kzdata.cite(kzdata.events()) == "\n".join(
+        [kzdata.cite(), "", heading, *(f"{raw_text_entry(r)}\n  {pins[r['source_id']]}" for r in rows)]
+    )
+    assert kzdata.cite(kzdata.events(), style="bibtex") == "\n\n".join(
+        [kzdata.cite(style="bibtex"), *(raw_bibtex_entry(r, pins[r["source_id"]]) for r in rows)]
+    )
 
 
 def test_a_work_without_author_publisher_or_date(release: ReleaseCopy) -> None:
@@ -572,7 +659,8 @@ def test_the_dataset_citation_word_for_word() -> None:
         f"  month = {{{month}}},\n"
         f"  date = {{{released}}},\n"
         f"  version = {{{version}}},\n"
-        f"  note = {{Dataset, version {version}, released {released}, licence {licence}}},\n"
+        f"  note = {{Dataset, version {version}, released {released}, licence {licence}, "
+        f"fingerprint {fingerprint}}},\n"
         f"  howpublished = {{Python package kzdata {version}}},\n"
         f"  fingerprint = {{{fingerprint}}}\n"
         "}"
@@ -592,6 +680,9 @@ def test_a_person_author_and_a_web_address_are_cited(monkeypatch: pytest.MonkeyP
     bib = dataset_citation("bibtex", version="1.2.3", fingerprint="sha256:abc")
     assert bib.startswith("@misc{kzdata_1_2_3,\n  author = {{Doe, Jane and kzdata contributors}},\n")
     assert bib.endswith("  fingerprint = {sha256:abc},\n  url = {https://example.org/kzdata}\n}")
+    (item,) = json.loads(dataset_citation("csl-json", version="1.2.3", fingerprint="sha256:abc"))
+    assert item["author"] == [{"literal": "Jane Doe"}, {"literal": "kzdata contributors"}], "given names first"
+    assert item["URL"] == "https://example.org/kzdata"
 
 
 def test_a_version_without_its_fingerprint_cites_the_installed_release() -> None:
@@ -609,13 +700,13 @@ def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None
     assert {"description_x", "description_y"} <= set(merged.columns)
     expected = oracle.sources_behind("sentences", set(merged["sentence_id"]))
     expected |= oracle.sources_behind("people", set(merged["person_id"]))
-    assert set(re.findall(r"^@misc\{([^,]+),$", kzdata.cite(merged, style="bibtex"), flags=re.M)) == expected
+    assert bibtex_keys(kzdata.cite(merged, style="bibtex")) == expected
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text' or 'bibtex'"),
+        (lambda: kzdata.cite(style="apa"), "unknown citation style 'apa'; use 'text', 'bibtex' or 'csl-json'"),
         (lambda: kzdata.cite(table="events"), "table= needs a frame: cite(frame, table='events')"),
         (
             lambda: kzdata.cite([1, 2]),
@@ -632,17 +723,23 @@ def test_a_merge_that_suffixes_a_shared_column_still_finds_both_tables() -> None
         ),
         (
             lambda: kzdata.cite(kzdata.events()[["title"]]),
-            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering",
+            "the frame comes from table 'events' but lost its id column 'event_id'; keep the id column when filtering, "
+            "or cite the rows before aggregating them (kzdata.cite(frame) on the events you grouped, filtered or "
+            "not), or pass the ids of the records you used: kzdata.cite(pd.DataFrame({'event_id': ids}), "
+            "table='events')",
         ),
         (
             lambda: kzdata.cite(pd.DataFrame({"event_id": ["x"], "person_id": ["y"]})),
-            "cannot tell which kzdata table(s) the frame holds (it has the id columns event_id, person_id); keep "
-            "the id column when filtering, or name the table, e.g. cite(frame, table='events')",
+            "cannot tell which kzdata table(s) the frame holds (it has the id columns person_id, event_id); keep "
+            "the other columns when filtering, or name the table, e.g. cite(frame, table='people')",
         ),
         (
             lambda: kzdata.cite(pd.DataFrame({"x": [1]})),
-            "cannot tell which kzdata table(s) the frame holds; keep the id column when filtering, or name the "
-            "table, e.g. cite(frame, table='events')",
+            "the frame holds no id column of any kzdata table (an aggregate such as groupby(...).size() keeps "
+            "none), so it names no records to cite; cite the rows before aggregating them (kzdata.cite(frame) on "
+            "the events you grouped, filtered or not), or pass the ids of the records you used: "
+            "kzdata.cite(pd.DataFrame({'event_id': ids}), table='events') (for rows of another table, its id "
+            "column: kzdata.describe(TABLE) lists it first)",
         ),
         (
             lambda: kzdata.cite(kzdata.changes()),
@@ -658,7 +755,10 @@ def test_cite_refusals_say_what_was_wrong_and_what_to_do(call, message: str) -> 
 
 
 def bibtex_keys(text: str) -> set[str]:
-    return set(re.findall(r"^@misc\{([^,]+),$", text, flags=re.M))
+    """The keys of the works cited, after checking that the dataset's entry (and only it) comes first."""
+    found = re.findall(r"^@misc\{([^,]+),$", text, flags=re.M)
+    assert found[0] == f"kzdata_{cff('version').replace('.', '_')}", "the dataset citation comes first"
+    return set(found[1:])
 
 
 def test_a_record_cited_by_one_document_only_gets_that_document() -> None:

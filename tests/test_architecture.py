@@ -38,6 +38,7 @@ REGISTRIES = {"kzdata/_registry.py", "kzdata/_formats/__init__.py", "kzdata/_gen
 NOT_A_NAME = {
     ("kzdata/__init__.py", "changes"): "the public function kzdata.changes(), in the lazy-import map",
     ("kzdata/_cli.py", "changes"): "the `kzdata changes` subcommand",
+    ("kzdata/_cli.py", "csv"): "the `--format csv` output of `kzdata evidence` (rows printed as CSV, not an export)",
     ("kzdata/_descriptor.py", "sources"): "the Frictionless package property `sources`",
     ("kzdata/_descriptor.py", "csv"): "the Frictionless resource format `csv`",
     ("kzdata/_formats/sqlite.py", "sources"): "the `sources` key of the _kzdata_meta table",

@@ -35,6 +35,15 @@ def check_usage(out: str) -> None:
     behind = oracle.sources_behind("sentences", {r["sentence_id"] for r in oracle.rows("sentences")})
     for source in behind:
         assert titles[source] in out, source
+    # cite(sentences): the release's fingerprint, then each document's pinpoints (docs/citing.md)
+    assert re.search(r"\[Data set\]\. Released [0-9-]+\. Fingerprint sha256:[0-9a-f]{64}\.", out)
+    sentences = {r["sentence_id"] for r in oracle.rows("sentences")}
+    for paragraphs, notes in oracle.document_pinpoints("sentences", sentences).values():
+        for heading, numbers in paragraphs.items():
+            label = "para." if len(numbers) == 1 else "paras."
+            assert f"{heading}, {label} {', '.join(map(str, sorted(numbers)))}" in out, heading
+        if notes:
+            assert f"{'n.' if len(notes) == 1 else 'nn.'} {', '.join(map(str, sorted(notes)))}" in out
     total = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
     assert f"19 tables, {total} rows: all schema and cross-table checks passed" in out
 
@@ -74,7 +83,26 @@ def check_polars(out: str) -> None:
     assert positions == sorted(positions), "most frequent first"
 
 
-ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars]
+def check_citing(out: str) -> None:
+    """The release's citation with its fingerprint first, the protests' pinpoints, one record's evidence."""
+    first = out.splitlines()[0]
+    assert re.search(r"\(Version [0-9.]+\) \[Data set\]\. .*Fingerprint sha256:[0-9a-f]{64}\.", first), first
+    protests = {r["event_id"] for r in oracle.rows("events") if r["category"] == "protest"}
+    headings = {r["section_id"]: r["heading"] for r in oracle.rows("sections")}
+    for c in oracle.citations_behind("events", protests):
+        if c["paragraph"]:
+            assert re.search(rf"{re.escape(headings[c['section_id']])}, paras?\. [\d, ]*\b{c['paragraph']}\b", out)
+        if c["footnote"]:
+            assert re.search(rf"nn?\. [\d, ]*\b{c['footnote']}\b", out)
+    for c in oracle.citations_behind("people", {"massimov-karim"}):
+        row = rf"{c['citation_id']}\s+{re.escape(headings[c['section_id']])}\s+{c['paragraph'] or '<NA>'}\s+"
+        row += rf"{c['footnote'] or '<NA>'}\s+{c['span_start'] or '<NA>'}\s+{c['span_end'] or '<NA>'}"
+        assert re.search(row, out), c["citation_id"]
+    anchored = sum(1 for c in oracle.rows("citations") if c["span_sha256"])
+    assert f"\n{anchored} annotations\n" in out
+
+
+ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars, check_citing]
 
 
 def test_every_example_has_an_oracle() -> None:
@@ -83,7 +111,7 @@ def test_every_example_has_an_oracle() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("code", "check"), list(zip(BLOCKS, ORACLES, strict=False)), ids=["usage", "january", "duckdb", "polars"]
+    ("code", "check"), list(zip(BLOCKS, ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars, check_citing]
 )
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]

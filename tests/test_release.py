@@ -118,7 +118,7 @@ def test_bibliography_of_a_filtered_frame() -> None:
 def test_cite_rejects_frames_without_ids_and_bad_styles() -> None:
     with pytest.raises(InvalidArgumentError, match="keep the id column"):
         kzdata.cite(kzdata.events()[["title"]])
-    with pytest.raises(InvalidArgumentError, match="use 'text' or 'bibtex'"):
+    with pytest.raises(InvalidArgumentError, match="use 'text', 'bibtex' or 'csl-json'"):
         kzdata.cite(style="apa")  # type: ignore[arg-type]
 
 
