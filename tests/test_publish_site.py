@@ -42,7 +42,7 @@ def test_metadata_describes_every_table_and_column(site: Path) -> None:
         assert set(oracle.header(table)) <= set(tables[table]["columns"]), table
         assert all(tables[table]["columns"].values())
     assert tables["sentences"]["columns"]["person_id"] == "The person who was convicted."
-    assert tables["events"]["facets"] == ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
+    assert tables["events"]["facets"] == EVENT_FACETS
     assert tables["sections"]["label_column"] == "heading"
     assert tables["events"]["sort"] == "date_start"
     assert set(meta["databases"]["kzdata"]["queries"]) == {
@@ -69,8 +69,11 @@ def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
     assert (row["name"], row["prison_years"]) == ("Karim Massimov", 18)
 
 
+EVENT_FACETS = ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
+
+
 def test_facets_and_labels() -> None:
-    assert facets(REGISTRY["events"]) == ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
+    assert facets(REGISTRY["events"]) == EVENT_FACETS
     assert "kind" in facets(REGISTRY["organizations"])
     assert "source_id" in facets(REGISTRY["indicator_values"])
     assert label_column(REGISTRY["people"]) == "name"

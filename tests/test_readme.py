@@ -111,7 +111,9 @@ def test_every_example_has_an_oracle() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("code", "check"), list(zip(BLOCKS, ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars, check_citing]
+    ("code", "check"),
+    list(zip(BLOCKS, ORACLES, strict=False)),
+    ids=["usage", "january", "duckdb", "polars", "citing"],
 )
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]
