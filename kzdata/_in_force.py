@@ -14,12 +14,15 @@ the possible period but outside the known one is reported as ``possible``, never
 from __future__ import annotations
 
 import datetime
+import re
 from typing import TYPE_CHECKING
 
 from kzdata._registry import INDICATOR_VALUES
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 #: How sure the texts make a rule's being in force on the day asked about.
 CERTAINTIES = ("certain", "possible")
@@ -31,7 +34,9 @@ def _day(day: object) -> pd.Timestamp:
 
     from kzdata.errors import InvalidArgumentError
 
-    if isinstance(day, str):
+    if day is pd.NaT:
+        pass  # a missing day: refused below (NaT passes as a datetime but has no date)
+    elif isinstance(day, str) and _ISO_DAY.fullmatch(day):  # fromisoformat alone takes '20221201' too
         try:
             return pd.Timestamp(datetime.date.fromisoformat(day))
         except ValueError:

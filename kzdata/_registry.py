@@ -258,7 +258,8 @@ PLACE_KIND_PRECISION = {
 LOCATION_PRECISION_COLUMN = Column(
     "location_precision",
     "category",
-    "How precisely the text locates the record: site (a building, airport or port), city (a city "
+    "How precisely the text locates the record: site (a building, port or other single site, such as "
+    "an airport), city (a city "
     "or town), region (a region or sea) or country; null without a place. The place is always the "
     "most precise one the text gives, so this is its kind's precision (derived by the build from "
     "places.kind; docs/raw-format.md).",

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "1bdb18dfd16ca0b2385b21f0b480a03d7920740f5a6d81d10431b2d4363293d5"
+DESCRIPTOR_SHA256 = "75714190e10c6979aab6385e436fb33c97283ea7dde00df148959351ec692aad"

@@ -17,7 +17,8 @@ the timeline keeps the events that happened as far as the texts say, ``occurred`
 ``reported``, and leaves out the ``alleged``, ``contradicted``, ``assessment`` and
 ``planned`` ones, so that counting the events of January 2022 does not count a detention
 the article itself says did not hold. ``status=`` chooses other statuses (``None``: all).
-Reforms and sentences have no status and are always kept.
+Reforms and sentences are always kept: they have no event status (a reform has its own
+``status``, how far it got, which ``status=`` does not filter; an announced reform is kept).
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def event_statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
         return EVENT_STATUSES
     if isinstance(status, str):
         chosen: tuple[object, ...] = (status,)
+    elif isinstance(status, (bytes, bytearray)):
+        raise InvalidArgumentError(f"status must be text, not bytes ({status!r}); the statuses are: {valid}")
     else:
         try:
             chosen = tuple(status)
@@ -79,9 +82,11 @@ def event_statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
             f"status names no event status; give one or more of: {valid} (or None for every status)"
         )
     for value in chosen:
-        if value not in EVENT_STATUSES:
+        # isinstance first: a missing value (pd.NA) cannot be compared, and a str Enum
+        # member compares equal to its text but prints as its name.
+        if not isinstance(value, str) or value not in EVENT_STATUSES:
             raise InvalidArgumentError(f"status {value!r} is not an event status; the statuses are: {valid}")
-    return tuple(str(value) for value in chosen)
+    return tuple(EVENT_STATUSES[EVENT_STATUSES.index(value)] for value in chosen)
 
 
 def _parts(statuses: tuple[str, ...]) -> list[pd.DataFrame]:
@@ -201,8 +206,9 @@ def timeline(
         them. It leaves out ``alleged`` events (allegations the text keeps at a distance),
         ``contradicted`` ones (reports the text says did not hold, such as Samat Abish's
         reported detention), ``assessment`` (opinions and interpretations) and ``planned``
-        (announcements of later measures). Reforms and sentences have no status and are
-        kept whatever ``status`` is. An unknown status is an ``InvalidArgumentError``
+        (announcements of later measures). Reforms and sentences have no event status and
+        are kept whatever ``status`` is (a reform's own ``status``, how far it got, is not
+        filtered: an announced reform stays). An unknown status is an ``InvalidArgumentError``
         listing the valid ones.
 
     Returns

@@ -9,6 +9,7 @@ year, a release without any target) are made in a copy of the release
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from pathlib import Path
@@ -437,6 +438,12 @@ def test_each_status_holds_its_events_and_none_holds_them_all() -> None:
     assert (default["kind"] == "event").sum() == counts["occurred"] + counts["reported"]
 
 
+class _Status(str, enum.Enum):
+    """A str Enum member compares equal to its text but would match nothing if taken as text."""
+
+    ALLEGED = "alleged"
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [
@@ -450,14 +457,24 @@ def test_each_status_holds_its_events_and_none_holds_them_all() -> None:
             "status must be an event status, a list of them or None (every status), got 3; "
             f"the statuses are: {STATUS_LIST}",
         ),
+        (["occurred", pd.NA], f"status <NA> is not an event status; the statuses are: {STATUS_LIST}"),
+        (b"alleged", f"status must be text, not bytes (b'alleged'); the statuses are: {STATUS_LIST}"),
     ],
-    ids=["unknown", "case", "none-inside", "one-of-two", "empty", "number"],
+    ids=["unknown", "case", "none-inside", "one-of-two", "empty", "number", "missing-inside", "bytes"],
 )
-@pytest.mark.parametrize("helper", ["timeline", "events_view"])
+@pytest.mark.parametrize("helper", ["timeline", "events_view", "event_figures"])
 def test_an_invalid_status_is_refused_with_the_valid_ones(helper: str, status, message: str) -> None:
     with pytest.raises(kzdata.InvalidArgumentError) as caught:
         getattr(kzdata, helper)(status=status)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("helper", ["timeline", "events_view", "event_figures"])
+def test_a_str_enum_status_counts_as_its_text(helper: str) -> None:
+    """A (str, Enum) member is text: it selects what its value selects (it once matched nothing)."""
+    by_enum = getattr(kzdata, helper)(status=[_Status.ALLEGED])
+    by_text = getattr(kzdata, helper)(status="alleged")
+    assert by_enum.equals(by_text)
 
 
 # --------------------------------------------------------------------------- cite(): the bibliography entries

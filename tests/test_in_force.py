@@ -113,7 +113,9 @@ def test_the_frame_is_indicator_values_with_certainty_first() -> None:
     assert list(got.index) == list(range(len(got)))
 
 
-@pytest.mark.parametrize("day", ["2022-12", "2022", "1 December 2022", "", 20221201, None])
+@pytest.mark.parametrize(
+    "day", ["2022-12", "2022", "1 December 2022", "", "20221201", "2022-02-30", 20221201, None, pd.NaT]
+)
 def test_anything_but_one_day_is_refused_with_what_to_pass(day: object) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         kzdata.rules_in_force(day)
