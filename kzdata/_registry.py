@@ -550,6 +550,14 @@ POSITIONS = Table(
             nullable=True,
             enum=DATE_BASES,
         ),
+        _fk(
+            "ended_by_event_id",
+            "events.event_id",
+            "The event that ended the office, when the sources tie its end to one (a removal, a "
+            "dismissal, a hand-over); end_date then lies within that event's dates unless a "
+            "discrepancy claim on the position records why not.",
+            nullable=True,
+        ),
         Column(
             "note",
             "text",

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "bd4762f8cecb037f77162e52557237557a173111897c2e68e20c6c115e5662cd"
+DESCRIPTOR_SHA256 = "68e374acaa9ab7f77b3e6c2d3189938c6597a5a7c1f3ff8def79743e359ed417"
