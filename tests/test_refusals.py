@@ -722,6 +722,38 @@ CASES: dict[str, Case] = {
         cell("places", "aktau", parent_id="aktau"),
         fails("places", "aktau", "parent_id", r"no loops in the places hierarchy"),
     ),
+    # figure_within_event
+    "figure-outside-its-event": Case(
+        # officers-wounded-cornell is dated 5-6 January 2022, as its event
+        cell("indicator_values", "officers-wounded-cornell", date_start="2022-01-04"),
+        fails(
+            "indicator_values",
+            "officers-wounded-cornell",
+            "event_id",
+            r"a figure of an event is dated within the event's dates",
+        ),
+    ),
+    # position_end_matches_event
+    "position-ending-after-its-event": Case(
+        # Bektanov was relieved on 19 January 2022 (2022-01-19-bektanov-relieved)
+        cell("positions", "bektanov-murat-defence-minister", end_date="2022-01-20"),
+        fails(
+            "positions",
+            "bektanov-murat-defence-minister",
+            "end_date",
+            r"a position ended by an event \(ended_by_event_id\) ends within that event's dates",
+        ),
+    ),
+    # id_date_agrees
+    "event-id-naming-another-year": Case(
+        cell("events", "2019-oyan-qazaqstan-formed", date_start="2020-01-01", date_end="2020-12-31"),
+        fails(
+            "events",
+            "2019-oyan-qazaqstan-formed",
+            "event_id",
+            r"an id that begins with a date names a period that overlaps the row's dates",
+        ),
+    ),
 }
 
 
@@ -793,6 +825,9 @@ INNER_LOOP = {
     "footnote-beyond-its-document",
     "merged-into-itself",
     "places-in-a-loop",
+    "figure-outside-its-event",
+    "position-ending-after-its-event",
+    "event-id-naming-another-year",
 }
 
 
