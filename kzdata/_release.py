@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "68e374acaa9ab7f77b3e6c2d3189938c6597a5a7c1f3ff8def79743e359ed417"
+DESCRIPTOR_SHA256 = "6c85160cd8148711668c0993d7d80cc6f3f8ffeaafc5fe91e406379bdd9f2337"

@@ -30,6 +30,7 @@ from kzdata._registry import (
     LOW_BOUND_IS_VALUE,
     POSITIONS,
     REGISTRY,
+    REPLACING_CHANGES,
     RETIRING_CHANGES,
     SECTIONS,
     SOURCES,
@@ -603,11 +604,11 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
 
 
 def change_log(frames: Frames) -> Iterator[Failure]:
-    """The change log is well formed: versions are versions, and merges form a sound graph.
+    """The change log is well formed: versions are versions, and merges and renames form a sound graph.
 
-    A ``merged`` row names the id that replaces the record (``merged_into``), in the same
-    table, existing in the data, not the record itself, not itself retracted or merged
-    (so chains and cycles of merges are impossible); other changes name no target.
+    A ``merged`` or ``renamed`` row names the id that replaces the record (``merged_into``),
+    in the same table, existing in the data, not the record itself, not itself retracted,
+    merged or renamed (so chains and cycles are impossible); other changes name no target.
     """
     log = frames[CHANGES.name]
     if log.empty:
@@ -621,28 +622,28 @@ def change_log(frames: Frames) -> Iterator[Failure]:
         "a version is MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0",
     )
     kind = log["change"].astype("string").fillna("")
-    merged = (kind == "merged").fillna(False).astype(bool)
+    replaced = kind.isin(REPLACING_CHANGES).fillna(False).astype(bool)
     target = log["merged_into"].astype("string")
-    yield from _rows(
-        CHANGES.name, log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
-    )
+    itself = target == log["record_id"].astype("string")
+    for name, into in zip(REPLACING_CHANGES, ("merged into itself", "renamed to its own id"), strict=True):
+        yield from _rows(
+            CHANGES.name,
+            log,
+            (kind == name) & target.isna(),
+            "merged_into",
+            f"a {name} record names the id that replaces it",
+        )
+        yield from _rows(CHANGES.name, log, (kind == name) & itself, "merged_into", f"a record cannot be {into}")
     yield from _rows(
         CHANGES.name,
         log,
-        ~merged & target.notna(),
+        ~replaced & target.notna(),
         "merged_into",
-        "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+        "only a merged or renamed record names a replacement id (leave it empty for added, corrected, retracted)",
     )
     record_table = log["record_table"].astype("string").fillna("")
-    yield from _rows(
-        CHANGES.name,
-        log,
-        merged & (target == log["record_id"].astype("string")),
-        "merged_into",
-        "a record cannot be merged into itself",
-    )
     exists = pd.Series(False, index=log.index)
-    for table, group in log[merged & target.notna()].groupby(record_table, observed=True):
+    for table, group in log[replaced & target.notna()].groupby(record_table, observed=True):
         if str(table) not in REGISTRY:
             continue
         known = frames[str(table)][REGISTRY[str(table)].primary_key]
@@ -655,14 +656,14 @@ def change_log(frames: Frames) -> Iterator[Failure]:
     yield from _rows(
         CHANGES.name,
         log,
-        merged & target.notna() & (target != log["record_id"].astype("string")) & retired_target,
+        replaced & target.notna() & ~itself & retired_target,
         "merged_into",
-        "the replacement id is itself retracted or merged; merge into the record that survives",
+        "the replacement id is itself retracted, merged or renamed; name the record that survives",
     )
     yield from _rows(
         CHANGES.name,
         log,
-        merged & target.notna() & ~retired_target & ~exists,
+        replaced & target.notna() & ~retired_target & ~exists,
         "merged_into",
         "the replacement id must be an existing record of the same record_table",
     )

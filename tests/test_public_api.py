@@ -52,6 +52,7 @@ EXPECTED_ALL = [
     "places",
     "positions",
     "reforms",
+    "replacement",
     "resolve",
     "rules_in_force",
     "schema",

@@ -655,7 +655,7 @@ CASES: dict[str, Case] = {
             "changes",
             "0-2-0-corrected-people-karin-erlan",
             "merged_into",
-            r"only a merged record names a replacement id",
+            r"only a merged or renamed record names a replacement id",
         ),
     ),
     "merged-into-itself": Case(
@@ -677,7 +677,7 @@ CASES: dict[str, Case] = {
             "changes",
             "0-2-0-merged-citations-indicator-values-smaller-parties-vote-share-min-2023-1",
             "merged_into",
-            r"the replacement id is itself retracted or merged",
+            r"the replacement id is itself retracted, merged or renamed",
         ),
     ),
     "merged-into-nothing": Case(

@@ -1006,18 +1006,18 @@ def test_a_change_log_version_is_a_version(frames: Frames) -> None:
         (
             "0-2-0-corrected-people-karin-erlan",
             {"merged_into": "karin-erlan"},
-            "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+            "only a merged or renamed record names a replacement id (leave it empty for added, corrected, retracted)",
         ),
         (MERGE, {"merged_into": "smaller-parties-vote-share-min-2023"}, "a record cannot be merged into itself"),
         (
             "0-2-0-merged-citations-indicator-values-smaller-parties-vote-share-min-2023-1",
             {"merged_into": "discrepancy-claims-death-toll-coverage-3-1"},
-            "the replacement id is itself retracted or merged; merge into the record that survives",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
         ),
         (
             MERGE,
             {"merged_into": "smaller-parties-vote-share-max-2023"},  # merged itself, in the same release
-            "the replacement id is itself retracted or merged; merge into the record that survives",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
         ),
         (
             MERGE,
@@ -1037,6 +1037,59 @@ def test_a_merge_names_a_surviving_record_of_its_table(
     edit(frames, "changes", pk, **cells)
     value = cells["merged_into"]
     assert found(_rules.change_log, frames) == [("changes", pk, "merged_into", value, rule)]
+
+
+RENAME = "0-2-0-corrected-events-2023-11-kgb-archives-opened"
+"""A change of an event, made a rename in the tests below (the shipped log has none)."""
+
+
+@pytest.mark.parametrize(
+    ("cells", "rule"),
+    [
+        ({"merged_into": None}, "a renamed record names the id that replaces it"),
+        ({"merged_into": "2023-11-kgb-archives-opened"}, "a record cannot be renamed to its own id"),
+        (
+            {"merged_into": "zz-kgb-archives-opened"},
+            "the replacement id must be an existing record of the same record_table",
+        ),
+        (
+            {"merged_into": "kgb-archives-opening"},
+            "the replacement id must be an existing record of the same record_table",
+        ),
+    ],
+)
+def test_a_rename_names_a_surviving_record_of_its_table(frames: Frames, cells: dict[str, object], rule: str) -> None:
+    edit(frames, "changes", RENAME, change="renamed", **cells)
+    assert found(_rules.change_log, frames) == [("changes", RENAME, "merged_into", cells["merged_into"], rule)]
+
+
+def test_a_rename_to_an_existing_record_is_sound(frames: Frames) -> None:
+    """Renamed to an id of its table that no retiring change names: nothing to report."""
+    edit(frames, "changes", RENAME, change="renamed", merged_into="2019-oyan-qazaqstan-formed")
+    assert found(_rules.change_log, frames) == []
+
+
+def test_a_merge_into_a_renamed_id(frames: Frames) -> None:
+    """A renamed id is retired like a merged one: nothing may be merged into it."""
+    edit(frames, "changes", RENAME, change="renamed", merged_into="2019-oyan-qazaqstan-formed")
+    edit(
+        frames,
+        "changes",
+        "0-2-0-corrected-people-karin-erlan",
+        change="merged",
+        record_table="events",
+        record_id="2019-capital-renamed-nur-sultan",
+        merged_into="2023-11-kgb-archives-opened",
+    )
+    assert found(_rules.change_log, frames) == [
+        (
+            "changes",
+            "0-2-0-corrected-people-karin-erlan",
+            "merged_into",
+            "2023-11-kgb-archives-opened",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
+        )
+    ]
 
 
 def test_a_merge_in_a_table_kzdata_does_not_have(frames: Frames) -> None:
