@@ -1495,3 +1495,8 @@ def test_ids_of_other_dated_tables_are_checked_and_undated_ids_are_not(frames: F
             rule.format("date_start", "date_end"),
         ),
     ]
+
+
+def test_a_missing_id_is_the_schemas_not_a_date_failure(frames: Frames) -> None:
+    edit(frames, "events", "2019-oyan-qazaqstan-formed", event_id=None)
+    assert found(_rules.id_date_agrees, frames) == []
