@@ -488,11 +488,20 @@ CASES: dict[str, Case] = {
     # events_within_sources
     "event-after-every-source": Case(
         event_after_its_sources,
-        fails(
-            "events",
-            "2022-01-02-protests-begin-in-western-kazakhstan",
-            "date_start",
-            r"cannot start after the publication of every source that reports it",
+        (
+            Failure(
+                "events",
+                "2022-01-02-protests-begin-in-western-kazakhstan",
+                "date_start",
+                r"cannot start after the publication of every source that reports it",
+            ),
+            # moved to 2030, the event no longer lies in the day its id names
+            Failure(
+                "events",
+                "2022-01-02-protests-begin-in-western-kazakhstan",
+                "event_id",
+                r"an id that begins with a date names a period that overlaps the row's dates",
+            ),
         ),
     ),
     # figure_bounds

@@ -1500,3 +1500,10 @@ def test_ids_of_other_dated_tables_are_checked_and_undated_ids_are_not(frames: F
 def test_a_missing_id_is_the_schemas_not_a_date_failure(frames: Frames) -> None:
     edit(frames, "events", "2019-oyan-qazaqstan-formed", event_id=None)
     assert found(_rules.id_date_agrees, frames) == []
+
+
+def test_a_repeated_event_id_is_the_schemas_and_its_first_row_dates_the_figures(frames: Frames) -> None:
+    """A repeated key is reported by the schema; the date rules read the first row and do not fail."""
+    add(frames, "events", "2022-01-06-taldykorgan-detention-centre-attack", event_id="2022-01-19-bektanov-relieved")
+    assert found(_rules.figure_within_event, frames) == []
+    assert found(_rules.position_end_matches_event, frames) == []
