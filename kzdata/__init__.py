@@ -64,6 +64,9 @@ if TYPE_CHECKING:
     from kzdata._changes import (
         changes as changes,
     )
+    from kzdata._changes import (
+        replacement as replacement,
+    )
     from kzdata._citing import (
         cite as cite,
     )
@@ -137,6 +140,7 @@ _LAZY = {
     "evidence": "kzdata._evidence",
     "export": "kzdata._exporting",
     "indicator_values_view": "kzdata._views",
+    "replacement": "kzdata._changes",
     "resolve": "kzdata._resolve",
     "rules_in_force": "kzdata._in_force",
     "schema": "kzdata._schemas",

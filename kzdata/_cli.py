@@ -581,7 +581,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_port, default=8001, help="port 0-65535 (default 8001; 0 picks a free one)")
     p.set_defaults(run=_serve)
 
-    p = sub.add_parser("changes", help="records added, corrected, retracted or merged, per release")
+    p = sub.add_parser("changes", help="records added, corrected, retracted, merged or renamed, per release")
     p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")
     p.set_defaults(run=_changes)
 

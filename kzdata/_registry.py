@@ -292,10 +292,12 @@ EVENT_STATUS_DESCRIPTION = (
     "Independent of category, which says what kind of happening it is."
 )
 
-CHANGE_KINDS = ("added", "corrected", "retracted", "merged")
+CHANGE_KINDS = ("added", "corrected", "retracted", "merged", "renamed")
 """What a release did to a record (``changes.change``)."""
-RETIRING_CHANGES = ("retracted", "merged")
+RETIRING_CHANGES = ("retracted", "merged", "renamed")
 """Changes that take an id out of the data for good: it may never come back."""
+REPLACING_CHANGES = ("merged", "renamed")
+"""Retiring changes that name the id replacing the record (``changes.merged_into``)."""
 ENTITY_NOTE = "Exactly one of person_id, organization_id, place_id and reform_id is set."
 
 SOURCES = Table(
@@ -580,6 +582,14 @@ POSITIONS = Table(
             BASIS_DESCRIPTION + " Set exactly when end_date is.",
             nullable=True,
             enum=DATE_BASES,
+        ),
+        _fk(
+            "ended_by_event_id",
+            "events.event_id",
+            "The event that ended the office, when the sources tie its end to one (a removal, a "
+            "dismissal, a hand-over); end_date then lies within that event's dates unless a "
+            "discrepancy claim on the position records why not.",
+            nullable=True,
         ),
         Column(
             "note",
@@ -1062,19 +1072,20 @@ DISCREPANCY_CLAIMS = Table(
 CHANGES = Table(
     "changes",
     "Changes",
-    "One change to one record in one release: added, corrected, retracted or merged.",
+    "One change to one record in one release: added, corrected, retracted, merged or renamed.",
     (
         _pk("change_id", "change"),
         Column("version", "text", "The release (MAJOR.MINOR.PATCH) that made the change."),
         Column(
             "change",
             "category",
-            "added, corrected, retracted or merged.",
+            "added, corrected, retracted, merged (into another record) or renamed (the same record under a "
+            "new id, e.g. one whose leading date contradicted its row).",
             enum=CHANGE_KINDS,
         ),
         Column("record_table", "category", "Table of the record that changed.", enum=()),
         Column("record_id", "id", "Primary key of the record concerned."),
-        Column("merged_into", "id", "For merged records, the id that replaces it.", nullable=True),
+        Column("merged_into", "id", "For merged or renamed records, the id that replaces it.", nullable=True),
         Column("reason", "text", "Why the change was made, in a sentence."),
     ),
     may_be_empty=True,

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "75714190e10c6979aab6385e436fb33c97283ea7dde00df148959351ec692aad"
+DESCRIPTOR_SHA256 = "5e7808f9d5b5ab8f5755a2a2787b365dc661e587dd4c1d24d33a137ccd74863b"

@@ -30,6 +30,7 @@ from kzdata._registry import (
     LOW_BOUND_IS_VALUE,
     POSITIONS,
     REGISTRY,
+    REPLACING_CHANGES,
     RETIRING_CHANGES,
     SECTIONS,
     SOURCES,
@@ -489,7 +490,7 @@ def rule_validity(frames: Frames) -> Iterator[Failure]:
     yield from _rows(
         table,
         values,
-        known_from.isna() != known_to.isna(),
+        rule & (known_from.isna() != known_to.isna()),
         "known_to",
         "known_to is set exactly when valid_from is (the known period has both ends or none)",
     )
@@ -640,11 +641,11 @@ def footnote_documents(frames: Frames) -> Iterator[Failure]:
 
 
 def change_log(frames: Frames) -> Iterator[Failure]:
-    """The change log is well formed: versions are versions, and merges form a sound graph.
+    """The change log is well formed: versions are versions, and merges and renames form a sound graph.
 
-    A ``merged`` row names the id that replaces the record (``merged_into``), in the same
-    table, existing in the data, not the record itself, not itself retracted or merged
-    (so chains and cycles of merges are impossible); other changes name no target.
+    A ``merged`` or ``renamed`` row names the id that replaces the record (``merged_into``),
+    in the same table, existing in the data, not the record itself, not itself retracted,
+    merged or renamed (so chains and cycles are impossible); other changes name no target.
     """
     log = frames[CHANGES.name]
     if log.empty:
@@ -658,28 +659,28 @@ def change_log(frames: Frames) -> Iterator[Failure]:
         "a version is MAJOR.MINOR.PATCH without leading zeros, e.g. 0.1.0",
     )
     kind = log["change"].astype("string").fillna("")
-    merged = (kind == "merged").fillna(False).astype(bool)
+    replaced = kind.isin(REPLACING_CHANGES).fillna(False).astype(bool)
     target = log["merged_into"].astype("string")
-    yield from _rows(
-        CHANGES.name, log, merged & target.isna(), "merged_into", "a merged record names the id that replaces it"
-    )
+    itself = target == log["record_id"].astype("string")
+    for name, into in zip(REPLACING_CHANGES, ("merged into itself", "renamed to its own id"), strict=True):
+        yield from _rows(
+            CHANGES.name,
+            log,
+            (kind == name) & target.isna(),
+            "merged_into",
+            f"a {name} record names the id that replaces it",
+        )
+        yield from _rows(CHANGES.name, log, (kind == name) & itself, "merged_into", f"a record cannot be {into}")
     yield from _rows(
         CHANGES.name,
         log,
-        ~merged & target.notna(),
+        ~replaced & target.notna(),
         "merged_into",
-        "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+        "only a merged or renamed record names a replacement id (leave it empty for added, corrected, retracted)",
     )
     record_table = log["record_table"].astype("string").fillna("")
-    yield from _rows(
-        CHANGES.name,
-        log,
-        merged & (target == log["record_id"].astype("string")),
-        "merged_into",
-        "a record cannot be merged into itself",
-    )
     exists = pd.Series(False, index=log.index)
-    for table, group in log[merged & target.notna()].groupby(record_table, observed=True):
+    for table, group in log[replaced & target.notna()].groupby(record_table, observed=True):
         if str(table) not in REGISTRY:
             continue
         known = frames[str(table)][REGISTRY[str(table)].primary_key]
@@ -692,17 +693,135 @@ def change_log(frames: Frames) -> Iterator[Failure]:
     yield from _rows(
         CHANGES.name,
         log,
-        merged & target.notna() & (target != log["record_id"].astype("string")) & retired_target,
+        replaced & target.notna() & ~itself & retired_target,
         "merged_into",
-        "the replacement id is itself retracted or merged; merge into the record that survives",
+        "the replacement id is itself retracted, merged or renamed; name the record that survives",
     )
     yield from _rows(
         CHANGES.name,
         log,
-        merged & target.notna() & ~retired_target & ~exists,
+        replaced & target.notna() & ~retired_target & ~exists,
         "merged_into",
         "the replacement id must be an existing record of the same record_table",
     )
+
+
+def _claimed(frames: Frames, table: str) -> pd.Series:
+    """The ids of ``table`` that a discrepancy claim carries (``record_table`` = ``table``)."""
+    claims = frames[DISCREPANCY_CLAIMS.name]
+    return claims.loc[claims["record_table"] == table, "record_id"]
+
+
+def _by_event_id(frames: Frames) -> pd.DataFrame:
+    """Events indexed by id, a repeated id once (the schema reports the repetition, the rules must not fail on it)."""
+    events = frames[EVENTS.name]
+    return events[~events["event_id"].duplicated()].set_index("event_id")
+
+
+def figure_within_event(frames: Frames) -> Iterator[Failure]:
+    """A figure of an event is dated within the event's dates, unless a discrepancy records why not.
+
+    An ``indicator_values`` row with ``event_id`` has ``event.date_start <= date_start`` and
+    ``date_end <= event.date_end``: one fact, one date. Where the sources themselves date
+    the figure and its event apart, a discrepancy claim carrying the figure
+    (``record_table`` ``indicator_values``) records the disagreement and lets it through.
+    """
+    values = frames[INDICATOR_VALUES.name]
+    events = _by_event_id(frames)
+    start = values["event_id"].map(events["date_start"])
+    end = values["event_id"].map(events["date_end"])
+    outside = (values["date_start"] < start) | (values["date_end"] > end)
+    recorded = isin(values["value_id"], _claimed(frames, INDICATOR_VALUES.name))
+    yield from _rows(
+        INDICATOR_VALUES.name,
+        values,
+        outside & ~recorded,
+        "event_id",
+        "a figure of an event is dated within the event's dates (date_start to date_end), "
+        "or a discrepancy claim on the figure records why not",
+    )
+
+
+def position_end_matches_event(frames: Frames) -> Iterator[Failure]:
+    """A position ended by an event ends within the event's dates, unless a discrepancy records why not.
+
+    ``positions.ended_by_event_id`` names the event the sources tie the end to; its
+    ``end_date`` lies between the event's ``date_start`` and ``date_end``. A discrepancy
+    claim carrying the position (``record_table`` ``positions``) lets a disagreement through.
+    """
+    pos = frames[POSITIONS.name]
+    events = _by_event_id(frames)
+    start = pos["ended_by_event_id"].map(events["date_start"])
+    end = pos["ended_by_event_id"].map(events["date_end"])
+    outside = (pos["end_date"] < start) | (pos["end_date"] > end)
+    recorded = isin(pos["position_id"], _claimed(frames, POSITIONS.name))
+    yield from _rows(
+        POSITIONS.name,
+        pos,
+        outside & ~recorded,
+        "end_date",
+        "a position ended by an event (ended_by_event_id) ends within that event's dates, "
+        "or a discrepancy claim on the position records why not",
+    )
+    yield from _rows(
+        POSITIONS.name,
+        pos,
+        pos["ended_by_event_id"].notna() & pos["end_date"].isna(),
+        "end_date",
+        "a position ended by an event (ended_by_event_id) has an end_date",
+    )
+
+
+#: A leading date of an id: a year, a year and month, or a day, followed by ``-`` or the end.
+ID_DATE = r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?=-|$)"
+
+
+def _id_periods(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The first and last day of the period each id's leading date names (NaT: no date, or not a date)."""
+    parts = ids.astype("string").str.extract(ID_DATE)
+    year = pd.to_numeric(parts["year"]).astype("Int64")
+    month = pd.to_numeric(parts["month"]).astype("Int64")
+    day = pd.to_numeric(parts["day"]).astype("Int64")
+    first = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month.fillna(1), "day": day.fillna(1)}).astype("float64"),
+        errors="coerce",
+    )
+    last = first.copy()
+    last = last.where(day.notna(), first + pd.offsets.MonthEnd(0))
+    last = last.where(month.notna() | day.notna(), first + pd.offsets.YearEnd(0))
+    return first, last
+
+
+def id_date_agrees(frames: Frames) -> Iterator[Failure]:
+    """An id that begins with a date names a period that overlaps its row's dates.
+
+    A leading ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (as events' ids have) names a year,
+    month or day; the row's first date interval (``date_start`` to ``date_end``, or its
+    table's other interval) must share at least one day with it. An id is a name, not a
+    fact, but a name that contradicts its row misleads: such an id is renamed through the
+    change log (change ``renamed``, docs/versioning.md). Ids whose leading digits are not a
+    real date (``2022-13-...``) are refused, as the date they seem to give cannot hold.
+    """
+    for table in TABLES:
+        groups = _interval_columns(table.name)
+        if not groups:
+            continue
+        start, end, _, _ = groups[0]
+        frame = frames[table.name]
+        ids = frame[table.primary_key].astype("string")
+        dated = ids.str.match(ID_DATE).fillna(False).astype(bool)
+        if not dated.any():
+            continue
+        first, last = _id_periods(ids)
+        apart = dated & (first.isna() | (last < frame[start]) | (first > frame[end]))
+        yield from _rows(
+            table.name,
+            frame,
+            apart,
+            table.primary_key,
+            f"an id that begins with a date names a period that overlaps the row's dates ({start} to {end}); "
+            "rename it through the change log (change renamed)",
+        )
 
 
 def acyclic_hierarchies(frames: Frames) -> Iterator[Failure]:
@@ -757,6 +876,9 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     footnote_documents,
     change_log,
     acyclic_hierarchies,
+    figure_within_event,
+    position_end_matches_event,
+    id_date_agrees,
 )
 
 

@@ -9,8 +9,9 @@ or a correction needs, in ``docs/citations-<version>-pending.csv``). When that v
 cut, after ``pyproject.toml`` and ``kzdata/_meta.py`` carry it, this script
 
 1. appends every pending change entry to ``raw/changes.csv``;
-2. deletes from ``raw/<table>.csv`` every record a pending entry retracts (a retired id may
-   not stay in the data; its entry keeps it resolvable);
+2. deletes from ``raw/<table>.csv`` every record a pending entry retracts or merges (a retired
+   id may not stay in the data; its entry keeps it resolvable), and gives every record a
+   pending entry renames its new id (``merged_into``), in its row and in every reference;
 3. appends the pending citations to ``raw/citations.csv``;
 4. deletes the pending files.
 
@@ -50,6 +51,52 @@ def _primary_key(path: Path) -> str:
         return next(csv.reader(handle))[0]
 
 
+def _rename(
+    raw: Path, renamed: dict[str, dict[str, str]], citations: list[dict[str, str]], done: list[str]
+) -> list[dict[str, str]]:
+    """Give each renamed record its new id, in its own row and in every reference to it.
+
+    References are the foreign keys the registry declares into the table and the
+    ``(record_table, record_id)`` pairs of citations and discrepancy claims. The change log
+    is left alone: its earlier entries are about the old id. Ids that merely embed the old
+    one (an event actor's, a citation's) are names of other records and keep them.
+    Returns the citations with their references renamed (they are written by the caller).
+    """
+    from kzdata._registry import TABLES
+
+    edits: dict[str, list[tuple[str, str | None, dict[str, str]]]] = {}
+    for table, names in renamed.items():
+        target = next(t for t in TABLES if t.name == table)
+        edits.setdefault(table, []).append((target.primary_key, None, names))
+        for referring in TABLES:
+            for column, ref_table, _ in referring.foreign_keys:
+                if ref_table == table:
+                    edits.setdefault(referring.name, []).append((column, None, names))
+        for polymorphic in ("citations", "discrepancy_claims"):
+            edits.setdefault(polymorphic, []).append(("record_id", table, names))
+    for table, columns in sorted(edits.items()):
+        if table == "changes":
+            continue
+        header: list[str] = []
+        if table == "citations":
+            rows = citations
+        else:
+            header, rows = _read(raw / f"{table}.csv")
+        count = 0
+        for row in rows:
+            for column, only_table, names in columns:
+                if only_table is not None and row["record_table"] != only_table:
+                    continue
+                if row[column] in names:
+                    row[column] = names[row[column]]
+                    count += 1
+        if table != "citations":
+            _write(raw / f"{table}.csv", header, rows)
+        if count:
+            done.append(f"{count} ids renamed in raw/{table}.csv")
+    return citations
+
+
 def apply(root: Path) -> list[str]:
     """Apply the pending files of ``root``; return what was done, one line per step."""
     docs, raw = root / "docs", root / "raw"
@@ -78,9 +125,14 @@ def apply(root: Path) -> list[str]:
     done = [f"{len(changes)} change entries appended to raw/changes.csv"]
     _write(raw / "changes.csv", log_header, log + changes)
     retired: dict[str, set[str]] = {}
+    renamed: dict[str, dict[str, str]] = {}
     for row in changes:
         if row["change"] in ("retracted", "merged"):
             retired.setdefault(row["record_table"], set()).add(row["record_id"])
+        elif row["change"] == "renamed":
+            renamed.setdefault(row["record_table"], {})[row["record_id"]] = row["merged_into"]
+    if renamed:
+        citations, new_citations = _rename(raw, renamed, citations + new_citations, done), []
     for table, gone in sorted(retired.items()):
         if table == "citations":
             before = len(citations)

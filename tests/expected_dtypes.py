@@ -36,7 +36,7 @@ people: person_id:s name:s description:s role_in_dataset:c
 organizations: organization_id:s name:s kind:c country_id:s description:s
 places: place_id:s name:s kind:c parent_id:s latitude:f longitude:f description:s
 positions: position_id:s person_id:s organization_id:s title:s start_date:d start_precision:c start_inferred:b
-    start_basis:c end_date:d end_precision:c end_inferred:b end_basis:c note:s
+    start_basis:c end_date:d end_precision:c end_inferred:b end_basis:c ended_by_event_id:s note:s
 events: event_id:s date_start:d date_end:d date_precision:c date_inferred:b date_basis:c time_of_day:s title:s
     description:s category:c status:c place_id:s location_precision:c
 event_actors: event_actor_id:s event_id:s person_id:s organization_id:s role:c
@@ -84,7 +84,7 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("indicators", "event_measure"): ["deaths", "injuries", "detentions", "troops", "participants"],
     ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
     ("discrepancies", "status"): ["unresolved", "resolved"],
-    ("changes", "change"): ["added", "corrected", "retracted", "merged"],
+    ("changes", "change"): ["added", "corrected", "retracted", "merged", "renamed"],
 }
 
 

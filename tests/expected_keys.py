@@ -17,6 +17,7 @@ FOREIGN_KEYS: list[tuple[str, str, str, str]] = [
     ("places", "parent_id", "places", "place_id"),
     ("positions", "person_id", "people", "person_id"),
     ("positions", "organization_id", "organizations", "organization_id"),
+    ("positions", "ended_by_event_id", "events", "event_id"),
     ("events", "place_id", "places", "place_id"),
     ("event_actors", "event_id", "events", "event_id"),
     ("event_actors", "person_id", "people", "person_id"),

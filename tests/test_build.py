@@ -101,7 +101,7 @@ def test_an_empty_table_keeps_its_categories(project_copy: Path, monkeypatch: py
     point_kzdata_at(project_copy / "kzdata" / "data", monkeypatch)
     changes = load("changes")
     assert len(changes) == 0
-    assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged"]
+    assert list(changes["change"].cat.categories) == ["added", "corrected", "retracted", "merged", "renamed"]
 
 
 @pytest.mark.slow

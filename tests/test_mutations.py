@@ -1036,7 +1036,7 @@ INPUT_CASES = [
         _log(
             ("zz-r", "retracted", "people", "zz-retired", ""),
             ("zz-m", "merged", "people", "zz-gone", "zz-retired"),
-            rule=r"itself retracted or merged",
+            rule=r"itself retracted, merged or renamed",
         ),
         "merge-into-retracted",
     ),
@@ -1044,12 +1044,12 @@ INPUT_CASES = [
         _log(
             ("zz-a", "merged", "people", "zz-one", "zz-two"),
             ("zz-b", "merged", "people", "zz-two", "zz-one"),
-            rule=r"itself retracted or merged",
+            rule=r"itself retracted, merged or renamed",
         ),
         "merge-cycle",
     ),
     case(
-        _log(("zz-c", "corrected", "people", "zz-gone", "zz-other"), rule=r"only a merged record"),
+        _log(("zz-c", "corrected", "people", "zz-gone", "zz-other"), rule=r"only a merged or renamed record"),
         "target-without-merge",
     ),
     case(_cell("changes", "version", "1.0", r"MAJOR.MINOR.PATCH"), "change-version-not-a-version"),

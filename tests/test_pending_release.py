@@ -87,3 +87,60 @@ def test_the_script_refuses_before_the_version_is_bumped(tmp_path: Path) -> None
     assert done.returncode != 0
     assert f"the pending files are for {VERSION}, but pyproject.toml says 0.2.0: bump it first" in done.stderr
     assert (project / "docs" / CHANGES.name).exists()
+
+
+OLD_EVENT = "2023-11-kgb-archives-opened"
+NEW_EVENT = "kgb-archives-opened"
+RENAME = {
+    "change_id": "0-3-0-renamed-events-2023-11-kgb-archives-opened",
+    "version": VERSION,
+    "change": "renamed",
+    "record_table": "events",
+    "record_id": OLD_EVENT,
+    "merged_into": NEW_EVENT,
+    "reason": "The id named the month of the report cited for the event, not the event's dates.",
+}
+
+
+def _pending_rename(project: Path) -> None:
+    """A pending log holding one rename (the real pending log may hold none)."""
+    (project / "docs").mkdir(exist_ok=True)
+    header = list(RENAME)
+    with (project / "docs" / CHANGES.name).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerow(RENAME)
+    _bump(project)
+
+
+def test_a_pending_rename_renames_the_record_and_every_reference(project_copy: Path) -> None:
+    raw = project_copy / "raw"
+    _pending_rename(project_copy)
+    done = _apply(project_copy)
+    assert done.returncode == 0, done.stderr
+    assert "1 ids renamed in raw/events.csv" in done.stdout
+    events = {r["event_id"] for r in _rows(raw / "events.csv")}
+    assert NEW_EVENT in events and OLD_EVENT not in events
+    actors = [r for r in _rows(raw / "event_actors.csv") if r["event_id"] == NEW_EVENT]
+    # the actors' own ids embed the old event id: they are names of other records and stay
+    assert sorted(r["event_actor_id"] for r in actors) == [
+        "2023-11-kgb-archives-opened-government-of-kazakhstan",
+        "2023-11-kgb-archives-opened-kgb",
+    ]
+    cited = [r for r in _rows(raw / "citations.csv") if r["record_table"] == "events" and r["record_id"] == NEW_EVENT]
+    assert [r["citation_id"] for r in cited] == ["events-2023-11-kgb-archives-opened-1"]
+    assert not [r for r in _rows(raw / "citations.csv") if r["record_id"] == OLD_EVENT]
+    # the change log's earlier entries are about the old id and keep it
+    log = _rows(raw / "changes.csv")
+    assert [r["change"] for r in log if r["record_id"] == OLD_EVENT] == ["corrected", "renamed"]
+
+
+@pytest.mark.slow
+def test_a_pending_rename_builds_and_the_old_id_is_retired(project_copy: Path) -> None:
+    _pending_rename(project_copy)
+    assert _apply(project_copy).returncode == 0
+    from kzdata._pipeline.build import read_all
+
+    _, issues = read_all(project_copy / "raw")
+    assert not issues, issues
+    assert build(project_copy) is not None

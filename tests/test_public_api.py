@@ -55,6 +55,7 @@ EXPECTED_ALL = [
     "places",
     "positions",
     "reforms",
+    "replacement",
     "resolve",
     "rules_in_force",
     "schema",

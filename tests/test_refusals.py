@@ -502,11 +502,20 @@ CASES: dict[str, Case] = {
     # events_within_sources
     "event-after-every-source": Case(
         event_after_its_sources,
-        fails(
-            "events",
-            "2022-01-02-protests-begin-in-western-kazakhstan",
-            "date_start",
-            r"cannot start after the publication of every source that reports it",
+        (
+            Failure(
+                "events",
+                "2022-01-02-protests-begin-in-western-kazakhstan",
+                "date_start",
+                r"cannot start after the publication of every source that reports it",
+            ),
+            # moved to 2030, the event no longer lies in the day its id names
+            Failure(
+                "events",
+                "2022-01-02-protests-begin-in-western-kazakhstan",
+                "event_id",
+                r"an id that begins with a date names a period that overlaps the row's dates",
+            ),
         ),
     ),
     # figure_bounds
@@ -669,7 +678,7 @@ CASES: dict[str, Case] = {
             "changes",
             "0-2-0-corrected-people-karin-erlan",
             "merged_into",
-            r"only a merged record names a replacement id",
+            r"only a merged or renamed record names a replacement id",
         ),
     ),
     "merged-into-itself": Case(
@@ -691,7 +700,7 @@ CASES: dict[str, Case] = {
             "changes",
             "0-2-0-merged-citations-indicator-values-smaller-parties-vote-share-min-2023-1",
             "merged_into",
-            r"the replacement id is itself retracted or merged",
+            r"the replacement id is itself retracted, merged or renamed",
         ),
     ),
     "merged-into-nothing": Case(
@@ -735,6 +744,38 @@ CASES: dict[str, Case] = {
     "place-its-own-parent": Case(
         cell("places", "aktau", parent_id="aktau"),
         fails("places", "aktau", "parent_id", r"no loops in the places hierarchy"),
+    ),
+    # figure_within_event
+    "figure-outside-its-event": Case(
+        # officers-wounded-cornell is dated 5-6 January 2022, as its event
+        cell("indicator_values", "officers-wounded-cornell", date_start="2022-01-04"),
+        fails(
+            "indicator_values",
+            "officers-wounded-cornell",
+            "event_id",
+            r"a figure of an event is dated within the event's dates",
+        ),
+    ),
+    # position_end_matches_event
+    "position-ending-after-its-event": Case(
+        # Bektanov was relieved on 19 January 2022 (2022-01-19-bektanov-relieved)
+        cell("positions", "bektanov-murat-defence-minister", end_date="2022-01-20"),
+        fails(
+            "positions",
+            "bektanov-murat-defence-minister",
+            "end_date",
+            r"a position ended by an event \(ended_by_event_id\) ends within that event's dates",
+        ),
+    ),
+    # id_date_agrees
+    "event-id-naming-another-year": Case(
+        cell("events", "2019-oyan-qazaqstan-formed", date_start="2020-01-01", date_end="2020-12-31"),
+        fails(
+            "events",
+            "2019-oyan-qazaqstan-formed",
+            "event_id",
+            r"an id that begins with a date names a period that overlaps the row's dates",
+        ),
     ),
 }
 
@@ -807,6 +848,9 @@ INNER_LOOP = {
     "footnote-beyond-its-document",
     "merged-into-itself",
     "places-in-a-loop",
+    "figure-outside-its-event",
+    "position-ending-after-its-event",
+    "event-id-naming-another-year",
 }
 
 

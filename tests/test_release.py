@@ -229,7 +229,7 @@ def test_a_retraction_lets_an_id_go_but_never_come_back(project_copy: Path) -> N
     changes = project_copy / "raw" / "changes.csv"
     with changes.open("a", encoding="utf-8") as fh:
         fh.write("0-2-0-retracted-abish-short,0.2.0,retracted,aliases,abish-short,,test retraction\n")
-    with pytest.raises(StableIdError, match="a retracted or merged id may not be used again"):
+    with pytest.raises(StableIdError, match="a retracted, merged or renamed id may not be used again"):
         build(project_copy)
 
 

@@ -1037,18 +1037,18 @@ def test_a_change_log_version_is_a_version(frames: Frames) -> None:
         (
             "0-2-0-corrected-people-karin-erlan",
             {"merged_into": "karin-erlan"},
-            "only a merged record names a replacement id (leave it empty for added, corrected, retracted)",
+            "only a merged or renamed record names a replacement id (leave it empty for added, corrected, retracted)",
         ),
         (MERGE, {"merged_into": "smaller-parties-vote-share-min-2023"}, "a record cannot be merged into itself"),
         (
             "0-2-0-merged-citations-indicator-values-smaller-parties-vote-share-min-2023-1",
             {"merged_into": "discrepancy-claims-death-toll-coverage-3-1"},
-            "the replacement id is itself retracted or merged; merge into the record that survives",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
         ),
         (
             MERGE,
             {"merged_into": "smaller-parties-vote-share-max-2023"},  # merged itself, in the same release
-            "the replacement id is itself retracted or merged; merge into the record that survives",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
         ),
         (
             MERGE,
@@ -1068,6 +1068,59 @@ def test_a_merge_names_a_surviving_record_of_its_table(
     edit(frames, "changes", pk, **cells)
     value = cells["merged_into"]
     assert found(_rules.change_log, frames) == [("changes", pk, "merged_into", value, rule)]
+
+
+RENAME = "0-2-0-corrected-events-2023-11-kgb-archives-opened"
+"""A change of an event, made a rename in the tests below (the shipped log has none)."""
+
+
+@pytest.mark.parametrize(
+    ("cells", "rule"),
+    [
+        ({"merged_into": None}, "a renamed record names the id that replaces it"),
+        ({"merged_into": "2023-11-kgb-archives-opened"}, "a record cannot be renamed to its own id"),
+        (
+            {"merged_into": "zz-kgb-archives-opened"},
+            "the replacement id must be an existing record of the same record_table",
+        ),
+        (
+            {"merged_into": "kgb-archives-opening"},
+            "the replacement id must be an existing record of the same record_table",
+        ),
+    ],
+)
+def test_a_rename_names_a_surviving_record_of_its_table(frames: Frames, cells: dict[str, object], rule: str) -> None:
+    edit(frames, "changes", RENAME, change="renamed", **cells)
+    assert found(_rules.change_log, frames) == [("changes", RENAME, "merged_into", cells["merged_into"], rule)]
+
+
+def test_a_rename_to_an_existing_record_is_sound(frames: Frames) -> None:
+    """Renamed to an id of its table that no retiring change names: nothing to report."""
+    edit(frames, "changes", RENAME, change="renamed", merged_into="2019-oyan-qazaqstan-formed")
+    assert found(_rules.change_log, frames) == []
+
+
+def test_a_merge_into_a_renamed_id(frames: Frames) -> None:
+    """A renamed id is retired like a merged one: nothing may be merged into it."""
+    edit(frames, "changes", RENAME, change="renamed", merged_into="2019-oyan-qazaqstan-formed")
+    edit(
+        frames,
+        "changes",
+        "0-2-0-corrected-people-karin-erlan",
+        change="merged",
+        record_table="events",
+        record_id="2019-capital-renamed-nur-sultan",
+        merged_into="2023-11-kgb-archives-opened",
+    )
+    assert found(_rules.change_log, frames) == [
+        (
+            "changes",
+            "0-2-0-corrected-people-karin-erlan",
+            "merged_into",
+            "2023-11-kgb-archives-opened",
+            "the replacement id is itself retracted, merged or renamed; name the record that survives",
+        )
+    ]
 
 
 def test_a_merge_in_a_table_kzdata_does_not_have(frames: Frames) -> None:
@@ -1292,3 +1345,199 @@ def test_a_span_hash_is_sha256_and_64_lower_case_hex_digits(frames: Frames, bad:
     assert found(_rules.citation_anchors, frames) == [
         ("citations", ANCHORED, "span_sha256", bad, "must be sha256: and 64 lower-case hex digits"),
     ]
+
+
+# --------------------------------------------------------------------------- one fact, one date
+
+FIGURE_OUTSIDE = (
+    "a figure of an event is dated within the event's dates (date_start to date_end), "
+    "or a discrepancy claim on the figure records why not"
+)
+POSITION_OUTSIDE = (
+    "a position ended by an event (ended_by_event_id) ends within that event's dates, "
+    "or a discrepancy claim on the position records why not"
+)
+EVENT_ID_APART = (
+    "an id that begins with a date names a period that overlaps the row's dates (date_start to date_end); "
+    "rename it through the change log (change renamed)"
+)
+
+
+def test_a_figure_may_fill_its_events_dates_but_not_leave_them(frames: Frames) -> None:
+    """officers-wounded-cornell: 5-6 January 2022, as its event 2022-01-05-looting-and-casualties-in-almaty."""
+    assert found(_rules.figure_within_event, frames) == []
+    edit(frames, "indicator_values", "officers-wounded-cornell", date_start="2022-01-04")
+    edit(frames, "indicator_values", "taldykorgan-attackers-2022", date_start="2022-01-05", date_end="2022-01-05")
+    assert found(_rules.figure_within_event, frames) == [
+        (
+            "indicator_values",
+            "officers-wounded-cornell",
+            "event_id",
+            "2022-01-05-looting-and-casualties-in-almaty",
+            FIGURE_OUTSIDE,
+        ),
+        (
+            "indicator_values",
+            "taldykorgan-attackers-2022",
+            "event_id",
+            "2022-01-06-taldykorgan-detention-centre-attack",
+            FIGURE_OUTSIDE,
+        ),
+    ]
+
+
+def test_a_figure_ending_after_its_event(frames: Frames) -> None:
+    edit(frames, "indicator_values", "officers-wounded-cornell", date_end="2022-01-07")
+    assert [f[1] for f in found(_rules.figure_within_event, frames)] == ["officers-wounded-cornell"]
+
+
+def test_a_figure_a_discrepancy_claim_carries_may_leave_its_events_dates(frames: Frames) -> None:
+    """csto-troops-cornell is claimed by csto-troop-numbers-1: the recorded discrepancy lets it through."""
+    edit(frames, "indicator_values", "csto-troops-cornell", date_start="2022-01-07", date_end="2022-01-07")
+    assert found(_rules.figure_within_event, frames) == []
+    edit(frames, "discrepancy_claims", "csto-troop-numbers-1", record_table="reforms")
+    assert [f[1] for f in found(_rules.figure_within_event, frames)] == ["csto-troops-cornell"]
+
+
+def test_a_figure_without_an_event_is_not_checked(frames: Frames) -> None:
+    edit(frames, "indicator_values", "officers-wounded-cornell", event_id=None, date_start="2021-01-01")
+    assert found(_rules.figure_within_event, frames) == []
+
+
+def test_a_position_may_end_on_either_edge_of_its_event_but_not_outside(frames: Frames) -> None:
+    """nazarbayev-nursultan-president ends 2019 (stored 2019-01-01), its event 2019-nazarbayev-leaves-presidency."""
+    assert found(_rules.position_end_matches_event, frames) == []
+    edit(frames, "positions", "nazarbayev-nursultan-president", end_date="2019-12-31", end_precision="day")
+    assert found(_rules.position_end_matches_event, frames) == []
+    edit(frames, "positions", "bektanov-murat-defence-minister", end_date="2022-01-20")
+    edit(frames, "positions", "massimov-karim-national-security-committee-head", end_date="2022-01-04")
+    assert found(_rules.position_end_matches_event, frames) == [
+        ("positions", "bektanov-murat-defence-minister", "end_date", "2022-01-20", POSITION_OUTSIDE),
+        ("positions", "massimov-karim-national-security-committee-head", "end_date", "2022-01-04", POSITION_OUTSIDE),
+    ]
+
+
+def test_a_position_ended_by_an_event_needs_an_end_date(frames: Frames) -> None:
+    edit(frames, "positions", "bektanov-murat-defence-minister", end_date=None)
+    assert found(_rules.position_end_matches_event, frames) == [
+        (
+            "positions",
+            "bektanov-murat-defence-minister",
+            "end_date",
+            None,
+            "a position ended by an event (ended_by_event_id) has an end_date",
+        ),
+    ]
+
+
+def test_a_position_a_discrepancy_claim_carries_may_end_outside_its_event(frames: Frames) -> None:
+    """Abish's post: the article dates its end 17 and 18 January; a claim on the position lets either through."""
+    position = "abish-samat-national-security-committee-first-deputy"
+    edit(frames, "positions", position, end_date="2022-01-17")
+    assert [f[1] for f in found(_rules.position_end_matches_event, frames)] == [position]
+    edit(frames, "discrepancy_claims", "abish-dismissal-date-1", record_table="positions", record_id=position)
+    assert found(_rules.position_end_matches_event, frames) == []
+    edit(frames, "discrepancy_claims", "abish-dismissal-date-1", record_table="indicator_values")
+    assert [f[1] for f in found(_rules.position_end_matches_event, frames)] == [position]
+
+
+def test_a_position_without_an_ending_event_is_not_checked(frames: Frames) -> None:
+    edit(frames, "positions", "bektanov-murat-defence-minister", ended_by_event_id=None, end_date="2030-01-01")
+    assert found(_rules.position_end_matches_event, frames) == []
+
+
+def test_id_periods_of_a_year_a_month_and_a_day() -> None:
+    ids = pd.Series(
+        ["2022-01-05-x", "2022-02-x", "2024-x", "2019", "2022-13-x", "2023-02-29-x", "1930s-x", "x-2022", None],
+        dtype="string",
+    )
+    first, last = _rules._id_periods(ids)
+    assert [_shown(v) for v in first] == [
+        "2022-01-05",
+        "2022-02-01",
+        "2024-01-01",
+        "2019-01-01",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert [_shown(v) for v in last] == [
+        "2022-01-05",
+        "2022-02-28",
+        "2024-12-31",
+        "2019-12-31",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_an_event_id_naming_a_period_its_row_does_not_touch(frames: Frames) -> None:
+    """2023-11-kgb-archives-opened: 5 January 2022 to 12 November 2023; the id's November 2023 overlaps it."""
+    assert found(_rules.id_date_agrees, frames) == []
+    event = "2023-11-kgb-archives-opened"
+    edit(frames, "events", event, date_end="2023-11-01")
+    assert found(_rules.id_date_agrees, frames) == []
+    edit(frames, "events", event, date_end="2023-10-31")
+    edit(frames, "events", "2019-oyan-qazaqstan-formed", date_start="2020-01-01", date_end="2020-01-01")
+    edit(frames, "events", "2022-01-05-massimov-removed-from-nsc", date_start="2022-01-04", date_end="2022-01-04")
+    assert found(_rules.id_date_agrees, frames) == [
+        ("events", "2019-oyan-qazaqstan-formed", "event_id", "2019-oyan-qazaqstan-formed", EVENT_ID_APART),
+        (
+            "events",
+            "2022-01-05-massimov-removed-from-nsc",
+            "event_id",
+            "2022-01-05-massimov-removed-from-nsc",
+            EVENT_ID_APART,
+        ),
+        ("events", event, "event_id", event, EVENT_ID_APART),
+    ]
+
+
+def test_an_id_starting_after_its_row_ends_and_one_with_an_impossible_date(frames: Frames) -> None:
+    edit(frames, "events", "2022-01-05-massimov-removed-from-nsc", date_start="2022-01-06", date_end="2022-01-06")
+    add(frames, "events", "2019-oyan-qazaqstan-formed", event_id="2019-13-oyan")
+    add(frames, "events", "2019-oyan-qazaqstan-formed", event_id="2019")
+    assert [f[1] for f in found(_rules.id_date_agrees, frames)] == [
+        "2022-01-05-massimov-removed-from-nsc",
+        "2019-13-oyan",
+    ]
+
+
+def test_ids_of_other_dated_tables_are_checked_and_undated_ids_are_not(frames: Frames) -> None:
+    """Reforms and figures have no dated ids today; a dated one is held to its row like an event's.
+
+    The reform kgb-archives-opening is dated 1989 to 12 November 2023 (docs/dates.md), so 1980 is outside it.
+    """
+    add(frames, "reforms", "kgb-archives-opening", reform_id="1980-kgb-archives-opening")
+    add(frames, "indicator_values", "csto-troops-crs", value_id="2022-01-06-csto-troops")
+    add(frames, "sources", "crs-2022", source_id="2021-crs")
+    edit(frames, "events", "1930s-famines-in-kazakhstan", date_start="1950-01-01", date_end="1950-12-31")
+    rule = "an id that begins with a date names a period that overlaps the row's dates ({} to {}); "
+    rule += "rename it through the change log (change renamed)"
+    assert found(_rules.id_date_agrees, frames) == [
+        ("sources", "2021-crs", "source_id", "2021-crs", rule.format("published_start", "published_end")),
+        (
+            "reforms",
+            "1980-kgb-archives-opening",
+            "reform_id",
+            "1980-kgb-archives-opening",
+            rule.format("date_start", "date_end"),
+        ),
+    ]
+
+
+def test_a_missing_id_is_the_schemas_not_a_date_failure(frames: Frames) -> None:
+    edit(frames, "events", "2019-oyan-qazaqstan-formed", event_id=None)
+    assert found(_rules.id_date_agrees, frames) == []
+
+
+def test_a_repeated_event_id_is_the_schemas_and_its_first_row_dates_the_figures(frames: Frames) -> None:
+    """A repeated key is reported by the schema; the date rules read the first row and do not fail."""
+    add(frames, "events", "2022-01-06-taldykorgan-detention-centre-attack", event_id="2022-01-19-bektanov-relieved")
+    assert found(_rules.figure_within_event, frames) == []
+    assert found(_rules.position_end_matches_event, frames) == []

@@ -281,7 +281,7 @@ def stable_id_issues(
                     change_row(pos, "record_id"),
                     "record_id",
                     repr(i),
-                    "a retracted or merged id may not be used again",
+                    "a retracted, merged or renamed id may not be used again",
                 )
             )
     return issues
