@@ -68,6 +68,41 @@ _EXPORT_TESTS = (
     "test_an_export_folder_removed_during_the_export_does_not_hide_the_error",
 )
 
+#: The tests of tests/test_trust.py that check the installed release itself. Its other tests verify
+#: exports (about 8 s of exporting per run, redone for every surviving mutant); they reach the gate
+#: only through export()'s ``verified_files``, which these check directly, so the gate's mutants run
+#: without them.
+_TRUST_RELEASE_TESTS = (
+    "test_the_fingerprint_is_defined_over_values_schemas_licence_and_card",
+    "test_the_loaders_trust_only_the_descriptor_the_code_records",
+    "test_a_rewritten_parquet_file_with_its_hash_entry_is_refused_everywhere",
+    "test_the_parquet_check_holds_even_when_the_code_record_is_forged_too",
+    "test_a_parquet_file_with_the_same_values_but_other_types_is_refused",
+    "test_a_table_changed_with_its_hash_entry_is_refused_or_changes_the_cited_fingerprint",
+    "test_a_file_beside_the_data_rewritten_with_its_hash_entry_is_refused",
+    "test_a_descriptor_that_checks_less_is_refused_and_exports_fail_cleanly",
+    "test_a_file_the_descriptor_does_not_list_is_refused",
+    "test_an_edited_schema_is_refused_and_never_exported",
+    "test_a_fifo_in_place_of_the_descriptor_is_refused_without_hanging",
+    "test_a_link_to_a_device_in_place_of_the_descriptor_is_refused_without_reading_it",
+    "test_a_deeply_nested_descriptor_is_an_integrity_error",
+    "test_an_oversized_descriptor_is_refused_unread",
+    "test_a_journal_path_outside_the_checkout_is_reported_not_obeyed",
+    "test_a_bad_journal_is_reported_and_every_command_still_works",
+    "test_an_oversized_journal_is_reported_not_read",
+    "test_a_staged_file_without_the_journals_hash_is_not_moved",
+    "test_a_journal_that_is_no_regular_file_neither_hangs_nor_is_read",
+    "test_after_a_version_bump_the_citation_is_refused_not_mixed",
+    "test_verify_of_a_file_is_invalid_argument",
+    "test_an_empty_folder_is_no_export",
+    "test_a_folder_that_cannot_be_looked_at_is_refused_with_the_systems_reason",
+    "test_the_release_refuses_a_column_whose_nullability_differs",
+    "test_the_release_refuses_nan_where_it_stores_missing",
+    "test_the_release_refuses_pandas_metadata_kzdata_does_not_write",
+    "test_the_release_refuses_parquet_without_pandas_metadata_or_with_more",
+    "test_verify_against_the_citation_from_the_command_line",
+)
+
 #: Module -> the tests that exercise it in-process (subprocess tests run the unmutated install): test
 #: files, or single tests as pytest node ids (``file::test``) where a whole file would be too slow.
 MODULES: dict[str, list[str]] = {
@@ -89,7 +124,7 @@ MODULES: dict[str, list[str]] = {
     "kzdata/_integrity.py": [
         "tests/test_integrity_gate.py",
         "tests/test_misuse.py",
-        "tests/test_trust.py",
+        *(f"tests/test_trust.py::{t}" for t in _TRUST_RELEASE_TESTS),
         "tests/test_recovery.py",
     ],
     "kzdata/_canonical.py": ["tests/test_trust.py", "tests/test_roundtrip.py", "tests/test_canonical.py"],
