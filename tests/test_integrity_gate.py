@@ -356,3 +356,83 @@ def test_a_descriptor_that_can_no_longer_be_read_counts_as_changed(release_copy:
     (release_copy / "datapackage.json").unlink()
     (release_copy / "datapackage.json").mkdir()
     assert integrity._descriptor_changed(desc) is True
+
+
+# --------------------------------------------------------------------------- the report verify prints
+
+ACTUAL = "sha256:" + "a" * 64
+GIVEN = "sha256:" + "b" * 64
+
+
+def test_a_report_without_problems_says_what_was_checked_and_whether_it_matched() -> None:
+    """Word for word: the count, what was checked, the fingerprint; "it matches" only when one was given."""
+    checked = (
+        "kzdata 9.9.9: all 5 files of the release check out (hashes, Parquet values and types, generated files); "
+        f"content fingerprint {ACTUAL}"
+    )
+    assert str(integrity.VerifyReport("9.9.9", 5, fingerprint=ACTUAL)) == checked
+    assert str(integrity.VerifyReport("9.9.9", 5, fingerprint=ACTUAL, expected=ACTUAL)) == (
+        checked + "; it matches the fingerprint you gave"
+    )
+
+
+def test_a_report_of_another_release_says_to_get_the_one_the_citation_names() -> None:
+    """Only the fingerprint differs: the files are a whole release, not the cited one (docs/errors.md's advice)."""
+    problem = (
+        f"content fingerprint: the files give {ACTUAL}, not the {GIVEN} you gave: these are not the data "
+        "that citation names (another release, or altered data)"
+    )
+    report = integrity.VerifyReport("9.9.9", 5, [problem], ACTUAL, GIVEN, "/data")
+    assert str(report) == (
+        "kzdata 9.9.9: 1 problem(s); the files in /data differ:\n"
+        f"  - {problem}\n"
+        "The files are a whole release of kzdata 9.9.9, but not the data the fingerprint you gave names: get the "
+        "release the citation names (its version is in the citation) and verify again."
+    )
+
+
+def test_a_report_of_a_damaged_release_says_to_reinstall() -> None:
+    """Any other problem of the installed release: reinstall, or rebuild from a source checkout."""
+    report = integrity.VerifyReport("9.9.9", 5, ["events.parquet: missing"], None, None, "/data")
+    assert str(report) == (
+        "kzdata 9.9.9: 1 problem(s); the files in /data differ:\n"
+        "  - events.parquet: missing\n"
+        "Reinstall kzdata (pip install --force-reinstall kzdata) to restore the released files "
+        "(from a source checkout: `kzdata build`)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("{not json", " is not valid JSON ("), ("[]", " has no list of resources. ")],
+)
+def test_a_descriptor_that_cannot_be_parsed_is_named_by_its_path(release_copy: Path, text: str, says: str) -> None:
+    """The loaders name the descriptor file they could not use, so a user knows which file to look at."""
+    (release_copy / "datapackage.json").write_text(text, encoding="utf-8")
+    with pytest.raises(kzdata.IntegrityError) as refused:
+        kzdata.load("events")
+    assert str(refused.value).startswith(f"the data package descriptor {release_copy / 'datapackage.json'}{says}")
+
+
+def test_a_descriptor_read_while_a_build_puts_its_record_in_place_is_read_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/build-transactions.md: a descriptor that disagrees with the record while a build runs is read again.
+
+    Simulated: the first comparison with the record fails and a build looks in flight; the
+    second read agrees, and the descriptor is returned (its version is the installed one).
+    """
+    from importlib.metadata import version
+
+    real = integrity.record_problem
+    calls = 0
+
+    def once_wrong(raw: bytes, base: Path) -> str | None:
+        nonlocal calls
+        calls += 1
+        return "datapackage.json: swapped" if calls == 1 else real(raw, base)
+
+    monkeypatch.setattr(integrity, "record_problem", once_wrong)
+    monkeypatch.setattr(integrity, "_wait_for_build", lambda base: True)
+    assert integrity.descriptor().version == version("kzdata")
+    assert calls == 2
