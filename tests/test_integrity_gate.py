@@ -436,3 +436,68 @@ def test_a_descriptor_read_while_a_build_puts_its_record_in_place_is_read_again(
     monkeypatch.setattr(integrity, "_wait_for_build", lambda base: True)
     assert integrity.descriptor().version == version("kzdata")
     assert calls == 2
+
+
+def test_a_descriptor_that_keeps_disagreeing_while_builds_run_is_refused_after_three_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three reads, each during a build, each disagreeing with the record: the reader gives up and says so."""
+    monkeypatch.setattr(integrity, "record_problem", lambda raw, base: "datapackage.json: swapped")
+    monkeypatch.setattr(integrity, "_wait_for_build", lambda base: True)
+    with pytest.raises(kzdata.IntegrityError) as refused:
+        integrity.descriptor()
+    assert str(refused.value) == "the data folder kept changing while its descriptor was read; try again"
+
+
+def test_json_differences_count_missing_and_added_keys_toward_the_limit() -> None:
+    """Five keys missing, five added: three of each reported, not four (counted by hand)."""
+    assert integrity._json_differences({}, dict.fromkeys("abcde", 1)) == [
+        "a is missing (expected 1)",
+        "b is missing (expected 1)",
+        "c is missing (expected 1)",
+    ]
+    assert integrity._json_differences(dict.fromkeys("abcde", 1), {}) == [
+        "a is not part of the release (found 1)",
+        "b is not part of the release (found 1)",
+        "c is not part of the release (found 1)",
+    ]
+
+
+def test_a_generated_json_file_that_is_not_json_is_named_twice_over() -> None:
+    """The file named, and named again as the thing that is not JSON (not a bare "None is not valid JSON")."""
+    problem = integrity._derived_problem("croissant.json", b"{", b"{}")
+    assert problem is not None
+    assert problem.startswith(
+        "croissant.json: differs from what kzdata generates from these files (croissant.json is not valid JSON ("
+    )
+    assert problem.endswith("); it was edited or is stale")
+
+
+def _derived(found: str, expected: str, ignore: frozenset[str] = frozenset()) -> str | None:
+    return integrity._derived_problem("datapackage.json", found.encode(), expected.encode(), ignore)
+
+
+def test_a_generated_file_names_its_differences_joined_by_semicolons() -> None:
+    """Each difference of the regenerated JSON, in order, joined with "; " (written out by hand)."""
+    assert _derived('{"a": 1, "b": 1}', '{"a": 2, "b": 2}') == (
+        "datapackage.json: differs from what kzdata generates from these files "
+        "(a is 1, expected 2; b is 1, expected 2); it was edited or is stale"
+    )
+
+
+def test_a_generated_file_formatted_otherwise_says_so() -> None:
+    """The same JSON with other spacing is still not the generated file, byte for byte."""
+    assert _derived('{"a": 1}', '{"a":1}') == (
+        "datapackage.json: differs from what kzdata generates from these files "
+        "(the same content, formatted differently); it was edited or is stale"
+    )
+
+
+def test_differences_already_reported_elsewhere_are_not_reported_again() -> None:
+    """An ignored path (the fingerprint, reported on its own line) is left out; alone, it is no problem here."""
+    ignore = frozenset({"kzdata:fingerprint"})
+    assert _derived('{"kzdata:fingerprint": "x", "a": 1}', '{"kzdata:fingerprint": "y", "a": 1}', ignore) is None
+    assert _derived('{"kzdata:fingerprint": "x", "a": 1}', '{"kzdata:fingerprint": "y", "a": 2}', ignore) == (
+        "datapackage.json: differs from what kzdata generates from these files (a is 1, expected 2); "
+        "it was edited or is stale"
+    )
