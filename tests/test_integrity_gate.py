@@ -501,3 +501,31 @@ def test_differences_already_reported_elsewhere_are_not_reported_again() -> None
         "datapackage.json: differs from what kzdata generates from these files (a is 1, expected 2); "
         "it was edited or is stale"
     )
+
+
+def test_a_generated_text_file_names_its_first_different_line() -> None:
+    """A generated file that is not JSON (CITATION.cff) is compared line by line; the first difference is shown."""
+    assert integrity._derived_problem("CITATION.cff", b"a\nb\n", b"a\nc\n") == (
+        "CITATION.cff: differs from what kzdata generates from these files (line 2 is 'b', expected 'c'); "
+        "it was edited or is stale"
+    )
+
+
+@pytest.mark.parametrize(("folder", "shown"), [(3, "int (3)"), (b"/tmp", "bytes (b'/tmp')")])
+def test_verify_of_something_that_is_no_path_says_what_it_takes(folder: object, shown: str) -> None:
+    """docs/errors.md: wrong argument types are InvalidArgumentError, naming the type and the value given."""
+    with pytest.raises(kzdata.InvalidArgumentError) as refused:
+        kzdata.verify(folder)  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        f"verify() takes the path of an exported folder (a str or Path) or None for the installed release, not {shown}"
+    )
+
+
+def test_a_fingerprint_that_is_not_one_says_what_one_looks_like() -> None:
+    """The form of a fingerprint, word for word (docs/versioning.md: 'sha256:' and 64 lower-case hex digits)."""
+    with pytest.raises(kzdata.InvalidArgumentError) as refused:
+        kzdata.verify(fingerprint="sha256:ABC")
+    assert str(refused.value) == (
+        "fingerprint 'sha256:ABC' is not a content fingerprint: it is 'sha256:' followed by 64 lower-case "
+        "hexadecimal digits, as `kzdata cite` prints it"
+    )
