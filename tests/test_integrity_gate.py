@@ -529,3 +529,219 @@ def test_a_fingerprint_that_is_not_one_says_what_one_looks_like() -> None:
         "fingerprint 'sha256:ABC' is not a content fingerprint: it is 'sha256:' followed by 64 lower-case "
         "hexadecimal digits, as `kzdata cite` prints it"
     )
+
+
+# --------------------------------------------------------------------------- the gate's pieces, one input at a time
+
+
+def test_reading_a_regular_file_gives_its_bytes_or_none_and_refuses_the_rest(tmp_path: Path) -> None:
+    """read_regular's docstring: the bytes, None when missing, RefusedFileError saying what else it is."""
+    import os
+
+    file = tmp_path / "x"
+    file.write_bytes(b"12345")
+    assert integrity.read_regular(file, 5) == b"12345"
+    assert integrity.read_regular(tmp_path / "nope", 5) is None
+    assert integrity.read_regular(file / "below", 5) is None
+    os.mkfifo(tmp_path / "fifo")
+    refused = {
+        "5 bytes, more than the 4 a release file may have": file,
+        "a FIFO, not a regular file": tmp_path / "fifo",
+        "a device, not a regular file": Path("/dev/null"),
+        "a directory, not a regular file": tmp_path,
+    }
+    for message, path in refused.items():
+        with pytest.raises(integrity.RefusedFileError) as info:
+            integrity.read_regular(path, 4 if path == file else 10)
+        assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "ok"),
+    [
+        ('{"a": [[1]], "b": "[[[["}', 3, True),
+        ("[[[[]]]]", 3, False),
+        ("[[[]]]", 3, True),
+        ("[[]][[]][[]][[]]", 2, True),
+        ('["\\"[[[[", {"k": "]]]]"}]', 2, True),
+        ("{{{}}}", 2, False),
+    ],
+)
+def test_json_nesting_is_counted_outside_strings(text: str, limit: int, ok: bool) -> None:
+    """Depth counted by hand: brackets inside strings (escaped quotes included) do not count, closing ones undo."""
+    assert integrity.json_depth_ok(text, limit) is ok
+
+
+def test_json_that_cannot_be_read_says_why() -> None:
+    """load_json names the document and the reason: not UTF-8, too deep (64), not JSON."""
+    cases = {
+        b"\xff": "doc is not UTF-8 (",
+        b"[" * 65 + b"]" * 65: "doc nests deeper than 64 levels",
+        b"{x": "doc is not valid JSON (",
+    }
+    for data, says in cases.items():
+        with pytest.raises(integrity.RefusedFileError) as info:
+            integrity.load_json(data, "doc")
+        assert str(info.value).startswith(says)
+    assert integrity.load_json(b"[" * 64 + b"]" * 64, "doc") is not None
+
+
+@pytest.mark.parametrize(
+    ("path", "safe"),
+    [
+        ("csv/events.csv", True),
+        ("a/b:c", True),
+        ("../x", False),
+        ("/etc/passwd", False),
+        ("", False),
+        ("a\\b", False),
+        ("a\x00b", False),
+        ("./a", False),
+        ("a//b", False),
+        ("a/./b", False),
+        ("a/", False),
+        ("c:/x", False),
+        ("c:x", False),
+        (3, False),
+    ],
+)
+def test_a_descriptor_path_must_stay_plainly_inside_the_data_folder(path: object, safe: bool) -> None:
+    """safe_relative: a relative POSIX path, no empty, '.' or '..' part, no backslash, NUL or drive letter."""
+    assert integrity.safe_relative(path) == (path if safe else None)
+
+
+def test_every_unusable_descriptor_entry_is_named_and_left_out() -> None:
+    """Each broken entry of a hand-made descriptor is one problem, in order; the usable entries are kept."""
+    doc: dict[str, Any] = {
+        "version": "1.2.3",
+        "resources": [
+            {
+                "name": "t",
+                "path": "csv/t.csv",
+                "hash": "sha256:x",
+                "bytes": 1,
+                "kzdata:parquet": {"path": "t.parquet", "hash": "sha256:y", "bytes": 2},
+            },
+            {"name": "u"},
+            5,
+            {"name": "v", "path": "../x", "hash": "h", "bytes": 1},
+            {"name": "w", "path": "w.csv", "hash": 1, "bytes": "1"},
+        ],
+        "kzdata:files": [{"name": "LICENSE-DATA", "path": "LICENSE-DATA", "hash": "sha256:z", "bytes": 3}, 7],
+    }
+    parsed = integrity._parse_fresh(json.dumps(doc).encode(), Path("dp.json"))
+    missing = "missing (the descriptor lacks this file's record)"
+    assert parsed.problems == [
+        "descriptor entry u: lacks path, hash, bytes",
+        f"descriptor entry u (kzdata:parquet): {missing}",
+        f"descriptor entry resources[2]: {missing}",
+        f"descriptor entry resources[2] (kzdata:parquet): {missing}",
+        "descriptor entry v: path '../x' points outside the data folder",
+        f"descriptor entry v (kzdata:parquet): {missing}",
+        "descriptor entry w: hash or bytes has the wrong type",
+        f"descriptor entry w (kzdata:parquet): {missing}",
+        f"descriptor entry kzdata:files[1]: {missing}",
+    ]
+    assert parsed.entries == {
+        "csv/t.csv": integrity.Entry("csv/t.csv", "sha256:x", 1),
+        "t.parquet": integrity.Entry("t.parquet", "sha256:y", 2),
+        "LICENSE-DATA": integrity.Entry("LICENSE-DATA", "sha256:z", 3),
+    }
+    assert parsed.version == "1.2.3"
+    doc["kzdata:files"] = {"path": "x"}
+    assert integrity._parse_fresh(json.dumps(doc).encode(), Path("dp.json")).problems[-1] == (
+        "descriptor entry kzdata:files: not a list of files"
+    )
+
+
+def test_a_missing_or_unusable_descriptor_is_named(release_copy: Path) -> None:
+    """The descriptor's path and what is wrong with it, then the reinstall advice."""
+    where = release_copy / "datapackage.json"
+    where.unlink()
+    with pytest.raises(kzdata.IntegrityError) as refused:
+        integrity.descriptor()
+    assert str(refused.value) == f"the data package descriptor is missing: {where}. {REINSTALL_WORDS}"
+    where.mkdir()
+    with pytest.raises(kzdata.IntegrityError) as refused:
+        integrity.descriptor()
+    assert str(refused.value) == (
+        f"the data package descriptor {where} cannot be used: a directory, not a regular file. {REINSTALL_WORDS}"
+    )
+
+
+def test_an_edited_descriptor_is_named_with_both_hashes_and_the_record(release_copy: Path) -> None:
+    """The sha256 found and the one the code records (both computed here with hashlib), and where the record is."""
+    import hashlib
+
+    where = release_copy / "datapackage.json"
+    built = hashlib.sha256(where.read_bytes()).hexdigest()
+    where.write_bytes(where.read_bytes() + b" ")
+    edited = hashlib.sha256(where.read_bytes()).hexdigest()
+    record = Path(integrity.__file__).resolve().with_name("_release.py")
+    with pytest.raises(kzdata.IntegrityError) as refused:
+        integrity.descriptor()
+    assert str(refused.value) == (
+        f"datapackage.json: its sha256 is {edited}, but this kzdata was built with the descriptor {built} "
+        f"({record}): the descriptor was edited, or belongs to another build. The loaders trust only the "
+        f"descriptor kzdata was built with; run `kzdata verify` to see what differs, then: {REINSTALL_WORDS}"
+    )
+
+
+def test_a_descriptor_without_any_record_is_not_trusted(release_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No record beside the data folder nor installed: the descriptor cannot be trusted, and the message says where."""
+    monkeypatch.setattr(integrity, "_INSTALLED_RECORD", str(release_copy / "no-record.py"))
+    record = release_copy.parent / "_release.py"
+    assert integrity.record_problem((release_copy / "datapackage.json").read_bytes(), release_copy) == (
+        f"datapackage.json: the record of the release's descriptor ({record}) is missing or unreadable, so the "
+        "descriptor cannot be trusted"
+    )
+
+
+def test_the_version_problem_says_which_side_to_fix() -> None:
+    """Older data: rebuild or reinstall; newer data: reinstall the checkout; equal: no problem (docs/versioning.md)."""
+    assert integrity.version_problem("0.3.0", "0.3.0") is None
+    head = "version: the data are release {} but the installed kzdata is 0.3.0, so no citation can name both; "
+    rebuild = (
+        "the data were not rebuilt after the version changed: in a source checkout run `kzdata build`; "
+        "otherwise reinstall kzdata (pip install --force-reinstall kzdata)"
+    )
+    reinstall = (
+        "the package metadata is older than the data: reinstall the checkout (pip install -e .) after changing "
+        "the version in pyproject.toml"
+    )
+    assert integrity.version_problem("0.2.0", "0.3.0") == head.format("0.2.0") + rebuild
+    assert integrity.version_problem("0.4.0", "0.3.0") == head.format("0.4.0") + reinstall
+    assert integrity.version_problem("x", "0.3.0") == head.format("x") + rebuild
+
+
+def test_the_fingerprint_problem_says_whether_it_could_be_recomputed() -> None:
+    """None when none was given or they match; otherwise why the files are not the cited data."""
+    assert integrity.fingerprint_problem(ACTUAL, None) is None
+    assert integrity.fingerprint_problem(ACTUAL, ACTUAL) is None
+    assert integrity.fingerprint_problem(None, GIVEN) == (
+        f"content fingerprint: cannot be recomputed (see above), so the files cannot be shown to be {GIVEN}"
+    )
+    assert integrity.fingerprint_problem(ACTUAL, GIVEN) == (
+        f"content fingerprint: the files give {ACTUAL}, not the {GIVEN} you gave: these are not the data "
+        "that citation names (another release, or altered data)"
+    )
+
+
+def test_verify_names_each_extra_missing_unusable_and_altered_file(release_copy: Path) -> None:
+    """One verify of a data folder damaged four ways: each file named with what is wrong, word for word."""
+    from importlib.metadata import version
+
+    (release_copy / "extra.txt").write_text("x\n", encoding="utf-8")
+    (release_copy / "csv" / "people.csv").unlink()
+    (release_copy / "LICENSE-DATA").unlink()
+    (release_copy / "LICENSE-DATA").mkdir()
+    with (release_copy / "__init__.py").open("a", encoding="utf-8") as init:
+        init.write("import os\n")
+    problems = kzdata.verify(raise_on_error=False).problems
+    assert (
+        f"extra.txt: not a file of the release (kzdata {version('kzdata')} ships only the files its registry "
+        "names); remove it, or reinstall kzdata"
+    ) in problems
+    assert "csv/people.csv: missing" in problems
+    assert "LICENSE-DATA: cannot be used: a directory, not a regular file" in problems
+    assert "__init__.py: differs from the one the release ships (it is code, run on import)" in problems
