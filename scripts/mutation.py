@@ -324,12 +324,20 @@ def _retest_unnoticed(work: Path) -> None:
             meta.write_text(json.dumps(data), encoding="utf-8")
 
 
-def run(module: str, *, survivors: bool, max_children: int = 2) -> dict[str, int] | None:
-    """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run."""
+def run(
+    module: str, *, survivors: bool, max_children: int = 2, mutants: list[str] | None = None
+) -> dict[str, int] | None:
+    """The mutant counts of ``module``, or None (with mutmut's last words printed) when mutmut could not run.
+
+    With ``mutants`` (names as ``mutmut results`` prints them), only those are tested again and
+    every other mutant keeps its last verdict; a survivor not retested stays a survivor, so the
+    score is never higher than a full run's.
+    """
     work = _scratch(module, MODULES[module])
-    _retest_unnoticed(work)
+    if not mutants:
+        _retest_unnoticed(work)
     done = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *(mutants or [])],
         cwd=work,
         check=False,
         capture_output=True,
@@ -376,7 +384,9 @@ def _open_work(record: dict[str, dict[str, Any]]) -> list[str]:
     return never + low
 
 
-def _measure(modules: list[str], *, survivors: bool, max_children: int) -> dict[str, float]:
+def _measure(
+    modules: list[str], *, survivors: bool, max_children: int, mutants: list[str] | None = None
+) -> dict[str, float]:
     """Run each module, print and record its figures; the scores of the modules that ran."""
     WORK.mkdir(exist_ok=True)
     summary_file = WORK / "summary.json"
@@ -384,7 +394,7 @@ def _measure(modules: list[str], *, survivors: bool, max_children: int) -> dict[
     record = _load_record()
     scores: dict[str, float] = {}
     for module in modules:
-        counts = run(module, survivors=survivors, max_children=max_children)
+        counts = run(module, survivors=survivors, max_children=max_children, mutants=mutants)
         if counts is None:
             continue
         score = scores[module] = _score(counts)
@@ -467,6 +477,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="print every surviving mutant")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument(
+        "--mutants",
+        nargs="+",
+        metavar="NAME",
+        help="with one module: test only these mutants again (e.g. the survivors a new test kills); "
+        "every other mutant keeps its last verdict",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help=f"CI: re-run {SMOKE} and every measured module changed since its score; fail under {FLOOR * 100:.0f}%% "
@@ -480,8 +497,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"not a module of this script: {unknown}; see --list")
+    if args.mutants and len(args.modules) != 1:
+        parser.error("--mutants needs exactly one module")
     if not args.check:
-        _measure(args.modules or list(MODULES), survivors=args.survivors, max_children=args.max_children)
+        _measure(
+            args.modules or list(MODULES),
+            survivors=args.survivors,
+            max_children=args.max_children,
+            mutants=args.mutants,
+        )
         return 0
     record = _load_record()
     stale = _stale(record)
