@@ -745,3 +745,69 @@ def test_verify_names_each_extra_missing_unusable_and_altered_file(release_copy:
     assert "csv/people.csv: missing" in problems
     assert "LICENSE-DATA: cannot be used: a directory, not a regular file" in problems
     assert "__init__.py: differs from the one the release ships (it is code, run on import)" in problems
+
+
+def test_the_files_present_leave_out_only_the_data_folders_own_bytecode(tmp_path: Path) -> None:
+    """_present lists every file and link (links to folders not entered) but ``__pycache__/__init__.*.pyc``.
+
+    Counted by hand from the folder made here; bytecode anywhere else, or of another module, is listed.
+    """
+    (tmp_path / "sub" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "__pycache__").mkdir()
+    for name in ("a", "sub/b", "__pycache__/__init__.cpython-311.pyc", "__pycache__/other.cpython-311.pyc"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub" / "__pycache__" / "__init__.cpython-311.pyc").write_bytes(b"x")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "inside").write_bytes(b"x")
+    (tmp_path / "link").symlink_to(elsewhere, target_is_directory=True)
+    assert integrity._present(tmp_path) == {
+        "a",
+        "sub/b",
+        "__pycache__/other.cpython-311.pyc",
+        "sub/__pycache__/__init__.cpython-311.pyc",
+        "link",
+    }
+
+
+def test_the_record_beside_the_data_folder_is_read_and_read_again_when_it_changes(tmp_path: Path) -> None:
+    """recorded_descriptor_sha256: the record beside the data folder, its sha256 line; None without one."""
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    record = tmp_path / "kzdata" / "_release.py"
+    record.write_text(f'# x\nDESCRIPTOR_SHA256 = "{"a" * 64}"\n', encoding="utf-8")
+    assert integrity.recorded_descriptor_sha256(base) == ("a" * 64, str(record))
+    record.write_text(f'# x\nDESCRIPTOR_SHA256 = "{"b" * 64}"\n# longer now\n', encoding="utf-8")
+    assert integrity.recorded_descriptor_sha256(base) == ("b" * 64, str(record))
+    record.write_text('DESCRIPTOR_SHA256 = "not a sha"\n', encoding="utf-8")
+    assert integrity.recorded_descriptor_sha256(base) == (None, str(record))
+
+
+def test_without_a_record_beside_the_data_folder_the_installed_one_is_read(tmp_path: Path) -> None:
+    """The installed kzdata/_release.py, its sha256 read here from the committed file's text."""
+    import re
+
+    installed = Path(integrity.__file__).resolve().with_name("_release.py")
+    found = re.search(r'^DESCRIPTOR_SHA256 = "([0-9a-f]{64})"$', installed.read_text(encoding="utf-8"), re.M)
+    assert found is not None
+    assert integrity.recorded_descriptor_sha256(tmp_path / "kzdata" / "data") == (found.group(1), str(installed))
+
+
+def test_a_reader_waits_for_a_build_in_flight_and_only_then(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journal in the checkout's state folder means a build is putting a release in place: wait, a little."""
+    import time
+
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    assert integrity._build_in_flight(base) is False
+    started = time.monotonic()
+    assert integrity._wait_for_build(base) is False
+    assert time.monotonic() - started < 0.1
+    journal = tmp_path / ".kzdata-build" / "journal.json"
+    journal.parent.mkdir()
+    journal.write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(integrity, "_BUILD_WAIT_SECONDS", 0.3)
+    assert integrity._build_in_flight(base) is True
+    started = time.monotonic()
+    assert integrity._wait_for_build(base) is True
+    assert 0.3 <= time.monotonic() - started < 2
