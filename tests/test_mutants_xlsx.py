@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 import inspect
+import io
+import zipfile
 from collections.abc import Generator
 from types import TracebackType
 
@@ -55,10 +57,18 @@ class _LeftOpen:
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def _failed_save(left: _LeftOpen) -> TracebackType:
+class _FullDisk(io.BytesIO):
+    """A file whose every write fails, as on a full disk."""
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _failed_save(left: _LeftOpen, archive: zipfile.ZipFile | None = None) -> TracebackType:
     def save() -> None:
         writer = left  # held by the failing frame, as openpyxl's writer holds its sheets
-        assert writer.xf is not None
+        book = archive  # and its zip archive
+        assert writer.xf is not None and (book is None or book.fp is not None)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     try:
@@ -79,3 +89,10 @@ def test_closing_what_a_failed_save_left_open_never_raises_its_own_failure() -> 
     _close_left_open(_failed_save(left))
     assert inspect.getgeneratorstate(left.xf) == inspect.GEN_CLOSED
     assert left.cleaned
+
+
+def test_closing_a_zip_archive_that_fails_again_is_quiet_too() -> None:
+    """The workbook's zip archive, whose last write fails on the full disk again, is closed without a second error."""
+    archive = zipfile.ZipFile(_FullDisk(), mode="w")
+    _close_left_open(_failed_save(_LeftOpen(), archive))
+    assert archive.fp is None
