@@ -811,3 +811,68 @@ def test_a_reader_waits_for_a_build_in_flight_and_only_then(tmp_path: Path, monk
     started = time.monotonic()
     assert integrity._wait_for_build(base) is True
     assert 0.3 <= time.monotonic() - started < 2
+
+
+def _problems(release_copy: Path) -> kzdata.VerifyReport:
+    """verify() of the release copy kzdata now reads (``release_copy`` is only the sign that it does)."""
+    from kzdata import _files
+
+    assert _files.data_dir() == release_copy
+    return kzdata.verify(raise_on_error=False)
+
+
+def test_verify_without_a_descriptor_names_it_once_and_still_checks_the_rest(release_copy: Path) -> None:
+    """No descriptor: one problem for it (no sha256 of nothing compared with the record), the generated files
+    still regenerated and compared, so an edited CITATION.cff is named even though another file is unusable."""
+    where = release_copy / "datapackage.json"
+    where.unlink()
+    (release_copy / "croissant.json").unlink()
+    (release_copy / "croissant.json").mkdir()
+    with (release_copy / "CITATION.cff").open("a", encoding="utf-8") as cff:
+        cff.write("# edited\n")
+    problems = _problems(release_copy).problems
+    assert problems[0] == f"datapackage.json: the data package descriptor is missing: {where}. {REINSTALL_WORDS}"
+    assert not [p for p in problems if "its sha256 is" in p]
+    assert [p for p in problems if p.startswith("CITATION.cff: differs from what kzdata generates from these files")]
+
+
+def test_verify_names_the_descriptor_that_is_not_json_by_its_path(release_copy: Path) -> None:
+    """The descriptor that cannot be parsed is named by its path, so a user knows which file to look at."""
+    where = release_copy / "datapackage.json"
+    where.write_text("{not json", encoding="utf-8")
+    assert (
+        _problems(release_copy)
+        .problems[0]
+        .startswith(f"datapackage.json: the data package descriptor {where} is not valid JSON (")
+    )
+
+
+def test_an_edited_descriptors_hashes_are_not_used_to_judge_the_files(release_copy: Path) -> None:
+    """A descriptor the record does not vouch for is reported itself; its entries never make a good file bad."""
+    where = release_copy / "datapackage.json"
+    document = json.loads(where.read_text(encoding="utf-8"))
+    for resource in document["resources"]:
+        if resource.get("name") == "events":
+            resource["kzdata:parquet"]["hash"] = "sha256:" + "0" * 64
+    where.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    problems = _problems(release_copy).problems
+    assert [p for p in problems if p.startswith("datapackage.json: its sha256 is ")]
+    assert not [p for p in problems if p.startswith("events.parquet:")]
+
+
+def test_a_missing_package_marker_is_missing_not_different(release_copy: Path) -> None:
+    """A missing __init__.py is one problem, "missing"; it is not also reported as different code."""
+    (release_copy / "__init__.py").unlink()
+    problems = _problems(release_copy).problems
+    assert "__init__.py: missing" in problems
+    assert not [p for p in problems if p.startswith("__init__.py: differs")]
+
+
+def test_every_table_is_checked_after_one_that_cannot_be_and_no_fingerprint_is_made(release_copy: Path) -> None:
+    """The first table's CSV copy missing: no fingerprint (not even an empty one), later tables still decoded."""
+    (release_copy / "csv" / "sources.csv").unlink()
+    (release_copy / "events.parquet").write_bytes((release_copy / "people.parquet").read_bytes())
+    report = _problems(release_copy)
+    assert report.fingerprint is None
+    assert [p for p in report.problems if p.startswith("events.parquet: has the columns ")]
+    assert not [p for p in report.problems if p.startswith("content fingerprint: the files give")]
