@@ -397,6 +397,13 @@ def _measure(
         counts = run(module, survivors=survivors, max_children=max_children, mutants=mutants)
         if counts is None:
             continue
+        if counts["not checked"]:
+            print(
+                f"{module}: {counts['not checked']} mutants not checked (a run stopped before the end); "
+                "not recorded: run it again to finish",
+                flush=True,
+            )
+            continue
         score = scores[module] = _score(counts)
         summary[module] = {**counts, "score": round(score, 3)}
         record = _load_record()  # another run may have recorded a module meanwhile
