@@ -876,3 +876,46 @@ def test_every_table_is_checked_after_one_that_cannot_be_and_no_fingerprint_is_m
     assert report.fingerprint is None
     assert [p for p in report.problems if p.startswith("events.parquet: has the columns ")]
     assert not [p for p in report.problems if p.startswith("content fingerprint: the files give")]
+
+
+def _edit_document(release_copy: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    where = release_copy / "datapackage.json"
+    document = json.loads(where.read_text(encoding="utf-8"))
+    edit(document)
+    where.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_version_that_is_no_release_version_is_named_and_the_installed_one_used(release_copy: Path) -> None:
+    """docs/versioning.md: a release version is MAJOR.MINOR.PATCH; 'x.y' is named once, and no version
+    mismatch is reported on top of it (the installed version is compared instead)."""
+    _edit_document(release_copy, lambda d: d.update(version="x.y"))
+    problems = _problems(release_copy).problems
+    assert "datapackage.json: version 'x.y' is not a release version" in problems
+    assert not [p for p in problems if p.startswith("version: the data are release")]
+
+
+def test_a_descriptor_without_a_version_is_not_called_version_none(release_copy: Path) -> None:
+    """A missing descriptor (or version) is its own problem; the data are then taken to be the installed release."""
+    (release_copy / "datapackage.json").unlink()
+    problems = _problems(release_copy).problems
+    assert not [p for p in problems if "is not a release version" in p or p.startswith("version: ")]
+
+
+def test_a_missing_table_with_an_edited_descriptor_is_reported_not_a_crash(release_copy: Path) -> None:
+    """No fingerprint can be made without every table: the generated files are then not regenerated at all."""
+    with (release_copy / "datapackage.json").open("a", encoding="utf-8") as descriptor:
+        descriptor.write(" ")
+    (release_copy / "csv" / "sources.csv").unlink()
+    report = _problems(release_copy)
+    assert "csv/sources.csv: missing" in report.problems
+    assert report.fingerprint is None
+
+
+def test_the_unlocked_build_mark_is_regenerated_with_the_descriptor(release_copy: Path) -> None:
+    """docs/versioning.md: an unlocked build marks datapackage.json; verify regenerates the descriptor with the
+    mark it carries, so the mark itself is never reported as a difference (the edit is, by the record)."""
+    mark = {"numpy": "1.0 (locked 2.0)"}
+    _edit_document(release_copy, lambda d: d.update({"kzdata:unlocked-build": mark}))
+    problems = _problems(release_copy).problems
+    assert [p for p in problems if p.startswith("datapackage.json: its sha256 is ")]
+    assert not [p for p in problems if "kzdata:unlocked-build" in p]
