@@ -919,3 +919,76 @@ def test_the_unlocked_build_mark_is_regenerated_with_the_descriptor(release_copy
     problems = _problems(release_copy).problems
     assert [p for p in problems if p.startswith("datapackage.json: its sha256 is ")]
     assert not [p for p in problems if "kzdata:unlocked-build" in p]
+
+
+def _files_on_disk(folder: Path) -> dict[str, bytes]:
+    """Every file of a data folder but Python's bytecode, read here with pathlib (the oracle of what verify reads)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def test_verify_reports_the_release_version_and_counts_every_file_extra_ones_too(release_copy: Path) -> None:
+    """The report names the installed version and counts the files it checked: all of the release's, plus extras."""
+    from importlib.metadata import version
+
+    report = kzdata.verify()
+    assert report.version == version("kzdata")
+    assert report.checked == len(_files_on_disk(release_copy))
+    (release_copy / "extra.txt").write_text("x\n", encoding="utf-8")
+    report = kzdata.verify(raise_on_error=False)
+    assert report.checked == len(_files_on_disk(release_copy))
+    assert str(report).startswith(f"kzdata {version('kzdata')}: 1 problem(s); the files in {release_copy} differ:")
+
+
+def test_the_files_an_export_copies_are_the_verified_bytes_of_every_file() -> None:
+    """verified_files: each file of the release with the bytes on disk (read here with pathlib)."""
+    from kzdata import _files
+
+    assert integrity.verified_files() == _files_on_disk(_files.data_dir())
+
+
+def test_a_fingerprint_edited_in_the_descriptor_is_reported_once(release_copy: Path) -> None:
+    """The recorded fingerprint that is not the files' is one problem; the regenerated descriptor does not repeat it."""
+    _edit_document(release_copy, lambda d: d.update({"kzdata:fingerprint": "sha256:" + "0" * 64}))
+    problems = _problems(release_copy).problems
+    assert [p for p in problems if p.startswith("content fingerprint: the files give ")]
+    assert not [p for p in problems if p.startswith("datapackage.json: differs from what kzdata generates")]
+
+
+def test_verify_reads_a_damaged_release_once_when_nothing_was_swapped(
+    release_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/build-transactions.md: verify reads again only when the descriptor changed meanwhile; else once."""
+    real = integrity._verify_pass
+    passes = 0
+
+    def counted(base: Path, expected: str | None) -> Any:
+        nonlocal passes
+        passes += 1
+        return real(base, expected)
+
+    monkeypatch.setattr(integrity, "_verify_pass", counted)
+    flip_last_byte(release_copy / "events.parquet")
+    assert not kzdata.verify(raise_on_error=False).ok
+    assert passes == 1
+
+
+def test_verify_reads_again_when_a_build_swapped_the_release_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated swap: the first pass saw other descriptor bytes and problems; the second pass of the installed
+    release is clean, and that is what verify reports."""
+    real = integrity._verify_pass
+    passes = 0
+
+    def swapped_once(base: Path, expected: str | None) -> Any:
+        nonlocal passes
+        passes += 1
+        if passes == 1:
+            return integrity._Pass("9.9.9", ["a file changed"], {}, 1, None, b"{}")
+        return real(base, expected)
+
+    monkeypatch.setattr(integrity, "_verify_pass", swapped_once)
+    assert kzdata.verify().ok
+    assert passes == 2
