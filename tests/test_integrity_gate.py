@@ -992,3 +992,26 @@ def test_verify_reads_again_when_a_build_swapped_the_release_meanwhile(monkeypat
     monkeypatch.setattr(integrity, "_verify_pass", swapped_once)
     assert kzdata.verify().ok
     assert passes == 2
+
+
+def test_a_descriptor_entry_without_a_name_is_named_by_its_place_and_files_beside_are_optional() -> None:
+    """A resource without a name is ``resources[i]``; a descriptor without ``kzdata:files`` lacks nothing."""
+    doc = {"version": "1.2.3", "resources": [{"path": "csv/t.csv"}]}
+    parsed = integrity._parse_fresh(json.dumps(doc).encode(), Path("dp.json"))
+    assert parsed.problems == [
+        "descriptor entry resources[0]: lacks hash, bytes",
+        "descriptor entry resources[0] (kzdata:parquet): missing (the descriptor lacks this file's record)",
+    ]
+    empty = integrity._parse_fresh(b'{"version": "1.2.3", "resources": []}', Path("dp.json"))
+    assert empty.problems == [] and empty.entries == {}
+
+
+def test_a_report_checked_against_a_citation_says_it_matches() -> None:
+    """verify(fingerprint=...) of the release: the report keeps the fingerprint given (recomputed by the oracle)."""
+    from kzdata import _files
+    from tests import oracle
+
+    cited = oracle.release_fingerprint(_files.data_dir())
+    report = kzdata.verify(fingerprint=cited)
+    assert report.expected == cited and report.where == str(_files.data_dir())
+    assert str(report).endswith(f"content fingerprint {cited}; it matches the fingerprint you gave")
