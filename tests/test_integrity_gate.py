@@ -1015,3 +1015,16 @@ def test_a_report_checked_against_a_citation_says_it_matches() -> None:
     report = kzdata.verify(fingerprint=cited)
     assert report.expected == cited and report.where == str(_files.data_dir())
     assert str(report).endswith(f"content fingerprint {cited}; it matches the fingerprint you gave")
+
+
+def test_a_broken_entry_of_the_files_beside_the_data_is_named_by_its_name_or_place() -> None:
+    """``kzdata:files`` entries are labelled by their name, or their index when they have none."""
+    doc = {
+        "version": "1.2.3",
+        "resources": [],
+        "kzdata:files": [{"name": "LICENSE-DATA", "path": "../x", "hash": "h", "bytes": 1}, {"path": "y"}],
+    }
+    assert integrity._parse_fresh(json.dumps(doc).encode(), Path("dp.json")).problems == [
+        "descriptor entry LICENSE-DATA (kzdata:files): path '../x' points outside the data folder",
+        "descriptor entry 1 (kzdata:files): lacks hash, bytes",
+    ]
