@@ -565,6 +565,7 @@ def test_reading_a_regular_file_gives_its_bytes_or_none_and_refuses_the_rest(tmp
         ("[[]][[]][[]][[]]", 2, True),
         ('["\\"[[[[", {"k": "]]]]"}]', 2, True),
         ("{{{}}}", 2, False),
+        ("[[]][[[]]]", 2, False),
     ],
 )
 def test_json_nesting_is_counted_outside_strings(text: str, limit: int, ok: bool) -> None:
@@ -1028,3 +1029,24 @@ def test_a_broken_entry_of_the_files_beside_the_data_is_named_by_its_name_or_pla
         "descriptor entry LICENSE-DATA (kzdata:files): path '../x' points outside the data folder",
         "descriptor entry 1 (kzdata:files): lacks hash, bytes",
     ]
+
+
+def test_a_reader_stops_waiting_as_soon_as_the_build_is_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait polls the journal often: a build that ends after 0.1 s ends the wait at once, not seconds later."""
+    import threading
+    import time
+
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    journal = tmp_path / ".kzdata-build" / "journal.json"
+    journal.parent.mkdir()
+    journal.write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(integrity, "_BUILD_WAIT_SECONDS", 5.0)
+    finish = threading.Timer(0.1, journal.unlink)
+    started = time.monotonic()
+    finish.start()
+    try:
+        assert integrity._wait_for_build(base) is True
+    finally:
+        finish.join()
+    assert time.monotonic() - started < 0.9
