@@ -1050,3 +1050,14 @@ def test_a_reader_stops_waiting_as_soon_as_the_build_is_done(tmp_path: Path, mon
     finally:
         finish.join()
     assert time.monotonic() - started < 0.9
+
+
+def test_a_record_over_64_kib_is_not_read(tmp_path: Path) -> None:
+    """The build writes a record of about 300 bytes; one over 64 KiB (65,550 bytes here) is refused unread."""
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    record = tmp_path / "kzdata" / "_release.py"
+    line = f'DESCRIPTOR_SHA256 = "{"a" * 64}"\n'.encode()
+    record.write_bytes(line + b"#" * (65_550 - len(line) - 1) + b"\n")
+    assert record.stat().st_size == 65_550
+    assert integrity.recorded_descriptor_sha256(base) == (None, str(record))
