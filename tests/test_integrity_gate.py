@@ -1061,3 +1061,15 @@ def test_a_record_over_64_kib_is_not_read(tmp_path: Path) -> None:
     record.write_bytes(line + b"#" * (65_550 - len(line) - 1) + b"\n")
     assert record.stat().st_size == 65_550
     assert integrity.recorded_descriptor_sha256(base) == (None, str(record))
+
+
+def test_a_record_that_is_a_folder_or_not_utf8_is_read_without_failing(tmp_path: Path) -> None:
+    """A record the reader cannot use gives no sha256 (never an exception); a stray non-UTF-8 byte is tolerated."""
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    record = tmp_path / "kzdata" / "_release.py"
+    record.write_bytes(b"# \xff\n" + f'DESCRIPTOR_SHA256 = "{"c" * 64}"\n'.encode())
+    assert integrity.recorded_descriptor_sha256(base) == ("c" * 64, str(record))
+    record.unlink()
+    record.mkdir()
+    assert integrity.recorded_descriptor_sha256(base) == (None, str(record))
