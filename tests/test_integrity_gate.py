@@ -1073,3 +1073,21 @@ def test_a_record_that_is_a_folder_or_not_utf8_is_read_without_failing(tmp_path:
     record.unlink()
     record.mkdir()
     assert integrity.recorded_descriptor_sha256(base) == (None, str(record))
+
+
+def test_descriptor_bytes_vouched_for_once_are_refused_after_the_record_changes(tmp_path: Path) -> None:
+    """The record is the trust root: bytes it vouched for are refused once it names another sha256 (hashlib here)."""
+    import hashlib
+
+    base = tmp_path / "kzdata" / "data"
+    base.mkdir(parents=True)
+    record = tmp_path / "kzdata" / "_release.py"
+    raw = b'{"resources": []}'
+    got = hashlib.sha256(raw).hexdigest()
+    record.write_text(f'DESCRIPTOR_SHA256 = "{got}"\n', encoding="utf-8")
+    assert integrity.record_problem(raw, base) is None
+    record.write_text(f'DESCRIPTOR_SHA256 = "{"b" * 64}"\n# rebuilt\n', encoding="utf-8")
+    assert integrity.record_problem(raw, base) == (
+        f"datapackage.json: its sha256 is {got}, but this kzdata was built with the descriptor {'b' * 64} "
+        f"({record}): the descriptor was edited, or belongs to another build"
+    )
