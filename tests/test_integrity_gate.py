@@ -1091,3 +1091,27 @@ def test_descriptor_bytes_vouched_for_once_are_refused_after_the_record_changes(
         f"datapackage.json: its sha256 is {got}, but this kzdata was built with the descriptor {'b' * 64} "
         f"({record}): the descriptor was edited, or belongs to another build"
     )
+
+
+def test_a_file_that_grew_after_it_was_measured_is_refused_not_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """read_regular reads on past the size ``fstat`` gave: an 11-byte file measured at 9 bytes, with a limit of
+    10, is refused as too large (never returned cut to 10 bytes). The growth is simulated through ``fstat``."""
+    import os
+
+    file = tmp_path / "grows"
+    file.write_bytes(b"x" * 11)
+    real_fstat = os.fstat
+
+    def measured_before_it_grew(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        if info.st_size != 11:
+            return info
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid, 9,
+                               int(info.st_atime), int(info.st_mtime), int(info.st_ctime)))  # fmt: skip
+
+    monkeypatch.setattr(os, "fstat", measured_before_it_grew)
+    with pytest.raises(integrity.RefusedFileError) as refused:
+        integrity.read_regular(file, 10)
+    assert str(refused.value) == "more than the 10 bytes a release file may have"
