@@ -1115,3 +1115,22 @@ def test_a_file_that_grew_after_it_was_measured_is_refused_not_cut(
     with pytest.raises(integrity.RefusedFileError) as refused:
         integrity.read_regular(file, 10)
     assert str(refused.value) == "more than the 10 bytes a release file may have"
+
+
+def test_a_file_that_grew_within_the_limit_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 8-byte file measured at 5 bytes, with a limit of 10: all 8 bytes come back, in order, nothing between."""
+    import os
+
+    file = tmp_path / "grows"
+    file.write_bytes(b"abcdefgh")
+    real_fstat = os.fstat
+
+    def measured_before_it_grew(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        if info.st_size != 8:
+            return info
+        return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, info.st_uid, info.st_gid, 5,
+                               int(info.st_atime), int(info.st_mtime), int(info.st_ctime)))  # fmt: skip
+
+    monkeypatch.setattr(os, "fstat", measured_before_it_grew)
+    assert integrity.read_regular(file, 10) == b"abcdefgh"
