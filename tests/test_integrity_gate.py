@@ -1134,3 +1134,22 @@ def test_a_file_that_grew_within_the_limit_is_read_whole(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(os, "fstat", measured_before_it_grew)
     assert integrity.read_regular(file, 10) == b"abcdefgh"
+
+
+def test_verify_reads_once_a_release_whose_descriptor_cannot_be_read(
+    release_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unreadable descriptor that stays unreadable is no swap: one pass, its problems reported."""
+    real = integrity._verify_pass
+    passes = 0
+
+    def counted(base: Path, expected: str | None) -> Any:
+        nonlocal passes
+        passes += 1
+        return real(base, expected)
+
+    monkeypatch.setattr(integrity, "_verify_pass", counted)
+    (release_copy / "datapackage.json").unlink()
+    (release_copy / "datapackage.json").mkdir()
+    assert not kzdata.verify(raise_on_error=False).ok
+    assert passes == 1
