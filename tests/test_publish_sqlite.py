@@ -467,3 +467,22 @@ def test_meta_rows_for_given_values_cite_that_version_and_fingerprint() -> None:
     assert rows["citation_bibtex"].startswith("@misc{kzdata_9_9_9,")
     assert "  version = {9.9.9}," in rows["citation_bibtex"]
     assert f"  fingerprint = {{{fingerprint}}}" in rows["citation_bibtex"]
+
+
+def test_meta_rows_given_only_some_values_describe_the_installed_release() -> None:
+    """meta_rows' contract: the installed release's rows unless version, fingerprint and documents are all given.
+
+    A caller that has a version but no fingerprint (or no documents) must not get rows that
+    mix a stranger's version with the release's sources; the installed version comes from
+    the package metadata (importlib.metadata), independently of kzdata.
+    """
+    from importlib.metadata import version
+
+    from kzdata._formats import release_documents
+
+    installed = version("kzdata")
+    fingerprint = "sha256:" + "ab" * 32
+    for given in (("9.9.9", None, release_documents()), ("9.9.9", fingerprint, None), (None, fingerprint, None)):
+        rows = dict(meta_rows(*given))
+        assert rows["version"] == installed, given
+        assert "9.9.9" not in rows["citation"] and fingerprint not in rows["citation"], given

@@ -928,6 +928,71 @@ def test_a_linked_folder_in_an_export_is_one_problem_and_never_entered(
     ]
 
 
+def test_a_link_inside_a_linked_folder_is_not_reported_since_the_folder_is_never_entered(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    """verify follows no links: a linked folder is one problem, and whatever it holds, links too, is never listed."""
+    out = fresh(exports, "csv", tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "inner").symlink_to(tmp_path / "nowhere")
+    (out / "more").symlink_to(elsewhere, target_is_directory=True)
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    assert [p for p in problems if p.startswith("more")] == [
+        f"more: a symbolic link to {elsewhere}, which `kzdata export` never writes; verify follows no links, "
+        "so it cannot vouch for what it points to: put the file or folder itself there"
+    ]
+
+
+def test_a_link_whose_target_cannot_be_read_is_still_named(
+    exports: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the system will not say where a link points, the problem names the link without a target."""
+    out = fresh(exports, "csv", tmp_path)
+    (out / "more").symlink_to(tmp_path / "nowhere")
+
+    def unreadable(self: Path) -> Path:
+        raise OSError("cannot read the link")
+
+    monkeypatch.setattr(Path, "readlink", unreadable)
+    problems = kzdata.verify(out, raise_on_error=False).problems
+    assert [p for p in problems if p.startswith("more")] == [
+        "more: a symbolic link, which `kzdata export` never writes; verify follows no links, "
+        "so it cannot vouch for what it points to: put the file or folder itself there"
+    ]
+
+
+def test_an_export_folder_given_through_a_link_verifies(exports: dict[str, Path], tmp_path: Path) -> None:
+    """Only links inside the export are problems: the folder named may itself be reached through one.
+
+    (A temporary folder often is: /tmp on macOS is a link to /private/tmp.) The fingerprint
+    the citation names is recomputed by the oracle.
+    """
+    link = tmp_path / "export"
+    link.symlink_to(exports["csv"], target_is_directory=True)
+    report = kzdata.verify(link, fingerprint=CITED)
+    assert report.ok and report.fingerprint == CITED
+
+
+def test_a_folder_that_cannot_be_looked_at_is_refused_with_the_systems_reason(tmp_path: Path) -> None:
+    """verify names the folder and why it cannot be used: the system's words, not Python's exception text."""
+    import errno
+
+    missing = tmp_path / "missing"
+    with pytest.raises(InvalidArgumentError) as refused:
+        kzdata.verify(missing)
+    assert str(refused.value) == (
+        f"cannot use {missing} as an export folder ({os.strerror(errno.ENOENT)}); "
+        "give a folder written by `kzdata export`"
+    )
+    nul = tmp_path / "a\x00b"
+    with pytest.raises(InvalidArgumentError) as refused:
+        kzdata.verify(nul)
+    assert str(refused.value) == (
+        f"cannot use {nul} as an export folder (embedded null byte); give a folder written by `kzdata export`"
+    )
+
+
 def test_a_bundle_whose_copies_disagree_names_both(exports: dict[str, Path], tmp_path: Path) -> None:
     out = fresh(exports, "bundle", tmp_path)
     (out / "parquet" / "sentences.parquet").write_bytes(massimov_given_one_year(out / "parquet"))
