@@ -661,9 +661,17 @@ def _read_csv(path: Path, limit: int, table: str) -> list[dict[str, str]]:
             raise InvalidArgumentError(
                 f"{path} is not shaped like raw/{table}.csv: its header lacks {', '.join(missing)}"
             )
-        return list(reader)
+        rows = list(reader)
     except csv.Error as error:
         raise InvalidArgumentError(f"{path} is not a well-formed CSV file: {error}") from None
+    # A row with fewer or more fields than the header (DictReader pads with None, or keeps the
+    # rest under None) is malformed too, whatever the process's csv field size limit lets through.
+    for number, row in enumerate(rows, start=2):
+        if None in row or None in row.values():
+            raise InvalidArgumentError(
+                f"{path} is not a well-formed CSV file: record {number} has not as many fields as the header"
+            )
+    return rows
 
 
 def _folder_tables(folder: Path) -> dict[str, list[dict[str, str]]]:

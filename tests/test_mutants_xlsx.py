@@ -11,6 +11,7 @@ import inspect
 import io
 import zipfile
 from collections.abc import Generator
+from pathlib import Path
 from types import TracebackType
 
 import pytest
@@ -96,3 +97,23 @@ def test_closing_a_zip_archive_that_fails_again_is_quiet_too() -> None:
     archive = zipfile.ZipFile(_FullDisk(), mode="w")
     _close_left_open(_failed_save(_LeftOpen(), archive))
     assert archive.fp is None
+
+
+class SerialisationError(Exception):
+    """Stands in for lxml.etree.SerialisationError: openpyxl raises it, with lxml installed, on a failed write."""
+
+
+def test_an_lxml_io_failure_becomes_the_oserror_behind_it(tmp_path: Path) -> None:
+    """With lxml, a file-size limit arrives as SerialisationError('IO_EFBIG'); the export expects an OSError."""
+    from kzdata._formats import xlsx
+
+    file = tmp_path / "kzdata.xlsx"
+    got = xlsx._io_error(SerialisationError("IO_EFBIG"), file)
+    assert isinstance(got, OSError)
+    assert (got.errno, got.filename) == (errno.EFBIG, str(file))
+    assert got.strerror == "File too large"
+    unknown = xlsx._io_error(SerialisationError("IO_NOT_AN_ERRNO"), file)
+    assert isinstance(unknown, OSError) and unknown.errno is None
+    assert str(unknown) == f"writing {file} failed: IO_NOT_AN_ERRNO"
+    assert xlsx._io_error(SerialisationError("something else"), file) is None
+    assert xlsx._io_error(ValueError("IO_EFBIG"), file) is None

@@ -768,3 +768,17 @@ def test_title_numbers_are_printed_plainly() -> None:
     assert sf.holds(sf.Claim("number", "title", "1980s"), "in the 1980s", sf.Registry.of({}))
     assert not sf.holds(sf.Claim("number", "title", "1980s"), "in 1980", sf.Registry.of({}))
     assert sf.holds(sf.Claim("number", "title", "2.5"), "a 2.50 fee", sf.Registry.of({}))
+
+
+def test_a_short_row_is_malformed_whatever_the_csv_field_limit(world: Path) -> None:
+    """A row with fewer fields than the header is refused, even when another module raised csv's field limit."""
+    import csv as csv_module
+
+    header = ",".join(sf.REQUIRED_COLUMNS["events"])
+    (world / "tables" / "events.csv").write_text(header + "\nx," + "y" * 200_000 + "\n", encoding="utf-8")
+    old = csv_module.field_size_limit(10**9)
+    try:
+        with pytest.raises(InvalidArgumentError, match="record 2 has not as many fields as the header"):
+            run(world)
+    finally:
+        csv_module.field_size_limit(old)

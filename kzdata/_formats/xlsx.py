@@ -9,7 +9,9 @@ with a frozen header row. Every text cell is stored as text: a value beginning w
 from __future__ import annotations
 
 import contextlib
+import errno
 import inspect
+import os
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -137,7 +139,26 @@ def _save(book: Workbook, file: Path) -> None:
         book.save(file)
     except BaseException as exc:
         _close_left_open(exc.__traceback__)
+        failed = _io_error(exc, file)
+        if failed is not None:
+            raise failed from exc
         raise
+
+
+def _io_error(exc: BaseException, file: Path) -> OSError | None:
+    """The OSError behind lxml's ``SerialisationError('IO_EFBIG')``, which openpyxl raises when lxml is installed.
+
+    Without lxml a full disk or a file-size limit is an OSError that the export turns into
+    its message; with lxml (which other packages install) it arrives as a serialisation
+    error naming the C errno, and would otherwise end in a traceback.
+    """
+    text = str(exc)
+    if type(exc).__name__ != "SerialisationError" or not text.startswith("IO_"):
+        return None
+    code = getattr(errno, text[3:], None)
+    if not isinstance(code, int):
+        return OSError(f"writing {file} failed: {text}")
+    return OSError(code, os.strerror(code), str(file))
 
 
 def _close_left_open(tb: TracebackType | None) -> None:
