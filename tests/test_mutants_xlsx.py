@@ -117,3 +117,18 @@ def test_an_lxml_io_failure_becomes_the_oserror_behind_it(tmp_path: Path) -> Non
     assert str(unknown) == f"writing {file} failed: IO_NOT_AN_ERRNO"
     assert xlsx._io_error(SerialisationError("something else"), file) is None
     assert xlsx._io_error(ValueError("IO_EFBIG"), file) is None
+
+
+def test_saving_turns_an_lxml_io_failure_into_the_oserror(tmp_path: Path) -> None:
+    """_save raises the OSError (errno EFBIG, the file's name) instead of lxml's error, chained to it."""
+    from kzdata._formats import xlsx
+
+    class Book:
+        def save(self, file: Path) -> None:
+            raise SerialisationError("IO_EFBIG")
+
+    file = tmp_path / "kzdata.xlsx"
+    with pytest.raises(OSError) as caught:
+        xlsx._save(Book(), file)  # type: ignore[arg-type]
+    assert (caught.value.errno, caught.value.filename) == (errno.EFBIG, str(file))
+    assert isinstance(caught.value.__cause__, SerialisationError)
