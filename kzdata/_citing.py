@@ -420,6 +420,13 @@ def bibliography(frame: pd.DataFrame, style: Style = "text", table: str | Sequen
     return format_sources(ids, style, pinpoints(used))
 
 
+NO_SOURCES = (
+    "No source stands behind these rows: they are the dataset's own (editorial values, docs/editorial.md; "
+    "the change log), or the frame holds no cited record."
+)
+"""What a text citation says in place of its sources when the rows have none."""
+
+
 def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str | Sequence[str] | None = None) -> str:
     """Cite kzdata, or kzdata and the sources behind exactly the rows of ``frame``.
 
@@ -466,4 +473,6 @@ def cite(frame: pd.DataFrame | None = None, *, style: Style = "text", table: str
         return json.dumps(items, indent=2, ensure_ascii=False)
     if style == "bibtex":
         return "\n\n".join([dataset, *entries])
+    if not entries:  # e.g. editorial_values, whose rows say that no document states their value
+        return "\n".join([dataset, "", NO_SOURCES])
     return "\n".join([dataset, "", "Sources behind these rows, with their pinpoints:", *entries])

@@ -83,6 +83,7 @@ def field_descriptor(column: Column) -> dict[str, Any]:
         field["constraints"] = constraints
     if column.editorial:
         field["kzdata:editorial"] = True
+        field["kzdata:editorialBasis"] = column.editorial_basis
     if column.derived:
         field["kzdata:derived"] = True
     return field

@@ -27,6 +27,7 @@ DICTIONARY_COLUMNS = (
     "maximum",
     "references",
     "editorial",
+    "editorial_basis",
     "description",
 )
 
@@ -46,6 +47,7 @@ def _row(column: Column) -> dict[str, object]:
         "maximum": column.maximum,
         "references": column.references,
         "editorial": column.editorial,
+        "editorial_basis": column.editorial_basis or None,
         "description": column.description,
     }
 
@@ -78,6 +80,7 @@ def describe(name: TableName) -> pd.DataFrame:
             "maximum": "Float64",
             "references": "string",
             "editorial": "boolean",
+            "editorial_basis": "string",
             "description": "string",
         }
     )
@@ -97,7 +100,9 @@ def render_markdown() -> str:
         "Every table of kzdata, what one row is, and every column with its pandas dtype, whether it",
         "may be empty, its allowed values or bounds, the table it references, and its meaning.",
         "The first column of each table is its primary key. Columns marked **editorial** hold values",
-        "the sources do not state (added by the editors, e.g. coordinates).",
+        "the sources do not state (added by the editors, e.g. coordinates), each with its basis; single",
+        "editorial values of other columns are rows of [`editorial_values`](#editorial_values)",
+        "(docs/editorial.md).",
         "",
         "Tables: " + ", ".join(f"[`{t.name}`](#{t.name.replace('_', '_')})" for t in TABLES),
         "",
@@ -117,7 +122,7 @@ def render_markdown() -> str:
                 bounds = f"{lo} to {hi}".strip()
             if col.pattern and col.kind == "id":
                 bounds = "slug: a-z, 0-9, single hyphens"
-            flags = " **editorial**" if col.editorial else ""
+            flags = f" **editorial**: {_cell(col.editorial_basis)}" if col.editorial else ""
             flags += " (derived by the build)" if col.derived else ""
             out.append(
                 f"| `{col.name}` | {col.pandas_dtype} | {'yes' if col.nullable else 'no'} | {_cell(bounds)} | "

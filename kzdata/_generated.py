@@ -29,6 +29,7 @@ TableName = Literal[
     "citations",
     "discrepancies",
     "discrepancy_claims",
+    "editorial_values",
     "changes",
 ]
 """The name of a kzdata table (kzdata.tables() lists them)."""
@@ -50,6 +51,7 @@ __all__ = [
     "citations",
     "discrepancies",
     "discrepancy_claims",
+    "editorial_values",
     "event_actors",
     "events",
     "footnotes",
@@ -224,3 +226,13 @@ def discrepancy_claims() -> pd.DataFrame:
     Same as ``kzdata.load('discrepancy_claims')``; ``kzdata.describe('discrepancy_claims')`` lists its columns.
     """
     return load("discrepancy_claims")
+
+
+def editorial_values() -> pd.DataFrame:
+    """Load the editorial values table: One value of one record that the documents do not state: a name
+    completed or spelt in standard English, a link or fact from outside knowledge, or metadata
+    from the description that came with a document.
+
+    Same as ``kzdata.load('editorial_values')``; ``kzdata.describe('editorial_values')`` lists its columns.
+    """
+    return load("editorial_values")

@@ -36,7 +36,7 @@ DESCRIPTION = (
 )
 ABSTRACT = DESCRIPTION
 KEYWORDS = ("Kazakhstan", "January events", "political reform", "Central Asia", "dataset")
-RELEASE_DATE = "2026-12-02"
+RELEASE_DATE = "2026-12-05"
 """ISO date of the current release (bumped with the version in ``pyproject.toml``)."""
 RELEASE_YEAR = int(RELEASE_DATE[:4])
 URL: str | None = None

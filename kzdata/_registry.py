@@ -82,8 +82,9 @@ DATE_BASES: tuple[str, ...] = get_args(DateBasis)
 
 #: The tables whose every record must be supported by at least one citation.
 #: ``citations`` itself, the editorial ``discrepancies`` headers (their claims are
-#: cited) and the release log ``changes`` are exempt.
-UNCITED_TABLES: frozenset[str] = frozenset({"citations", "discrepancies", "changes"})
+#: cited), the marks of values the documents do not state (``editorial_values``) and the
+#: release log ``changes`` are exempt.
+UNCITED_TABLES: frozenset[str] = frozenset({"citations", "discrepancies", "editorial_values", "changes"})
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,22 @@ class Column:
     references: str | None = None
     """Foreign key as ``"table.column"``."""
     editorial: bool = False
-    """True when the values are an editorial addition that the sources do not state."""
+    """True when every value is an editorial addition that the sources do not state."""
+    editorial_basis: str = ""
+    """For an editorial column, where its values come from instead (required exactly when
+    ``editorial`` is true). Single editorial values of other columns are rows of
+    ``editorial_values`` (docs/editorial.md)."""
     derived: bool = False
     """True when the build computes the column; it is absent from the raw CSV."""
+
+    def __post_init__(self) -> None:
+        # A flag without its basis would tell a reader that a value is not the sources' without
+        # saying whose it is; a basis without the flag would be a note no tool reads.
+        if self.editorial != bool(self.editorial_basis.strip()):
+            raise ValueError(
+                f"column {self.name!r}: an editorial column names its editorial_basis, "
+                "and only an editorial column does"
+            )
 
     @property
     def pandas_dtype(self) -> str:
@@ -268,6 +282,31 @@ LOCATION_PRECISION_COLUMN = Column(
     derived=True,
 )
 
+
+COORDINATES_BASIS = (
+    "Approximate coordinates of the place's centre, looked up by the editors for mapping; "
+    "neither document gives coordinates."
+)
+"""The editorial basis of ``places.latitude`` and ``places.longitude``."""
+CLASSIFICATION_BASIS = (
+    "A class of the dataset's controlled vocabulary, assigned by the editors from what the documents "
+    "say of the record; the documents describe the record but do not classify it in these terms."
+)
+"""The editorial basis of every column that classifies records (``kind``, ``category``, ``topic``)."""
+JUDGEMENT_BASIS = (
+    "The editors' judgement of how far the claims conflict, by the definitions in docs/dataset-card.md; "
+    "neither document grades its disagreements."
+)
+"""The editorial basis of ``discrepancies.severity``."""
+EDITORIAL_KINDS = (
+    "completed_name",
+    "expanded_abbreviation",
+    "normalised_spelling",
+    "editorial_form",
+    "outside_knowledge",
+    "document_metadata",
+)
+"""Why a single value is editorial (``editorial_values.kind``; docs/editorial.md defines each)."""
 
 EVENT_MEASURES = ("deaths", "injuries", "detentions", "troops", "participants")
 """What an event's figure counts (``indicators.event_measure``; docs/figures.md, "Figures of events")."""
@@ -463,7 +502,9 @@ ORGANIZATIONS = Table(
         Column(
             "kind",
             "category",
-            "What kind of organization it is.",
+            "What kind of organization it is (an editorial classification).",
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=(
                 "state_body",
                 "court",
@@ -499,7 +540,10 @@ PLACES = Table(
         Column(
             "kind",
             "category",
-            "What kind of place it is: country, region, city, town, port, building, sea or other.",
+            "What kind of place it is (an editorial classification): country, region, city, town, port, "
+            "building, sea or other.",
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=("country", "region", "city", "town", "port", "building", "sea", "other"),
         ),
         _fk("parent_id", "places.place_id", "The place it lies within, if recorded.", nullable=True),
@@ -511,6 +555,7 @@ PLACES = Table(
             minimum=-90,
             maximum=90,
             editorial=True,
+            editorial_basis=COORDINATES_BASIS,
         ),
         Column(
             "longitude",
@@ -520,6 +565,7 @@ PLACES = Table(
             minimum=-180,
             maximum=180,
             editorial=True,
+            editorial_basis=COORDINATES_BASIS,
         ),
         Column("description", "text", "What the sources say about the place, briefly.", nullable=True),
     ),
@@ -619,6 +665,8 @@ EVENTS = Table(
             "category",
             "category",
             "Kind of event, from a controlled vocabulary (an editorial classification).",
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=(
                 "background",
                 "protest",
@@ -722,6 +770,8 @@ REFORMS = Table(
             "kind",
             "category",
             "Area of the reform (an editorial classification).",
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=(
                 "constitutional",
                 "electoral",
@@ -778,6 +828,8 @@ INDICATORS = Table(
             "topic",
             "category",
             "Subject area of the indicator (an editorial classification).",
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=(
                 "governance",
                 "casualties",
@@ -799,6 +851,8 @@ INDICATORS = Table(
             "classification): deaths, injuries, detentions, troops or participants; null for every "
             "other indicator. Its values are the events' figures (kzdata.event_figures()).",
             nullable=True,
+            editorial=True,
+            editorial_basis=CLASSIFICATION_BASIS,
             enum=EVENT_MEASURES,
         ),
         Column("description", "text", "Definition and scope of the indicator."),
@@ -1031,6 +1085,8 @@ DISCREPANCIES = Table(
             "name, unit or address), or emphasis_or_scope (both can hold; they differ in what they "
             "cover, stress or leave out).",
             enum=DISCREPANCY_SEVERITIES,
+            editorial=True,
+            editorial_basis=JUDGEMENT_BASIS,
         ),
         Column(
             "status",
@@ -1066,6 +1122,47 @@ DISCREPANCY_CLAIMS = Table(
             enum=(),
         ),
         Column("record_id", "id", "Primary key of that record.", nullable=True),
+    ),
+)
+
+EDITORIAL_VALUES = Table(
+    "editorial_values",
+    "Editorial values",
+    "One value of one record that the documents do not state: a name completed or spelt in "
+    "standard English, a link or fact from outside knowledge, or metadata from the description "
+    "that came with a document.",
+    (
+        _pk("editorial_id", "editorial mark"),
+        Column("record_table", "category", "Table of the record that holds the value.", enum=()),
+        Column("record_id", "id", "Primary key of that record."),
+        Column(
+            "column_name",
+            "text",
+            "The column that holds the value (never an editorial column: those are "
+            "editorial as a whole and say why in the data dictionary).",
+        ),
+        Column(
+            "recorded_value",
+            "text",
+            "The value as the record holds it, written as in raw/ (the build checks that the record still "
+            "holds it, so a changed value cannot keep a stale mark).",
+        ),
+        Column(
+            "kind",
+            "category",
+            "Why the value is editorial (docs/editorial.md): completed_name (a name the documents give in "
+            "part), expanded_abbreviation (a full name behind an abbreviation they use), normalised_spelling "
+            "(their spelling changed to a standard English one), editorial_form (a form of words of the "
+            "editors: a short name, a rendering, a bracketed title), outside_knowledge (a fact known from "
+            "outside the documents) or document_metadata (a fact about a document from the description that "
+            "came with it, not from its text).",
+            enum=EDITORIAL_KINDS,
+        ),
+        Column("basis", "text", "Where the value comes from, and what the documents say instead, in our words."),
+    ),
+    notes=(
+        "Columns whose every value is editorial (coordinates, classifications) are flagged in the data "
+        "dictionary with their basis and have no rows here.",
     ),
 )
 
@@ -1112,6 +1209,7 @@ TABLES: tuple[Table, ...] = (
     CITATIONS,
     DISCREPANCIES,
     DISCREPANCY_CLAIMS,
+    EDITORIAL_VALUES,
     CHANGES,
 )
 """Every table, in the order they are documented, built and fingerprinted: the one list of tables."""

@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "5e7808f9d5b5ab8f5755a2a2787b365dc661e587dd4c1d24d33a137ccd74863b"
+DESCRIPTOR_SHA256 = "062b28923e1c6c8680bff8b8df0a431566d88dd70cbb4cd6e8cb7ed03e0a7ff3"

@@ -21,6 +21,7 @@ from kzdata._registry import (
     CITATIONS,
     DISCREPANCIES,
     DISCREPANCY_CLAIMS,
+    EDITORIAL_VALUES,
     EVENT_ACTORS,
     EVENTS,
     FOOTNOTES,
@@ -125,9 +126,10 @@ def _polymorphic(frames: Frames, table: str, *, nullable: bool) -> Iterator[Fail
 
 
 def record_references(frames: Frames) -> Iterator[Failure]:
-    """``(record_table, record_id)`` pairs in citations and discrepancy claims resolve."""
+    """``(record_table, record_id)`` pairs in citations, discrepancy claims and editorial marks resolve."""
     yield from _polymorphic(frames, CITATIONS.name, nullable=False)
     yield from _polymorphic(frames, DISCREPANCY_CLAIMS.name, nullable=True)
+    yield from _polymorphic(frames, EDITORIAL_VALUES.name, nullable=False)
 
 
 def every_record_cited(frames: Frames) -> Iterator[Failure]:
@@ -352,6 +354,52 @@ def discrepancy_resolutions(frames: Frames) -> Iterator[Failure]:
         "resolution",
         "only a resolved discrepancy has a resolution (set status to resolved, or remove the text)",
     )
+
+
+def editorial_marks(frames: Frames) -> Iterator[Failure]:
+    """An editorial mark names a column of its record that is not editorial as a whole, and the value it holds.
+
+    ``editorial_values`` marks single values the documents do not state (docs/editorial.md).
+    A mark on a column the table lacks, on its primary key (an id is a name, not a fact) or
+    on a column already editorial as a whole would mark nothing; a mark whose
+    ``recorded_value`` differs from the record's value (as written in ``raw/``) would vouch
+    for a value that has since been corrected, whose basis nobody has re-read.
+    """
+    from kzdata._canonical import format_cell
+
+    marks = frames[EDITORIAL_VALUES.name]
+    for pos in range(len(marks)):
+        mark = marks.iloc[pos]
+        table_name = plain_value(mark["record_table"])
+        if table_name not in REGISTRY:
+            continue  # the schema reports an unknown table
+        table = REGISTRY[str(table_name)]
+        column_name = str(mark["column_name"])
+        markable = [c.name for c in table.columns if not c.editorial and not c.derived][1:]
+        if column_name not in markable:
+            yield Failure(
+                EDITORIAL_VALUES.name,
+                pos,
+                "column_name",
+                column_name,
+                f"must be a column of {table.name} that is neither its primary key, derived, nor editorial as a "
+                f"whole: one of {', '.join(markable)}",
+            )
+            continue
+        records = frames[table.name]
+        held = records.loc[records[table.primary_key] == mark["record_id"], column_name]
+        if held.empty:
+            continue  # record_references reports a dangling record_id
+        written = format_cell(table.column(column_name), held.iloc[0])
+        if written != mark["recorded_value"]:
+            yield Failure(
+                EDITORIAL_VALUES.name,
+                pos,
+                "recorded_value",
+                mark["recorded_value"],
+                f"must equal the value the record holds ({written!r}): re-read the basis, then update "
+                "recorded_value, or remove the mark if the value is now stated by the documents",
+            )
 
 
 def source_rules(frames: Frames) -> Iterator[Failure]:
@@ -793,33 +841,35 @@ def _id_periods(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def id_date_agrees(frames: Frames) -> Iterator[Failure]:
-    """An id that begins with a date names a period that overlaps its row's dates.
+    """An id that begins with a date names the period in which its row starts.
 
     A leading ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (as events' ids have) names a year,
-    month or day; the row's first date interval (``date_start`` to ``date_end``, or its
-    table's other interval) must share at least one day with it. An id is a name, not a
-    fact, but a name that contradicts its row misleads: such an id is renamed through the
-    change log (change ``renamed``, docs/versioning.md). Ids whose leading digits are not a
+    month or day; the first day of the row's first date interval (``date_start``, or its
+    table's other interval's start) must lie in it. An id is a name, not a fact, but a
+    reader takes a dated name for the date: an id naming the end of a range, or a day
+    inside it, tells them a date the row does not give. Such an id is renamed through the
+    change log (change ``renamed``, docs/versioning.md); a row whose range spans years
+    takes an id with no date, or the year it starts. Ids whose leading digits are not a
     real date (``2022-13-...``) are refused, as the date they seem to give cannot hold.
     """
     for table in TABLES:
         groups = _interval_columns(table.name)
         if not groups:
             continue
-        start, end, _, _ = groups[0]
+        start = groups[0][0]
         frame = frames[table.name]
         ids = frame[table.primary_key].astype("string")
         dated = ids.str.match(ID_DATE).fillna(False).astype(bool)
         if not dated.any():
             continue
         first, last = _id_periods(ids)
-        apart = dated & (first.isna() | (last < frame[start]) | (first > frame[end]))
+        apart = dated & (first.isna() | (frame[start] < first) | (frame[start] > last))
         yield from _rows(
             table.name,
             frame,
             apart,
             table.primary_key,
-            f"an id that begins with a date names a period that overlaps the row's dates ({start} to {end}); "
+            f"an id that begins with a date names the year, month or day in which the row starts ({start}); "
             "rename it through the change log (change renamed)",
         )
 
@@ -868,6 +918,7 @@ RULES: tuple[Callable[[Frames], Iterator[Failure]], ...] = (
     source_rules,
     discrepancy_sides,
     discrepancy_resolutions,
+    editorial_marks,
     events_within_sources,
     figure_bounds,
     event_figures_belong_to_events,

@@ -122,6 +122,7 @@ def apply(root: Path) -> list[str]:
     if clash:
         raise SystemExit(f"pending citation ids already in raw/citations.csv: {', '.join(clash)}")
 
+    appended = len(new_citations)  # counted now: a rename folds them into the citations it rewrites
     done = [f"{len(changes)} change entries appended to raw/changes.csv"]
     _write(raw / "changes.csv", log_header, log + changes)
     retired: dict[str, set[str]] = {}
@@ -147,7 +148,7 @@ def apply(root: Path) -> list[str]:
             removed = len(rows) - len(kept)
         done.append(f"{removed} retired records deleted from raw/{table}.csv")
     _write(raw / "citations.csv", citation_header, citations + new_citations)
-    done.append(f"{len(new_citations)} citations appended to raw/citations.csv")
+    done.append(f"{appended} citations appended to raw/citations.csv")
     pending[0].unlink()
     if cited_path.exists():
         cited_path.unlink()

@@ -55,6 +55,7 @@ citations: citation_id:s record_table:c record_id:s source_id:s section_id:s par
     span_end:i span_sha256:s locator:s
 discrepancies: discrepancy_id:s topic:s kind:c explanation:s severity:c status:c resolution:s
 discrepancy_claims: claim_id:s discrepancy_id:s side:i claim:s source_id:s record_table:c record_id:s
+editorial_values: editorial_id:s record_table:c record_id:s column_name:s recorded_value:s kind:c basis:s
 changes: change_id:s version:s change:c record_table:c record_id:s merged_into:s reason:s
 """
 
@@ -84,6 +85,14 @@ CATEGORIES: dict[tuple[str, str], list[str]] = {
     ("indicators", "event_measure"): ["deaths", "injuries", "detentions", "troops", "participants"],
     ("discrepancies", "severity"): ["contradiction", "inconsistent_detail", "emphasis_or_scope"],
     ("discrepancies", "status"): ["unresolved", "resolved"],
+    ("editorial_values", "kind"): [
+        "completed_name",
+        "expanded_abbreviation",
+        "normalised_spelling",
+        "editorial_form",
+        "outside_knowledge",
+        "document_metadata",
+    ],
     ("changes", "change"): ["added", "corrected", "retracted", "merged", "renamed"],
 }
 

@@ -20,7 +20,7 @@ from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableErro
 from tests import oracle
 
 VERSION = tomllib.loads((oracle.REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-CITED_TABLES = [t for t in oracle.TABLE_ORDER if t != "changes"]
+CITED_TABLES = [t for t in oracle.TABLE_ORDER if t not in ("changes", "editorial_values")]
 
 
 DATASET_KEY = f"kzdata_{VERSION.replace('.', '_')}"
@@ -63,11 +63,26 @@ def test_text_bibliography_of_a_whole_table_has_one_line_per_source(table: str) 
     assert len(entry_lines(kzdata.cite(frame))) == len(expected)
 
 
+def test_editorial_values_cite_the_release_and_say_that_no_source_stands_behind_them() -> None:
+    """Their rows mark values no document states (docs/editorial.md): no work to list, and no bare heading."""
+    text = kzdata.cite(kzdata.editorial_values())
+    head, _, body = text.partition("\n\n")
+    assert head == kzdata.cite()
+    assert body == (
+        "No source stands behind these rows: they are the dataset's own (editorial values, docs/editorial.md; "
+        "the change log), or the frame holds no cited record."
+    )
+    assert "Sources behind these rows" not in text
+    assert work_keys(kzdata.cite(kzdata.editorial_values(), style="bibtex")) == set()
+
+
 def test_the_events_cite_all_their_sources_and_no_placeholder() -> None:
     text = kzdata.cite(kzdata.events(), style="bibtex")
     expected = oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")})
     assert work_keys(text) == expected
-    assert len(expected) == 35  # 2 documents + 33 works; footnotes 16 and 17 are placeholders
+    # 2 documents + 34 works (toqmadi-2021 since 0.3.0, through a new citation on footnote 30);
+    # footnotes 16 and 17 are placeholders
+    assert len(expected) == 36
     assert "cornell-2024-fn16" not in text and "cornell-2024-fn17" not in text
 
 
@@ -354,7 +369,7 @@ def test_csl_json_renders_with_a_real_csl_style() -> None:
     for item in items:
         bibliography.register(Citation([CitationItem(str(item["id"]))]))
     rendered = [str(entry) for entry in bibliography.bibliography()]
-    assert len(rendered) == len(items) == 1 + 35  # the dataset, 2 documents and 33 works (hand count above)
+    assert len(rendered) == len(items) == 1 + 36  # the dataset, 2 documents and 34 works (hand count above)
     text = "\n".join(rendered)
     for row in oracle.rows("sources"):
         if row["source_id"] in oracle.sources_behind("events", {r["event_id"] for r in oracle.rows("events")}):

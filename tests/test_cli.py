@@ -122,7 +122,7 @@ def test_validate_prints_one_line_per_table_with_raw_row_counts() -> None:
     assert lines[0].split() == ["table", "rows", "failures"]
     assert [line.split() for line in lines[1:-1]] == [[t, str(len(oracle.rows(t))), "0"] for t in oracle.TABLE_ORDER]
     total = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
-    assert lines[-1] == f"19 tables, {total} rows: all schema and cross-table checks passed"
+    assert lines[-1] == f"20 tables, {total} rows: all schema and cross-table checks passed"
     assert result.stderr == "", "no progress text when stderr is not a terminal"
 
 

@@ -43,7 +43,7 @@ BY_HAND = [
     ),
     (
         "violent-newcomers-cornell",
-        "2022-01-05-armed-groups-join-almaty-protests",
+        "2022-01-armed-groups-join-almaty-protests",
         "participants",
         200.0,
         200.0,

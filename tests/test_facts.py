@@ -297,7 +297,7 @@ def test_superseded_threshold_may_hold_until_the_elections_held_under_its_succes
         # CRS: reactions to the election, undated, between the election and the brief.
         ("events", "2022-11-osce-finds-election-uncompetitive", "date_basis", "bounded_by_narrative"),
         # Cornell, Foreign Policy: KGB archives, bounded above by the 12 November 2023 report (footnote 36).
-        ("events", "2023-11-kgb-archives-opened", "date_basis", "cited_work_date"),
+        ("events", "kgb-archives-opened", "date_basis", "cited_work_date"),
         # Cornell, Reforms para. 7: "presently" 19th percentile, dated by the October 2022 report cited.
         ("indicator_values", "voice-and-accountability-present", "date_basis", "cited_work_date"),
         # Cornell, Foreign Policy para. 3: ethnic Russians "today", nothing cited for it.

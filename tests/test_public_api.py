@@ -38,6 +38,7 @@ EXPECTED_ALL = [
     "describe",
     "discrepancies",
     "discrepancy_claims",
+    "editorial_values",
     "event_actors",
     "event_figures",
     "events",

@@ -114,7 +114,7 @@ def test_sentences_query_names_people_and_cites_sources(site: Path) -> None:
         for c in oracle.rows("citations")
         if c["record_table"] == "sentences" and c["record_id"] == massimov["sentence_id"]
     ]
-    assert len(massimov["sources"].split(" | ")) == len(cited) == 3
+    assert len(massimov["sources"].split(" | ")) == len(cited) == 4  # the 4th, of his removal, since 0.3.0
     assert "cornell-2024" in massimov["sources"] and "para. 17" in massimov["sources"]
 
 

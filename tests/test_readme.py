@@ -45,7 +45,7 @@ def check_usage(out: str) -> None:
         if notes:
             assert f"{'n.' if len(notes) == 1 else 'nn.'} {', '.join(map(str, sorted(notes)))}" in out
     total = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
-    assert f"19 tables, {total} rows: all schema and cross-table checks passed" in out
+    assert f"20 tables, {total} rows: all schema and cross-table checks passed" in out
 
 
 def check_january(out: str) -> None:

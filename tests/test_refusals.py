@@ -76,6 +76,7 @@ KEYS = {
     "sections": "section_id",
     "authorships": "authorship_id",
     "organizations": "organization_id",
+    "editorial_values": "editorial_id",
 }
 """Primary keys, as the first column of each raw file names them (written out by hand)."""
 
@@ -485,6 +486,21 @@ CASES: dict[str, Case] = {
         one_sided_discrepancy,
         fails("discrepancies", "abish-detained-or-at-large", "discrepancy_id", r"claims on at least two sides"),
     ),
+    # editorial_marks (docs/editorial.md): a mark names a markable column and the value the record holds
+    "editorial-mark-of-a-changed-value": Case(
+        cell("organizations", "dgap", name="DGAP"),  # marked as "German Council on Foreign Relations"
+        fails(
+            "editorial_values", "organizations-dgap-name", "recorded_value", r"must equal the value the record holds"
+        ),
+    ),
+    "editorial-mark-of-an-editorial-column": Case(
+        cell("editorial_values", "places-berlin-parent-id", column_name="latitude"),
+        fails("editorial_values", "places-berlin-parent-id", "column_name", r"neither its primary key, derived, nor"),
+    ),
+    "editorial-mark-of-a-missing-record": Case(
+        cell("editorial_values", "places-moscow-parent-id", record_id="zz-no-such-place"),
+        fails("editorial_values", "places-moscow-parent-id", "record_id", r"primary key of an existing row"),
+    ),
     # discrepancy_resolutions
     "resolved-without-resolution": Case(
         cell("discrepancies", "rickleton-url-year", resolution=None),
@@ -514,7 +530,7 @@ CASES: dict[str, Case] = {
                 "events",
                 "2022-01-02-protests-begin-in-western-kazakhstan",
                 "event_id",
-                r"an id that begins with a date names a period that overlaps the row's dates",
+                r"an id that begins with a date names the year, month or day in which the row starts",
             ),
         ),
     ),
@@ -774,7 +790,21 @@ CASES: dict[str, Case] = {
             "events",
             "2019-oyan-qazaqstan-formed",
             "event_id",
-            r"an id that begins with a date names a period that overlaps the row's dates",
+            r"an id that begins with a date names the year, month or day in which the row starts",
+        ),
+    ),
+    "event-id-naming-the-end-of-its-range": Case(
+        # 2022-01-armed-groups-join-almaty-protests: 4 to 5 January; its 0.2.0 id named the 5th
+        lambda r: r.add(
+            "events",
+            "2022-01-armed-groups-join-almaty-protests",
+            event_id="2022-01-05-armed-groups-join-almaty-protests",
+        ),
+        fails(
+            "events",
+            "2022-01-05-armed-groups-join-almaty-protests",
+            "event_id",
+            r"an id that begins with a date names the year, month or day in which the row starts",
         ),
     ),
 }

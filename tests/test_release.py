@@ -155,19 +155,18 @@ def test_changes_since() -> None:
 def test_every_current_record_is_in_the_first_manifest_or_logged_as_added() -> None:
     # The first release is recorded by its manifest alone (docs/versioning.md); anything newer
     # is logged as added. Oracle: the manifest CSV files under raw/releases/, read directly.
-    # Records added for 0.3.0 are logged in docs/changes-0.3.0-pending.csv until 0.3.0 is cut
-    # (the build accepts change entries only up to the version it builds; docs/model-0.3.md, 8).
+    # A record renamed since (change renamed, 0.3.0) is the same record under its new id.
     first = (REPO / "raw" / "releases" / "0.1.0.csv").read_text(encoding="utf-8").splitlines()[1:]
     frozen = {tuple(line.split(",")) for line in first}
     log = kzdata.changes()
     assert not ((log["version"] == "0.1.0") & (log["change"] == "added")).any(), "0.1.0 is its manifest"
     added_rows = log[log["change"] == "added"]
     added = set(zip(added_rows["record_table"].astype(str), added_rows["record_id"], strict=True))
-    with (REPO / "docs" / "changes-0.3.0-pending.csv").open(encoding="utf-8", newline="") as handle:
-        pending = [r for r in csv.DictReader(handle) if r["change"] == "added"]
-    assert all(r["version"] == "0.3.0" for r in pending)
-    added |= {(r["record_table"], r["record_id"]) for r in pending}
-    for name in ("events", "people", "sentences", "indicator_values", "citations"):
+    renamed_rows = log[log["change"] == "renamed"]
+    renamed = set(zip(renamed_rows["record_table"].astype(str), renamed_rows["merged_into"], strict=True))
+    assert not renamed & added, "a renamed record's new id is not logged as added"
+    added |= renamed
+    for name in ("events", "people", "sentences", "indicator_values", "citations", "editorial_values"):
         table = kzdata.load(name)
         ids = {(name, str(i)) for i in table.iloc[:, 0]}
         assert ids <= frozen | added, sorted(ids - frozen - added)[:5]
@@ -246,3 +245,13 @@ def test_bibtex_lists_authors_with_and() -> None:
 def test_text_bibliography_does_not_end_urls_with_a_full_stop() -> None:
     for line in kzdata.cite(kzdata.events()).splitlines():
         assert not line.endswith((".html.", "/.")), line
+
+
+def test_the_changelog_counts_the_change_entries_of_its_release() -> None:
+    """CHANGELOG's figure for 0.3.0, against raw/changes.csv read with the csv module."""
+
+    with (REPO / "raw" / "changes.csv").open(encoding="utf-8", newline="") as handle:
+        entries = sum(row["version"] == "0.3.0" for row in csv.DictReader(handle))
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"`kzdata changes --since 0.2.0` lists {entries} entries of 0.3.0." in text
+    assert len(kzdata.changes(since="0.2.0")) == entries

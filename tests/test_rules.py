@@ -49,6 +49,7 @@ KEYS = {
     "citations": "citation_id",
     "discrepancies": "discrepancy_id",
     "discrepancy_claims": "claim_id",
+    "editorial_values": "editorial_id",
     "changes": "change_id",
 }
 """Primary keys, written out by hand (the first column of each raw file)."""
@@ -136,6 +137,7 @@ def test_check_runs_every_rule(frames: Frames) -> None:
     """One break for two rules: check() reports both (rules in RULES order)."""
     edit(frames, "events", "1930s-famines-in-kazakhstan", place_id="atlantis")
     edit(frames, "places", "aktau", parent_id="aktau")
+    edit(frames, "editorial_values", "places-aktau-parent-id", recorded_value="aktau")  # the mark follows the edit
     got = [(f.table, f.column, f.rule) for f in _rules.check(frames)]
     assert got == [
         ("events", "place_id", "must be an existing places.place_id"),
@@ -1358,7 +1360,7 @@ POSITION_OUTSIDE = (
     "or a discrepancy claim on the position records why not"
 )
 EVENT_ID_APART = (
-    "an id that begins with a date names a period that overlaps the row's dates (date_start to date_end); "
+    "an id that begins with a date names the year, month or day in which the row starts (date_start); "
     "rename it through the change log (change renamed)"
 )
 
@@ -1476,17 +1478,22 @@ def test_id_periods_of_a_year_a_month_and_a_day() -> None:
     ]
 
 
-def test_an_event_id_naming_a_period_its_row_does_not_touch(frames: Frames) -> None:
-    """2023-11-kgb-archives-opened: 5 January 2022 to 12 November 2023; the id's November 2023 overlaps it."""
+def test_an_event_id_names_the_period_in_which_its_row_starts(frames: Frames) -> None:
+    """The ids 0.3.0 renamed are the cases (docs/dates.md): a dated id must hold the row's first day.
+
+    2022-01-armed-groups-join-almaty-protests: 4 to 5 January 2022 (its 0.2.0 id named the 5th);
+    2019-oyan-qazaqstan-formed: 2019 (year); 2022-01-05-massimov-removed-from-nsc: 5 January 2022.
+    """
     assert found(_rules.id_date_agrees, frames) == []
-    event = "2023-11-kgb-archives-opened"
-    edit(frames, "events", event, date_end="2023-11-01")
-    assert found(_rules.id_date_agrees, frames) == []
-    edit(frames, "events", event, date_end="2023-10-31")
-    edit(frames, "events", "2019-oyan-qazaqstan-formed", date_start="2020-01-01", date_end="2020-01-01")
-    edit(frames, "events", "2022-01-05-massimov-removed-from-nsc", date_start="2022-01-04", date_end="2022-01-04")
+    # the 0.2.0 id named the range's last day: inside the range, but not where it starts
+    add(frames, "events", "2022-01-armed-groups-join-almaty-protests", event_id="2022-01-05-armed-groups-old-id")
+    # a day id on the row's first day, a month id holding it, a year id holding it: all sound
+    add(frames, "events", "2022-01-armed-groups-join-almaty-protests", event_id="2022-01-04-armed-groups")
+    add(frames, "events", "2022-01-armed-groups-join-almaty-protests", event_id="2022-armed-groups")
+    # the row's last day is the last day of the id's month: a start on it is sound, the day after is not
+    edit(frames, "events", "2019-oyan-qazaqstan-formed", date_start="2019-12-31", date_end="2020-01-01")
+    edit(frames, "events", "2022-01-05-massimov-removed-from-nsc", date_start="2022-01-04", date_end="2022-01-05")
     assert found(_rules.id_date_agrees, frames) == [
-        ("events", "2019-oyan-qazaqstan-formed", "event_id", "2019-oyan-qazaqstan-formed", EVENT_ID_APART),
         (
             "events",
             "2022-01-05-massimov-removed-from-nsc",
@@ -1494,7 +1501,18 @@ def test_an_event_id_naming_a_period_its_row_does_not_touch(frames: Frames) -> N
             "2022-01-05-massimov-removed-from-nsc",
             EVENT_ID_APART,
         ),
-        ("events", event, "event_id", event, EVENT_ID_APART),
+        ("events", "2022-01-05-armed-groups-old-id", "event_id", "2022-01-05-armed-groups-old-id", EVENT_ID_APART),
+    ]
+    edit(frames, "events", "2019-oyan-qazaqstan-formed", date_start="2020-01-01", date_end="2020-01-01")
+    assert ("events", "2019-oyan-qazaqstan-formed") in [f[:2] for f in found(_rules.id_date_agrees, frames)]
+
+
+def test_an_id_naming_the_end_of_a_long_range_is_refused(frames: Frames) -> None:
+    """kgb-archives-opened: 1989 to 12 November 2023; its 0.2.0 id 2023-11-... named the report that bounds it."""
+    add(frames, "events", "kgb-archives-opened", event_id="2023-11-kgb-archives-opened")
+    add(frames, "events", "kgb-archives-opened", event_id="1989-kgb-archives-opened")
+    assert found(_rules.id_date_agrees, frames) == [
+        ("events", "2023-11-kgb-archives-opened", "event_id", "2023-11-kgb-archives-opened", EVENT_ID_APART)
     ]
 
 
@@ -1511,23 +1529,19 @@ def test_an_id_starting_after_its_row_ends_and_one_with_an_impossible_date(frame
 def test_ids_of_other_dated_tables_are_checked_and_undated_ids_are_not(frames: Frames) -> None:
     """Reforms and figures have no dated ids today; a dated one is held to its row like an event's.
 
-    The reform kgb-archives-opening is dated 1989 to 12 November 2023 (docs/dates.md), so 1980 is outside it.
+    The reform kgb-archives-opening starts in 1989 (docs/dates.md), so 1980 and 1990 are not its start.
     """
     add(frames, "reforms", "kgb-archives-opening", reform_id="1980-kgb-archives-opening")
+    add(frames, "reforms", "kgb-archives-opening", reform_id="1990-kgb-archives-opening")
     add(frames, "indicator_values", "csto-troops-crs", value_id="2022-01-06-csto-troops")
     add(frames, "sources", "crs-2022", source_id="2021-crs")
     edit(frames, "events", "1930s-famines-in-kazakhstan", date_start="1950-01-01", date_end="1950-12-31")
-    rule = "an id that begins with a date names a period that overlaps the row's dates ({} to {}); "
+    rule = "an id that begins with a date names the year, month or day in which the row starts ({}); "
     rule += "rename it through the change log (change renamed)"
     assert found(_rules.id_date_agrees, frames) == [
-        ("sources", "2021-crs", "source_id", "2021-crs", rule.format("published_start", "published_end")),
-        (
-            "reforms",
-            "1980-kgb-archives-opening",
-            "reform_id",
-            "1980-kgb-archives-opening",
-            rule.format("date_start", "date_end"),
-        ),
+        ("sources", "2021-crs", "source_id", "2021-crs", rule.format("published_start")),
+        ("reforms", "1980-kgb-archives-opening", "reform_id", "1980-kgb-archives-opening", rule.format("date_start")),
+        ("reforms", "1990-kgb-archives-opening", "reform_id", "1990-kgb-archives-opening", rule.format("date_start")),
     ]
 
 
@@ -1541,3 +1555,96 @@ def test_a_repeated_event_id_is_the_schemas_and_its_first_row_dates_the_figures(
     add(frames, "events", "2022-01-06-taldykorgan-detention-centre-attack", event_id="2022-01-19-bektanov-relieved")
     assert found(_rules.figure_within_event, frames) == []
     assert found(_rules.position_end_matches_event, frames) == []
+
+
+# --------------------------------------------------------------------------- editorial_marks (docs/editorial.md)
+
+#: places' columns less the primary key place_id and the editorial kind, latitude and longitude
+MARKABLE_PLACES = "name, parent_id, description"
+
+
+def test_the_shipped_editorial_marks_hold(frames: Frames) -> None:
+    assert found(_rules.editorial_marks, frames) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "why"),
+    [
+        ("place_id", "the primary key"),
+        ("latitude", "editorial as a whole"),
+        ("kind", "a classification"),
+        ("no_such_column", "not a column"),
+    ],
+)
+def test_an_editorial_mark_names_a_markable_column(frames: Frames, column: str, why: str) -> None:
+    edit(frames, "editorial_values", "places-berlin-parent-id", column_name=column)
+    rule = (
+        "must be a column of places that is neither its primary key, derived, nor editorial as a whole: "
+        f"one of {MARKABLE_PLACES}"
+    )
+    assert found(_rules.editorial_marks, frames) == [
+        ("editorial_values", "places-berlin-parent-id", "column_name", column, rule)
+    ], why
+
+
+def test_an_editorial_mark_of_a_derived_column_is_refused(frames: Frames) -> None:
+    edit(
+        frames,
+        "editorial_values",
+        "places-berlin-parent-id",
+        record_table="events",
+        record_id="2022-01-02-protests-begin-in-western-kazakhstan",
+        column_name="location_precision",
+    )
+    [(table, pk, column, value, rule)] = found(_rules.editorial_marks, frames)
+    assert (table, pk, column, value) == (
+        "editorial_values",
+        "places-berlin-parent-id",
+        "column_name",
+        "location_precision",
+    )
+    assert "location_precision" not in rule.split(": one of ")[1].split(", ")
+
+
+def test_an_editorial_mark_must_hold_the_records_value(frames: Frames) -> None:
+    edit(frames, "places", "berlin", parent_id="kazakhstan")  # the mark records germany
+    edit(frames, "sources", "crs-2022", publisher="Library of Congress")
+    assert found(_rules.editorial_marks, frames) == [
+        (
+            "editorial_values",
+            "places-berlin-parent-id",
+            "recorded_value",
+            "germany",
+            "must equal the value the record holds ('kazakhstan'): re-read the basis, then update "
+            "recorded_value, or remove the mark if the value is now stated by the documents",
+        ),
+        (
+            "editorial_values",
+            "sources-crs-2022-publisher",
+            "recorded_value",
+            "Congressional Research Service",
+            "must equal the value the record holds ('Library of Congress'): re-read the basis, then update "
+            "recorded_value, or remove the mark if the value is now stated by the documents",
+        ),
+    ]
+
+
+def test_an_editorial_mark_of_an_emptied_value_is_refused(frames: Frames) -> None:
+    edit(frames, "places", "novorossiysk", parent_id=None)
+    [(_, pk, column, value, rule)] = found(_rules.editorial_marks, frames)
+    assert (pk, column, value) == ("places-novorossiysk-parent-id", "recorded_value", "russia")
+    assert rule.startswith("must equal the value the record holds ('')")
+
+
+def test_an_editorial_mark_of_a_missing_record_is_left_to_record_references(frames: Frames) -> None:
+    edit(frames, "editorial_values", "places-moscow-parent-id", record_id="zz-no-such-place")
+    assert found(_rules.editorial_marks, frames) == []
+    assert found(_rules.record_references, frames) == [
+        (
+            "editorial_values",
+            "places-moscow-parent-id",
+            "record_id",
+            "zz-no-such-place",
+            "must be the primary key of an existing row of record_table",
+        )
+    ]

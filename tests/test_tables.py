@@ -148,3 +148,26 @@ def test_validate_passes_on_the_shipped_data() -> None:
     assert report.ok
     assert report.rows == {name: len(load(name)) for name in NAMES}
     assert "all schema and cross-table checks passed" in str(report)
+
+
+def test_an_editorial_column_names_its_basis_and_only_an_editorial_column_does() -> None:
+    from kzdata._registry import Column
+
+    with pytest.raises(ValueError, match="'lat': an editorial column names its editorial_basis"):
+        Column("lat", "number", "latitude", editorial=True)
+    with pytest.raises(ValueError, match="'lat': an editorial column names its editorial_basis"):
+        Column("lat", "number", "latitude", editorial=True, editorial_basis="   ")
+    with pytest.raises(ValueError, match="and only an editorial column does"):
+        Column("lat", "number", "latitude", editorial_basis="looked up")
+    assert Column("lat", "number", "latitude", editorial=True, editorial_basis="looked up").editorial
+
+
+def test_the_editorial_columns_are_those_docs_editorial_lists() -> None:
+    """docs/editorial.md's table of columns editorial as a whole, against the registry."""
+    import re
+
+    text = (REPO / "docs" / "editorial.md").read_text(encoding="utf-8")
+    section = text.split("## Columns that are editorial as a whole", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", section.split("| column | basis, in short |", 1)[1]))
+    flagged = {f"{t.name}.{c.name}" for t in TABLES for c in t.columns if c.editorial}
+    assert listed == flagged

@@ -335,6 +335,9 @@ def freeze(root: Path, version: str, frames: Mapping[str, pd.DataFrame], reason:
     earlier: set[tuple[str, str]] = set().union(*manifests.values())
     now = sorted(current_ids(frames))
     logged = {(str(t), str(i)) for t, i in zip(log["record_table"], log["record_id"], strict=True)}
+    # A renamed record's new id is the same record under another name, not an addition.
+    renamed = log["change"].astype("string") == "renamed"
+    logged |= {(str(t), str(i)) for t, i in zip(log["record_table"][renamed], log["merged_into"][renamed], strict=True)}
     first_release = not manifests
     added = [] if first_release else [(t, i) for t, i in now if (t, i) not in earlier and (t, i) not in logged]
     rows = [
