@@ -88,6 +88,9 @@ CATEGORY_COLOURS: dict[str, str] = {
 }
 FALLBACK_COLOUR = "#777777"
 
+#: The event statuses drawn by default: what the texts say happened (docs/events.md).
+HAPPENED = ("occurred", "reported")
+
 TIMELINE_COLUMNS = [
     "event_id",
     "date_start",
@@ -204,8 +207,14 @@ def timeline_frame(
     events: pd.DataFrame,
     start: pd.Timestamp = WINDOW_START,
     end: pd.Timestamp = WINDOW_END,
+    statuses: Sequence[str] | None = HAPPENED,
 ) -> pd.DataFrame:
     """The events to draw: those whose interval overlaps ``start``..``end``, in date order.
+
+    Only events whose ``status`` is in ``statuses`` are drawn: by default what the texts
+    say happened (``occurred`` and ``reported``, as ``kzdata.timeline()`` counts), so an
+    alleged or contradicted event or an opinion is not drawn as a happening
+    (docs/events.md). ``None`` draws every event; a frame without ``status`` is drawn whole.
 
     An event belongs on the timeline when any day of its interval falls in the
     window (``date_start <= end`` and ``date_end >= start``): an event the sources
@@ -215,6 +224,8 @@ def timeline_frame(
     by start, time of day, end and id, so the figure is the same on every run.
     """
     overlap = (events["date_start"] <= end) & (events["date_end"] >= start)
+    if statuses is not None and "status" in events.columns:
+        overlap &= events["status"].astype("string").isin(list(statuses)).fillna(False)
     frame = events.loc[overlap].copy()
     frame["multi_day"] = frame["date_end"] > frame["date_start"]
     frame["open_ended"] = (frame["date_start"] < start) | (frame["date_end"] > end)
@@ -541,8 +552,9 @@ def draw_timeline(frame: pd.DataFrame, path: Path) -> None:
     fig.text(
         0.015,
         0.951,
-        f"All {len(frame)} events whose date interval overlaps 1\u201319 January 2022. A dot marks the start of "
-        "each event; a bar spans the period a source dates it to (range or month), clipped at the window's edge.",
+        f"The {len(frame)} events that happened, as the texts say (status occurred or reported), whose date interval "
+        "overlaps 1\u201319 January 2022.\nA dot marks the start of each event; a bar spans the period a source dates "
+        "it to (range or month), clipped at the window's edge.",
         fontsize=9.5,
         color="#444444",
         va="top",

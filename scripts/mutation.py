@@ -187,6 +187,8 @@ MODULES: dict[str, list[str]] = {
     # validate() or build() at about 100 s per surviving mutant, over 1,700 mutants
     "kzdata/_rules.py": ["tests/test_rules.py"],
     "kzdata/_in_force.py": ["tests/test_in_force.py"],
+    # the change log read: changes(since=) and replacement() of merged and renamed ids
+    "kzdata/_changes.py": ["tests/test_replacement.py", "tests/test_release.py"],
     # the raw reader: its own suite on small files; test_mutations.py and test_roundtrip.py build the
     # whole project per case
     "kzdata/_pipeline/raw_tables.py": ["tests/test_raw_tables.py"],

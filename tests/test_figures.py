@@ -116,10 +116,18 @@ def test_timeline_holds_only_events_overlapping_the_window(timeline: pd.DataFram
     assert (timeline["date_end"] >= pd.Timestamp("2022-01-01")).all()
 
 
-def test_timeline_leaves_out_no_overlapping_event(timeline: pd.DataFrame) -> None:
-    events = kzdata.events()
-    overlapping = events.loc[(events["date_start"] <= "2022-01-19") & (events["date_end"] >= "2022-01-01")]
-    assert set(timeline["event_id"]) == set(overlapping["event_id"])
+def test_timeline_draws_every_overlapping_event_that_happened_and_no_other() -> None:
+    """Oracle: raw/events.csv, read with the csv module; happened = occurred or reported (docs/events.md)."""
+    import csv
+
+    with (oracle.REPO / "raw" / "events.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    overlapping = [r for r in rows if r["date_start"] <= "2022-01-19" and r["date_end"] >= "2022-01-01"]
+    happened = {r["event_id"] for r in overlapping if r["status"] in ("occurred", "reported")}
+    assert happened and len(happened) < len(overlapping)  # the window holds some events that did not happen
+    assert set(figures.timeline_frame(kzdata.events())["event_id"]) == happened
+    everything = figures.timeline_frame(kzdata.events(), statuses=None)
+    assert set(everything["event_id"]) == {r["event_id"] for r in overlapping}
 
 
 def test_timeline_is_sorted_by_date(timeline: pd.DataFrame) -> None:

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import tomllib
 
@@ -255,3 +256,14 @@ def test_the_changelog_counts_the_change_entries_of_its_release() -> None:
     text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"`kzdata changes --since 0.2.0` lists {entries} entries of 0.3.0." in text
     assert len(kzdata.changes(since="0.2.0")) == entries
+
+
+def test_changes_since_a_release_keeps_the_tables_columns_and_a_fresh_index() -> None:
+    """Oracle: raw/changes.csv's header and its 0.3.0 rows, read with the csv module."""
+    with (REPO / "raw" / "changes.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), [r for r in reader if r["version"] == "0.3.0"]
+    since = kzdata.changes(since="0.2.0")
+    assert list(since.columns) == header
+    assert isinstance(since.index, pd.RangeIndex) and since.index.start == 0
+    assert set(since["change_id"]) == {r["change_id"] for r in rows} and len(since) == len(rows)
