@@ -88,6 +88,9 @@ if TYPE_CHECKING:
     from kzdata._integrity import (
         verify as verify,
     )
+    from kzdata._periods import (
+        count_by_period as count_by_period,
+    )
     from kzdata._resolve import (
         resolve as resolve,
     )
@@ -134,6 +137,7 @@ _LAZY = {
     "changes": "kzdata._changes",
     "cite": "kzdata._citing",
     "connect": "kzdata._sql",
+    "count_by_period": "kzdata._periods",
     "describe": "kzdata._dictionary",
     "event_figures": "kzdata._views",
     "events_view": "kzdata._views",

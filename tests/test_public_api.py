@@ -35,6 +35,7 @@ EXPECTED_ALL = [
     "citations",
     "cite",
     "connect",
+    "count_by_period",
     "describe",
     "discrepancies",
     "discrepancy_claims",
