@@ -97,6 +97,9 @@ if TYPE_CHECKING:
     from kzdata._schemas import (
         schema as schema,
     )
+    from kzdata._search import (
+        search as search,
+    )
     from kzdata._sql import (
         connect as connect,
     )
@@ -148,6 +151,7 @@ _LAZY = {
     "resolve": "kzdata._resolve",
     "rules_in_force": "kzdata._in_force",
     "schema": "kzdata._schemas",
+    "search": "kzdata._search",
     "sentences_view": "kzdata._views",
     "targets": "kzdata._targets",
     "timeline": "kzdata._timeline",

@@ -263,7 +263,8 @@ def _validation_summary(report: ValidationReport, width: int) -> str:
     lines = str(report).splitlines()
     failures = report.failures()
     if any(len(line) > width for line in lines[: len(failures) + 1]):
-        said = [f"{name}: {report.rows.get(name, 0)} rows, {n} failures" for name, n in failures.items()]
+        # A no-break space keeps each number with its word when the line is wrapped; made a space below.
+        said = [f"{name}: {report.rows.get(name, 0)}\xa0rows, {n}\xa0failures" for name, n in failures.items()]
         lines = said + lines[len(failures) + 1 :]
     out: list[str] = []
     for line in lines:
@@ -271,7 +272,7 @@ def _validation_summary(report: ValidationReport, width: int) -> str:
         out += textwrap.wrap(
             line.strip(), width, initial_indent=lead, subsequent_indent=lead + "  ", break_on_hyphens=False
         ) or [""]
-    return "\n".join(out)
+    return "\n".join(out).replace("\xa0", " ")
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -60,6 +60,7 @@ EXPECTED_ALL = [
     "resolve",
     "rules_in_force",
     "schema",
+    "search",
     "sections",
     "sentences",
     "sentences_view",
