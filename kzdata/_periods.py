@@ -88,7 +88,9 @@ def count_by_period(frame: pd.DataFrame, period: Period = "month", *, prefix: st
     labels = pd.Series([_iso(day)[:width] for day in start[placed]], dtype="string")
     counts = labels.value_counts()
     spans = pd.period_range(first[placed[dated]].min(), first[placed[dated]].max(), freq=freq) if len(labels) else []
-    rows = [(_iso(p.start_time)[:width], int(counts.get(_iso(p.start_time)[:width], 0)), True) for p in spans]
+    rows: list[tuple[str | None, int, bool]] = [
+        (_iso(p.start_time)[:width], int(counts.get(_iso(p.start_time)[:width], 0)), True) for p in spans
+    ]
     rest = frame.loc[~placed, columns].assign(_start=start[~placed], _end=end[~placed])
     rest = rest.sort_values(["_start", "_end"], kind="stable", na_position="last")
     others: dict[str | None, int] = {}

@@ -18,7 +18,7 @@ def _block_with(text: str) -> str:
 def test_the_readme_merge_example_keeps_every_column_name() -> None:
     """It produced ``description_x``/``description_y``; its frame must carry no pandas suffix."""
     space: dict[str, object] = {}
-    exec(compile(_block_with(".merge("), "README.md", "exec"), space)  # noqa: S102 - the README's own example
+    exec(compile(_block_with(".merge("), "README.md", "exec"), space)
     merged = space["with_events"]
     assert not [c for c in merged.columns if c.endswith(("_x", "_y"))]
     assert len(merged) == len(oracle.rows("sentences"))
