@@ -219,6 +219,10 @@ def _show(args: argparse.Namespace) -> int:
         frame = frame[wanted]
     shown = frame if args.limit is None else frame.head(args.limit)
     width = _width_of(args)
+    if frame.empty and args.where:
+        for line in wrap(f"no row of {args.table} has {' and '.join(args.where)}", width):
+            print(line)
+        return EXIT_OK
     for line in render_table(shown, width, args.max_colwidth):
         print(line)
     if len(frame) > len(shown):

@@ -151,6 +151,13 @@ def test_sort_ascending_puts_empty_values_last(capsys: pytest.CaptureFixture[str
     assert ids_printed(out) == [str(y) for y in years] + ["NA"] * empty
 
 
+def test_where_that_keeps_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """events_view keeps the events that happened (docs/events.md), so none of them is planned."""
+    assert any(r["status"] == "planned" for r in oracle.rows("events"))
+    code, out, _ = out_of(["show", "events_view", "--where", "status=planned"], capsys)
+    assert code == 0 and out == "no row of events_view has status=planned\n"
+
+
 # --------------------------------------------------------------------------- views
 
 
