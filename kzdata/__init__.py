@@ -88,11 +88,17 @@ if TYPE_CHECKING:
     from kzdata._integrity import (
         verify as verify,
     )
+    from kzdata._periods import (
+        count_by_period as count_by_period,
+    )
     from kzdata._resolve import (
         resolve as resolve,
     )
     from kzdata._schemas import (
         schema as schema,
+    )
+    from kzdata._search import (
+        search as search,
     )
     from kzdata._sql import (
         connect as connect,
@@ -134,6 +140,7 @@ _LAZY = {
     "changes": "kzdata._changes",
     "cite": "kzdata._citing",
     "connect": "kzdata._sql",
+    "count_by_period": "kzdata._periods",
     "describe": "kzdata._dictionary",
     "event_figures": "kzdata._views",
     "events_view": "kzdata._views",
@@ -144,6 +151,7 @@ _LAZY = {
     "resolve": "kzdata._resolve",
     "rules_in_force": "kzdata._in_force",
     "schema": "kzdata._schemas",
+    "search": "kzdata._search",
     "sentences_view": "kzdata._views",
     "targets": "kzdata._targets",
     "timeline": "kzdata._timeline",

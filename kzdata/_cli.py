@@ -32,6 +32,7 @@ from kzdata._citing import STYLES
 from kzdata._formats import DEFAULT as DEFAULT_FORMAT
 from kzdata._formats import FORMATS
 from kzdata._registry import REGISTRY, TABLE_NAMES
+from kzdata._views import VIEWS
 from kzdata.errors import EXIT_DATA, EXIT_USAGE, InvalidArgumentError, KzdataError
 
 if TYPE_CHECKING:
@@ -84,6 +85,20 @@ def _limit(text: str) -> int | None:
         return _positive_int(text)
     except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of rows, at least 1, or 'all'") from None
+
+
+#: The narrowest cell ``--max-colwidth`` allows: one character and the ``...`` that marks a cut.
+MIN_COLWIDTH = 4
+
+
+def _colwidth(text: str) -> int:
+    """``--max-colwidth``: at least 4 characters, so that a cut cell still shows it was cut."""
+    value = _positive_int(text)
+    if value < MIN_COLWIDTH:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is too narrow; give at least {MIN_COLWIDTH} (one character and the '...' of a cut)"
+        )
+    return value
 
 
 def _width(text: str) -> int:
@@ -157,16 +172,35 @@ def _info(args: argparse.Namespace) -> int:
         if not report.ok:
             return EXIT_DATA
     print()
-    for line in wrap("Cite as: " + kzdata.cite(), width):
+    for line in _unbroken("Cite as: " + kzdata.cite(), width):
         print(line)
     return EXIT_OK
 
 
+def _unbroken(text: str, width: int) -> list[str]:
+    """``text`` wrapped to ``width`` without breaking a word: a fingerprint must be copied whole.
+
+    A word longer than ``width`` (the fingerprint is 71 characters) stands alone on a line
+    that is wider than ``width``; a reader can copy it, which a fingerprint cut in two
+    would not let them do.
+    """
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 def _show(args: argparse.Namespace) -> int:
+    from kzdata._filtering import sort, where
     from kzdata._load import load
     from kzdata._terminal import render_table, wrap
+    from kzdata._views import VIEWS
 
-    frame = load(args.table)
+    frame = VIEWS[args.table]() if args.table in VIEWS else load(args.table)
+    frame = where(frame, args.where or [], args.table)
+    if args.sort is not None:
+        frame = sort(frame, args.sort, args.table, descending=args.desc)
+    elif args.desc:
+        raise InvalidArgumentError("--desc orders by the column of --sort; give one, e.g. --sort date_start --desc")
     if args.columns is not None:
         wanted = [c.strip() for c in args.columns.split(",") if c.strip()]
         unknown = [c for c in wanted if c not in frame.columns]
@@ -185,6 +219,10 @@ def _show(args: argparse.Namespace) -> int:
         frame = frame[wanted]
     shown = frame if args.limit is None else frame.head(args.limit)
     width = _width_of(args)
+    if frame.empty and args.where:
+        for line in wrap(f"no row of {args.table} has {' and '.join(args.where)}", width):
+            print(line)
+        return EXIT_OK
     for line in render_table(shown, width, args.max_colwidth):
         print(line)
     if len(frame) > len(shown):
@@ -193,12 +231,52 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _search(args: argparse.Namespace) -> int:
+    from kzdata._search import excerpt, search
+    from kzdata._terminal import render_table, wrap
+
+    found = search(args.text)
+    width = _width_of(args)
+    if found.empty:
+        for line in wrap(f"nothing matches {args.text!r} in the titles, descriptions, names or aliases", width):
+            print(line)
+        return EXIT_OK
+    shown = found if args.limit is None else found.head(args.limit)
+    room = args.max_colwidth
+    if room is None:  # what is left of the line beside the other columns, but never less than 20
+        used = sum(max(len(c), int(shown[c].str.len().max())) + 2 for c in ("table", "id", "column"))
+        room = max(20, width - used)
+    shown = shown.assign(text=[excerpt(t, args.text, room) for t in shown["text"]])
+    for line in render_table(shown, width, max(room, 40)):
+        print(line)
+    more = f"; {len(found) - len(shown)} more (use --limit all)" if len(found) > len(shown) else ""
+    for line in wrap(f"{len(found)} match(es){more}", width):
+        print(line)
+    return EXIT_OK
+
+
 def _validation_summary(report: ValidationReport, width: int) -> str:
-    """The report's per-table summary, each line wrapped to ``width``."""
-    from kzdata._terminal import wrap
+    """The report's per-table summary within ``width``: its table, or one line per table when that is too wide.
+
+    Wrapping the aligned table's lines would scatter its columns over lines that line up
+    with nothing (``kzdata validate`` at 30 columns); a table that does not fit is said in
+    sentences instead, each wrapped with a hanging indent.
+    """
+    import textwrap
 
     lines = str(report).splitlines()
-    return "\n".join(out for line in lines for out in wrap(line, width, indent=" " * (len(line) - len(line.lstrip()))))
+    failures = report.failures()
+    if any(len(line) > width for line in lines[: len(failures) + 1]):
+        # A no-break space keeps each number with its word when the line is wrapped; made a space below.
+        said = [f"{name}: {report.rows.get(name, 0)}\xa0rows, {n}\xa0failures" for name, n in failures.items()]
+        lines = said + lines[len(failures) + 1 :]
+    out: list[str] = []
+    for line in lines:
+        lead = " " * (len(line) - len(line.lstrip()))
+        out += textwrap.wrap(
+            line.strip(), width, initial_indent=lead, subsequent_indent=lead + "  ", break_on_hyphens=False
+        ) or [""]
+    return "\n".join(out).replace("\xa0", " ")
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -459,12 +537,51 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--validate", action="store_true", help="also validate every table (exit 1 on failure)")
     p.set_defaults(run=_info)
 
-    p = sub.add_parser("show", parents=[width], help="print the first rows of a table")
-    p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
+    p = sub.add_parser("show", parents=[width], help="print the first rows of a table or a view, filtered and sorted")
+    p.add_argument(
+        "table",
+        choices=[*TABLE_NAMES, *VIEWS],
+        metavar="TABLE",
+        help=f"a table, one of: {', '.join(TABLE_NAMES)}; or a view (the joins of kzdata/_views.py), "
+        f"one of: {', '.join(VIEWS)}",
+    )
     p.add_argument("--limit", type=_limit, default=20, help="rows to print, at least 1, or 'all' (default 20)")
     p.add_argument("--columns", help="comma-separated columns to print, e.g. event_id,date_start,title")
-    p.add_argument("--max-colwidth", type=_positive_int, default=40, help="characters per cell (default 40)")
+    p.add_argument(
+        "--max-colwidth",
+        type=_colwidth,
+        default=40,
+        help=f"characters per cell, at least {MIN_COLWIDTH} (default 40)",
+    )
+    p.add_argument(
+        "--where",
+        action="append",
+        metavar="COL=VALUE",
+        help="keep the rows whose COL is VALUE (repeat for several; all must hold): a category's value, "
+        "true or false, a number, a date column's day, month or year (YYYY-MM-DD, YYYY-MM, YYYY), exact text, "
+        "or nothing for empty",
+    )
+    p.add_argument(
+        "--sort", metavar="COL", help="order the rows by COL, ascending; -COL (e.g. --sort=-date_start) descending"
+    )
+    p.add_argument("--desc", action="store_true", help="with --sort: reverse the order (empty values stay last)")
     p.set_defaults(run=_show)
+
+    p = sub.add_parser(
+        "search",
+        parents=[width],
+        help="find text in every table's titles, descriptions, names and aliases (case and accents ignored)",
+    )
+    p.add_argument("text", metavar="TEXT", help="the text to look for, e.g. Massimov")
+    p.add_argument("--limit", type=_limit, default=50, help="matches to print, at least 1, or 'all' (default 50)")
+    p.add_argument(
+        "--max-colwidth",
+        type=_colwidth,
+        default=None,
+        help=f"characters of matching text shown around the match, at least {MIN_COLWIDTH} "
+        "(default: the rest of the line, at least 20)",
+    )
+    p.set_defaults(run=_search)
 
     p = sub.add_parser(
         "validate", parents=[width], help="check every table against its schema and the cross-table rules"
@@ -478,7 +595,10 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("table", choices=TABLE_NAMES, metavar="TABLE", help=f"one of: {', '.join(TABLE_NAMES)}")
     p.add_argument(
-        "--max-colwidth", type=_positive_int, default=None, help="cut descriptions to N characters (default: whole)"
+        "--max-colwidth",
+        type=_colwidth,
+        default=None,
+        help=f"cut descriptions to N characters, at least {MIN_COLWIDTH} (default: whole)",
     )
     p.set_defaults(run=_describe)
 
@@ -615,10 +735,25 @@ def _tolerant_streams() -> None:
                 reconfigure(errors="replace")
 
 
+def _joined_sort(argv: list[str]) -> list[str]:
+    """``--sort -date_start`` as ``--sort=-date_start``: argparse would take ``-date_start`` for an option.
+
+    >>> _joined_sort(["show", "events", "--sort", "-date_start"])
+    ['show', 'events', '--sort=-date_start']
+    """
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--sort" and arg.startswith("-") and arg != "-" and not arg.startswith("--"):
+            out[-1] = f"--sort={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     _tolerant_streams()
-    args = parser().parse_args(argv)
+    args = parser().parse_args(_joined_sort(sys.argv[1:] if argv is None else list(argv)))
     if sys.stdout is None or getattr(sys.stdout, "closed", False):  # `kzdata cite >&-`: nowhere to print
         if sys.stderr is not None and not getattr(sys.stderr, "closed", False):
             print(f"kzdata {args.command}: standard output is closed; nothing can be printed", file=sys.stderr)

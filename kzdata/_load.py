@@ -125,7 +125,7 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
         ``"pandas"`` (default) for a :class:`pandas.DataFrame` with the schema's
         dtypes, ``"pyarrow"`` for a :class:`pyarrow.Table`, or ``"polars"`` for a
         :class:`polars.DataFrame` (``pl.Date`` dates, ``pl.Enum`` categories; needs
-        ``pip install "kzdata[polars]"``).
+        ``pip install "kzdata[polars]"``, from a source checkout ``pip install ".[polars]"``).
 
     Every call reads the file anew, so changing one frame never changes the next.
 

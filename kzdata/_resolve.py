@@ -121,7 +121,8 @@ def resolve(text: str) -> pd.DataFrame:
         hits = names[words.map(lambda ws: key in ws)]
     if hits.empty:
         close = difflib.get_close_matches(key, names["key"].unique().tolist(), n=3, cutoff=0.75)
-        hint = names[names["key"].isin(close)]["matched"].drop_duplicates().tolist()
+        # One spelling per comparison key: "Nazarbaev", "nazarbaev" and "Nazarbayev" are one suggestion.
+        hint = names[names["key"].isin(close)].drop_duplicates("key")["matched"].tolist()
         suggestion = f" Did you mean: {', '.join(hint)}?" if hint else ""
         raise UnknownEntityError(
             f"no person, organization, place or reform is called {text!r}.{suggestion} "

@@ -14,7 +14,7 @@ def connect() -> Any:
     Every Parquet file is checked against its recorded hash before its view is created
     (:func:`kzdata._integrity.checked_path`), so SQL never reads an altered file.
 
-    Needs the optional extra: ``pip install "kzdata[sql]"``.
+    Needs the optional extra: ``pip install "kzdata[sql]"`` (from a source checkout: ``pip install ".[sql]"``).
 
     Examples
     --------

@@ -23,7 +23,6 @@ Reforms and sentences are always kept: they have no event status (a reform has i
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from kzdata._registry import COUNTED_EVENT_STATUSES, EVENT_STATUSES, EVENTS, PEOPLE, REFORMS, SENTENCES
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     import pandas as pd
+
+    from kzdata._dates import DateLike
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2, "range": 3}
 COLUMNS = [
@@ -182,8 +183,8 @@ def date_label(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str | 
 
 
 def timeline(
-    start: str | None = None,
-    end: str | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     *,
     overlapping: bool = False,
     status: str | Iterable[str] | None = COUNTED_EVENT_STATUSES,
@@ -193,7 +194,11 @@ def timeline(
     Parameters
     ----------
     start, end
-        ISO dates (``"2022-01-01"``), both inclusive; either may be omitted.
+        The window, both ends inclusive; either may be omitted. Each is a day, a month or a
+        year (``"2022-01-05"``, ``"2022-01"``, ``"2022"``, or a ``datetime.date``,
+        ``datetime.datetime``, ``pandas.Timestamp`` or ``numpy.datetime64``): ``start`` is
+        the first day of what it names and ``end`` the last, so ``timeline("2022-01",
+        "2022-01")`` is January 2022 (docs/dates.md, "Dates you pass to kzdata").
     overlapping
         ``False`` (default): keep only records whose whole date interval lies in
         ``[start, end]``. ``True``: keep every record whose interval overlaps it
@@ -226,6 +231,8 @@ def timeline(
     >>> jan = kzdata.timeline("2022-01-01", "2022-01-31")
     >>> jan["date_start"].is_monotonic_increasing
     True
+    >>> kzdata.timeline("2022-01", "2022-01").equals(jan)  # a month: its first day to its last
+    True
     >>> "2022-01-abish-reported-detained" in set(jan["record_id"])  # contradicted: left out
     False
     >>> every = kzdata.timeline("2022-01-01", "2022-01-31", status=None)
@@ -234,12 +241,12 @@ def timeline(
     """
     import pandas as pd
 
-    bounds = []
-    for label, value in (("start", start), ("end", end)):
-        try:
-            bounds.append(None if value is None else pd.Timestamp(date.fromisoformat(value)))
-        except (ValueError, TypeError):
-            raise InvalidArgumentError(f"{label} must be an ISO date such as '2022-01-05', got {value!r}") from None
+    from kzdata._dates import bound
+
+    bounds = [
+        None if value is None else bound(value, label, end=label == "end")
+        for label, value in (("start", start), ("end", end))
+    ]
     statuses = event_statuses(status)
     frame = pd.concat(_parts(statuses), ignore_index=True)
     frame["date_precision"] = pd.Categorical(frame["date_precision"].astype("string"), categories=list(PRECISION_ORDER))

@@ -213,3 +213,12 @@ def event_figures(*, status: str | Iterable[str] | None = COUNTED_EVENT_STATUSES
     start = figures["event_id"].map(events["date_start"])
     order = figures.assign(_start=start).sort_values(["_start", "event_id", "measure", "value_id"])
     return _mark(order.loc[:, list(EVENT_FIGURE_COLUMNS)].reset_index(drop=True), INDICATOR_VALUES.name)
+
+
+#: The views ``kzdata show`` offers beside the tables, by name: each the function of that name.
+VIEWS = {
+    "events_view": events_view,
+    "sentences_view": sentences_view,
+    "indicator_values_view": indicator_values_view,
+    "event_figures": event_figures,
+}

@@ -14,8 +14,8 @@ Two figures are drawn from the shipped tables:
     against the 2026 target.
 
 The script is a consumer of kzdata, not part of it: matplotlib is the optional
-"plot" extra (``pip install 'kzdata[plot]'``) and kzdata never imports it, so this
-module imports matplotlib only inside the drawing functions. What each figure
+"plot" extra (``pip install 'kzdata[plot]'``, from a source checkout ``pip install '.[plot]'``)
+and kzdata never imports it, so this module imports matplotlib only inside the drawing functions. What each figure
 shows is computed by pure functions returning DataFrames (:func:`timeline_frame`,
 :func:`label_layout`, :func:`targets_frame`, :func:`value_discrepancies`), which the
 tests check without matplotlib. Figures have a fixed size and dpi, rcParams are
@@ -755,7 +755,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         print(
             "figures.py needs matplotlib, kzdata's optional 'plot' extra. Install it with:\n"
-            "    pip install 'kzdata[plot]'        (or: pip install matplotlib==3.11.2)",
+            "    pip install 'kzdata[plot]'        (from a source checkout: pip install '.[plot]'; "
+            "or: pip install matplotlib==3.11.2)",
             file=sys.stderr,
         )
         return EXIT_MISSING_DEPENDENCY

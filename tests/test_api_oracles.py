@@ -9,11 +9,13 @@ year, a release without any target) are made in a copy of the release
 
 from __future__ import annotations
 
+import datetime
 import enum
 import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -297,6 +299,47 @@ def test_a_window_of_one_day_holds_that_days_records() -> None:
     assert set(got["date"]) == {day}
 
 
+def _inside(first: str, last: str, statuses: tuple[str, ...] | None = oracle.HAPPENED) -> list[tuple[str, str]]:
+    return [(r[3], r[4]) for r in oracle.dated_records(statuses) if r[0] >= first and r[1] <= last]
+
+
+def test_a_month_as_both_ends_is_that_month() -> None:
+    """Issue 21's done-when: ``timeline("2022-01", "2022-01")`` is January 2022's records."""
+    got = kzdata.timeline("2022-01", "2022-01")
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == _inside("2022-01-01", "2022-01-31")
+    every = kzdata.timeline("2022-01", "2022-01", status=None)
+    expected = _inside("2022-01-01", "2022-01-31", None)
+    assert list(zip(every["kind"].astype(str), every["record_id"], strict=True)) == expected
+    month_long = [r for r in oracle.dated_records(None) if (r[0], r[1]) == ("2022-01-01", "2022-01-31")]
+    assert month_long, "raw/ has a record known only to January 2022"
+    assert "2022-01" in set(every["date"])  # the records known only to the month are inside it
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "first", "last"),
+    [
+        ("2022", "2022", "2022-01-01", "2022-12-31"),
+        ("2022-01", "2022-02", "2022-01-01", "2022-02-28"),
+        ("2021-12-20", "2022-01", "2021-12-20", "2022-01-31"),
+        (datetime.date(2022, 1, 5), pd.Timestamp("2022-01-06 18:00"), "2022-01-05", "2022-01-06"),
+        (datetime.datetime(2022, 1, 5, 23, 0), np.datetime64("2022-01-06T01:00"), "2022-01-05", "2022-01-06"),
+        (np.datetime64("2022-01"), np.datetime64("2022-03"), "2022-01-01", "2022-03-31"),
+        (np.datetime64("2023", "Y"), None, "2023-01-01", "9999-12-31"),
+    ],
+    ids=str,
+)
+def test_a_window_may_be_written_as_the_data_write_dates(start, end, first: str, last: str) -> None:
+    """A month or year starts a window on its first day and ends it on its last (docs/dates.md)."""
+    got = kzdata.timeline(start, end)
+    assert list(zip(got["kind"].astype(str), got["record_id"], strict=True)) == _inside(first, last)
+
+
+def test_overlapping_with_a_month_meets_what_touches_the_month() -> None:
+    expected = {(r[3], r[4]) for r in oracle.dated_records() if r[1] >= "2022-02-01" and r[0] <= "2022-02-28"}
+    got = kzdata.timeline("2022-02", "2022-02", overlapping=True)
+    assert set(zip(got["kind"].astype(str), got["record_id"], strict=True)) == expected
+
+
 def test_a_window_keeps_every_kind_as_a_category_even_when_it_holds_one() -> None:
     got = kzdata.timeline("2022-01-01", "2022-01-19")
     assert set(got["kind"].astype(str)) == {"event"}, "the oracle's window (tests/test_user_api.py) holds events only"
@@ -311,12 +354,22 @@ def test_an_empty_window_has_every_column_and_its_type() -> None:
     assert dict(got.dtypes.astype(str)) == TIMELINE_DTYPES
 
 
+#: The written forms the refusals list (docs/dates.md).
+FORMS = "'YYYY-MM-DD', 'YYYY-MM' or 'YYYY' (or a datetime.date, datetime, pandas Timestamp or numpy datetime64)"
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: kzdata.timeline("January 2022"), "start must be an ISO date such as '2022-01-05', got 'January 2022'"),
-        (lambda: kzdata.timeline(end="2022-13-01"), "end must be an ISO date such as '2022-01-05', got '2022-13-01'"),
-        (lambda: kzdata.timeline(end=20220105), "end must be an ISO date such as '2022-01-05', got 20220105"),
+        (
+            lambda: kzdata.timeline("January 2022"),
+            f"start must be a day, a month or a year written {FORMS}; got 'January 2022'",
+        ),
+        (
+            lambda: kzdata.timeline(end="2022-13-01"),
+            f"end must be a day, a month or a year written {FORMS}; got '2022-13-01'",
+        ),
+        (lambda: kzdata.timeline(end=20220105), f"end must be a day, a month or a year written {FORMS}; got 20220105"),
         (lambda: kzdata.timeline(overlapping="yes"), "overlapping must be True or False, got 'yes'"),
         (
             lambda: kzdata.timeline("2022-01-06", "2022-01-05"),

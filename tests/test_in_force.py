@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import kzdata
 from kzdata.errors import InvalidArgumentError
+from tests import oracle
 
 #: day -> [(value_id, certainty)] in the documented order: certain first, then by indicator and value id.
 BY_HAND = {
@@ -114,11 +116,68 @@ def test_the_frame_is_indicator_values_with_certainty_first() -> None:
 
 
 @pytest.mark.parametrize(
-    "day", ["2022-12", "2022", "1 December 2022", "", "20221201", "2022-02-30", 20221201, None, pd.NaT]
+    "day",
+    ["1 December 2022", "", "20221201", "2022-02-30", "2022-13", "0000", 20221201, None, pd.NaT, np.datetime64("NaT")],
 )
-def test_anything_but_one_day_is_refused_with_what_to_pass(day: object) -> None:
+def test_anything_but_a_day_month_or_year_is_refused_with_what_to_pass(day: object) -> None:
     with pytest.raises(InvalidArgumentError) as caught:
         kzdata.rules_in_force(day)
     message = str(caught.value)
-    assert "'YYYY-MM-DD'" in message and repr(day) in message
-    assert "first and last days" in message
+    assert "'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'" in message and repr(day) in message
+    assert message.startswith("day must be a day, a month or a year")
+
+
+@pytest.mark.parametrize(
+    "day", [np.datetime64("2022-11-20"), np.datetime64("2022-11-20T23:59:59"), np.datetime64("2022-11-20", "ns")]
+)
+def test_a_day_may_be_a_numpy_datetime64(day: object) -> None:
+    """Issue 21: ``np.datetime64`` was refused."""
+    got = kzdata.rules_in_force(day)
+    assert list(zip(got["value_id"], got["certainty"], strict=True)) == BY_HAND["2022-11-20"]
+
+
+def _by_raw(first: str, last: str) -> list[tuple[str, str]]:
+    """The oracle for a period, from raw/indicator_values.csv (ISO text compares as dates do).
+
+    Certain: the known period covers every day of [first, last]; possible: the possible
+    period (a missing bound open) meets it. Ordered certain first, then indicator and value id.
+    """
+    found = []
+    for row in oracle.rows("indicator_values"):
+        if row["value_kind"] != "rule":
+            continue
+        if (row["possible_from"] or first) <= last and first <= (row["valid_to"] or last):
+            certain = row["valid_from"] and row["valid_from"] <= first and last <= row["known_to"]
+            found.append(("certain" if certain else "possible", row["indicator_id"], row["value_id"]))
+    return [(value, certainty) for certainty, _, value in sorted(found)]
+
+
+@pytest.mark.parametrize(
+    ("day", "first", "last"),
+    [
+        ("2022-11", "2022-11-01", "2022-11-30"),
+        ("2023", "2023-01-01", "2023-12-31"),
+        ("2023-04", "2023-04-01", "2023-04-30"),
+        ("2022-03", "2022-03-01", "2022-03-31"),
+        (np.datetime64("2023-04"), "2023-04-01", "2023-04-30"),
+        (np.datetime64("2023", "Y"), "2023-01-01", "2023-12-31"),
+    ],
+    ids=str,
+)
+def test_a_month_or_year_is_certain_only_when_every_day_is(day: object, first: str, last: str) -> None:
+    got = kzdata.rules_in_force(day)
+    assert list(zip(got["value_id"], got["certainty"], strict=True)) == _by_raw(first, last)
+
+
+def test_the_period_oracle_agrees_with_the_days_worked_out_by_hand() -> None:
+    assert all(_by_raw(day, day) == BY_HAND[day] for day in BY_HAND)
+
+
+def test_a_month_counts_a_rule_certain_only_if_known_on_its_first_and_last_day() -> None:
+    """November 2022: the new presidential term is known from 20 November only, so only possible."""
+    got = kzdata.rules_in_force("2022-11").set_index("value_id")["certainty"]
+    assert got["presidential-term-after-2022"] == "possible"
+    assert got["presidential-term-before-2022"] == "possible"  # ended 19 November: held on some days
+    assert kzdata.rules_in_force("2023-04").set_index("value_id")["certainty"]["parliamentary-threshold-new"] == (
+        "certain"
+    )

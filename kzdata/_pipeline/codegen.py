@@ -72,7 +72,11 @@ def formats_doc() -> str:
     ]
     for fmt in FORMATS.values():
         folders = ", ".join(f"`{f}/`" for f in fmt.folders)
-        needs = f'`pip install "kzdata[{fmt.extra}]"`' if fmt.extra else "nothing more"
+        needs = (
+            f'`pip install "kzdata[{fmt.extra}]"` (from a source checkout: `pip install ".[{fmt.extra}]"`)'
+            if fmt.extra
+            else "nothing more"
+        )
         lines.append(f"| `{fmt.name}` | {fmt.summary} | {folders} | {needs} |")
     lines += ["", f"The default is `{next(iter(FORMATS))}`.", ""]
     return "\n".join(lines)
