@@ -123,7 +123,8 @@ def test_the_views_are_sheets_with_their_names_and_sources(book: Any) -> None:
     assert [r["person_name"] for r in rows] == [names[s["person_id"]] for s in oracle.rows("sentences")]
     header, rows = _rows(book["indicator_values_view"])
     indicators = {i["indicator_id"]: i["name"] for i in oracle.rows("indicators")}
-    assert [r["indicator_name"] for r in rows] == [indicators[v["indicator_id"]] for v in oracle.rows("indicator_values")]
+    expected = [indicators[v["indicator_id"]] for v in oracle.rows("indicator_values")]
+    assert [r["indicator_name"] for r in rows] == expected
     assert header.count("indicator_name") == 1
 
 

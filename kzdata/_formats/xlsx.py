@@ -244,9 +244,9 @@ def _xlsx(file: Path) -> Path:
         header = ["table", *map(str, d.columns)]
         rows += [[name, *r] for r in d.itertuples(index=False, name=None)]
     _write_rows(dictionary, header, rows)
-    for name, frame, added in sheets():
-        rows = [list(r) for r in frame.itertuples(index=False, name=None)]
-        _write_rows(book.create_sheet(name), [str(c) for c in frame.columns], rows, added=added)
+    for title, frame, added in sheets():
+        body = [list(r) for r in frame.itertuples(index=False, name=None)]
+        _write_rows(book.create_sheet(title), [str(c) for c in frame.columns], body, added=added)
     _save(book, file)
     return file
 
