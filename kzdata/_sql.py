@@ -125,7 +125,7 @@ def connect(*, read_only: bool = True) -> Any:
     # DuckDB opens only a file read-only: build the database in a private temporary folder,
     # open it read-only, then remove the folder (the open connection keeps reading the file;
     # where the system refuses to remove an open file, the folder is left for it to clear).
-    with tempfile.TemporaryDirectory(prefix="kzdata-sql-", ignore_cleanup_errors=True) as folder:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
         file = str(Path(folder) / "kzdata.duckdb")
         writer = duckdb.connect(file)
         try:

@@ -81,7 +81,7 @@ def test_every_shipped_table_passes_the_screen_and_the_schema(table: Table) -> N
 
 #: Tables swept in the inner loop; the others are marked slow (between them, every column kind,
 #: bounds, nullable and unique columns and a category column).
-INNER_LOOP = frozenset({"sources", "indicator_values"})
+INNER_LOOP = frozenset({"sources", "places", "indicator_values"})
 SWEEP = [pytest.param(t, id=t.name, marks=() if t.name in INNER_LOOP else pytest.mark.slow) for t in TABLES]
 
 
@@ -122,3 +122,37 @@ def test_missing_values_pass_a_nullable_column_and_skip_its_checks() -> None:
     assert column_passes(col, pd.Series(["fine", None], dtype="string"))
     bounded = next(c for t in TABLES for c in t.columns if c.nullable and c.minimum is not None)
     assert column_passes(bounded, pd.Series([bounded.minimum, None], dtype=expected_dtype(bounded)))
+
+
+def test_a_date_column_in_another_unit_is_refused() -> None:
+    col = next(c for t in TABLES for c in t.columns if c.kind == "date" and not c.nullable)
+    assert column_passes(col, pd.Series(pd.to_datetime(["2022-01-05"])).astype("datetime64[ms]"))
+    assert not column_passes(col, pd.Series(pd.to_datetime(["2022-01-05"])).astype("datetime64[ns]"))
+
+
+def test_values_on_a_bound_pass_and_beyond_it_fail() -> None:
+    col = next(c for t in TABLES for c in t.columns if c.minimum is not None and c.maximum is not None)
+    dtype = expected_dtype(col)
+    assert column_passes(col, pd.Series([col.minimum, col.maximum], dtype=dtype))
+    assert not column_passes(col, pd.Series([col.maximum + 1], dtype=dtype))
+    assert not column_passes(col, pd.Series([col.minimum - 1], dtype=dtype))
+
+
+def test_a_one_character_text_passes_and_an_empty_one_fails() -> None:
+    for kind in ("text", "url"):
+        col = next(c for t in TABLES for c in t.columns if c.kind == kind)
+        value = "x" if kind == "text" else "https://x"
+        assert column_passes(col, pd.Series([value], dtype="string")), kind
+        assert not column_passes(col, pd.Series([""], dtype="string")), kind
+
+
+def test_any_error_while_screening_means_not_passing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kzdata._screen as screen
+
+    def fail(column: Column, series: pd.Series) -> bool:
+        raise TypeError("cannot compare")
+
+    table = TABLES[0]
+    frame = load(table.name)
+    monkeypatch.setattr(screen, "column_passes", fail)
+    assert not screen.passes(table, frame)

@@ -8,6 +8,7 @@ tests/expected_keys.py (every foreign key, written by hand).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +22,9 @@ from tests.expected_keys import FOREIGN_KEYS
 duckdb = pytest.importorskip("duckdb")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def con() -> Any:
+    # one per test: mutation testing credits a shared fixture to the first test only
     return kzdata.connect()
 
 
@@ -119,5 +121,30 @@ def test_read_only_must_be_a_boolean() -> None:
 
 def test_without_duckdb_the_message_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "duckdb", None)
-    with pytest.raises(kzdata.MissingDependencyError, match=r'pip install "kzdata\[sql\]"'):
+    with pytest.raises(kzdata.MissingDependencyError) as info:
+        kzdata.connect()
+    assert str(info.value) == (
+        'kzdata.connect() needs DuckDB: pip install "kzdata[sql]" (from a source checkout: pip install ".[sql]")'
+    )
+
+
+def test_quotes_in_a_vocabulary_or_path_are_escaped() -> None:
+    from kzdata._sql import _quote
+
+    assert _quote("it's") == "'it''s'"
+    literal = _quote("it's")
+    assert duckdb.sql("select " + literal).fetchall() == [("it's",)]
+
+
+def test_a_writable_copy_lives_in_memory_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    kzdata.connect(read_only=False).execute("create table mine (a int)")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_damaged_file_is_named_with_its_table(release_copy: Path) -> None:
+    data = bytearray((release_copy / "events.parquet").read_bytes())
+    data[-20] ^= 0x01
+    (release_copy / "events.parquet").write_bytes(bytes(data))
+    with pytest.raises(kzdata.IntegrityError, match="table 'events'"):
         kzdata.connect()
