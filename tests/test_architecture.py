@@ -42,6 +42,7 @@ NOT_A_NAME = {
     ("kzdata/_descriptor.py", "sources"): "the Frictionless package property `sources`",
     ("kzdata/_descriptor.py", "csv"): "the Frictionless resource format `csv`",
     ("kzdata/_formats/sqlite.py", "sources"): "the `sources` key of the _kzdata_meta table",
+    ("kzdata/_formats/xlsx.py", "sources"): "the workbook's added `sources` column (a record's citation locators)",
     ("kzdata/_files.py", "csv"): "the shipped data folder's csv/ subfolder, a fixed part of the release layout",
 }
 

@@ -12,6 +12,7 @@ import importlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -96,7 +97,8 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     out = tmp_path / "x"
     kzdata.export(out, "xlsx")
     book = openpyxl.load_workbook(out / "xlsx" / "kzdata.xlsx")
-    assert book.sheetnames == ["about", "dictionary", *oracle.TABLE_ORDER]
+    views = ["events_view", "sentences_view", "indicator_values_view"]
+    assert book.sheetnames == ["about", "dictionary", *oracle.TABLE_ORDER, *views]
     about = {row[0]: row[1] for row in book["about"].iter_rows(min_row=2, values_only=True)}
     fingerprint = oracle.release_fingerprint(_files.data_dir())
     assert about["content fingerprint"] == fingerprint
@@ -110,8 +112,10 @@ def test_xlsx_says_what_it_is_how_to_cite_it_and_keeps_text_as_text(
     assert [cell.value for cell in book["about"][1]] == ["item", "value"]
     assert about["sheets"] == (
         "about (this sheet); dictionary (every column of every table); then one sheet per table, "
-        "named after it, with one row per record"
+        "named after it, with one row per record; then the views events_view, sentences_view and "
+        "indicator_values_view (kzdata's analysis-ready joins). Every sheet has a filter on its header row"
     )
+    assert about["added columns"].startswith("columns in italics are not in the data: beside each id")
     assert about["check"] == "the fingerprint is recorded in datapackage.json and checked by `kzdata verify`"
     # the two primary documents (seeds README), one after the other, each ending with its source id
     assert re.fullmatch(r".+ \(source_id cornell-2024\); .+ \(source_id crs-2022\)", about["primary documents"])
@@ -340,6 +344,10 @@ def test_a_workbook_the_disk_refuses_leaves_no_open_writer_and_no_temporary_file
     del refused
 
 
+def _sheet_header(book: Any, sheet: str) -> list[str]:
+    return [c.value for c in book[sheet][1]]
+
+
 def _cell_as_raw(value: object, raw: str) -> str:
     """A workbook value written the way raw/ writes it."""
     import datetime
@@ -367,7 +375,8 @@ def test_every_workbook_cell_is_the_raw_value_with_readable_columns(tmp_path: Pa
     for table in oracle.TABLE_ORDER:
         sheet = book[table]
         header = [c.value for c in sheet[1]]
-        assert header == _shipped_header(table)
+        added = [c.value for c in sheet[1] if c.font.i]
+        assert [h for h in header if h not in added] == _shipped_header(table)
         assert all(c.font.b for c in sheet[1]) and not any(c.font.b for c in sheet[2]), table
         stored = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
         for raw in oracle.rows(table):
@@ -384,9 +393,9 @@ def test_every_workbook_cell_is_the_raw_value_with_readable_columns(tmp_path: Pa
     width = {
         (sheet, column): book[sheet].column_dimensions[openpyxl.utils.get_column_letter(position)].width
         for sheet, column, position in [
-            ("discrepancy_claims", "side", _shipped_header("discrepancy_claims").index("side") + 1),
-            ("sentences", "prison_years", _shipped_header("sentences").index("prison_years") + 1),
-            ("events", "description", _shipped_header("events").index("description") + 1),
+            ("discrepancy_claims", "side", _sheet_header(book, "discrepancy_claims").index("side") + 1),
+            ("sentences", "prison_years", _sheet_header(book, "sentences").index("prison_years") + 1),
+            ("events", "description", _sheet_header(book, "events").index("description") + 1),
             ("about", "item", 1),
             ("about", "value", 2),
         ]
@@ -401,7 +410,7 @@ def test_every_workbook_cell_is_the_raw_value_with_readable_columns(tmp_path: Pa
     about = list(book["about"].iter_rows(values_only=True))
     assert [r[0] for r in about] == [
         "item", "title", "what this is", "version", "release date", "content fingerprint", "cite as", "licence",
-        "primary documents", "sheets", "check",
+        "primary documents", "sheets", "added columns", "check",
     ]  # fmt: skip
     documents = [r for r in oracle.rows("sources") if r["kind"] == "primary_document"]
     primary = dict(about)["primary documents"]

@@ -323,3 +323,36 @@ def test_a_column_name_too_long_for_stata_is_refused() -> None:
 
 def test_short_label_strips_only_separators_at_the_cut() -> None:
     assert short_label("a" * 45 + " BOX " + "r" * 60) == "a" * 45 + " BOX..."
+
+
+def test_the_r_recipe_restores_missing_text_exactly_where_raw_is_empty(out: Path) -> None:
+    """docs/publishing.md's R recipe, step by step with ReadStat (haven's library): "" -> NA in the
+    nullable id, text and URL columns listed by kzdata_columns.dta gives NA exactly where raw/ is empty."""
+    import re
+
+    pyreadstat = pytest.importorskip("pyreadstat")
+    recipe = (REPO / "docs" / "publishing.md").read_text(encoding="utf-8").split("### Missing text in R", 1)[1]
+    recipe = recipe.split("```r", 1)[1].split("```", 1)[0]
+    kinds = re.search(r"columns\$type %in% c\(([^)]*)\)", recipe)
+    assert kinds is not None
+    text_kinds = {k.strip().strip('"') for k in kinds.group(1).split(",")}
+    assert text_kinds == {"id", "text", "url"}
+    assert "columns$nullable == 1" in recipe and "columns$table_name == table" in recipe
+    columns, _ = pyreadstat.read_dta(str(out / "kzdata_columns.dta"))
+    assert set(re.findall(r"columns\$(\w+)", recipe)) <= set(columns.columns)
+    restored_somewhere = 0
+    for table in oracle.RAW_TABLES:
+        frame, _ = pyreadstat.read_dta(str(out / f"{table}.dta"))
+        chosen = columns[
+            (columns["table_name"] == table) & (columns["nullable"] == 1) & columns["type"].isin(text_kinds)
+        ]
+        for column in chosen["column_name"]:
+            frame[column] = frame[column].where(frame[column] != "", None)
+        for column in oracle.header(table):
+            if frame[column].dtype != object:
+                continue  # numbers, dates and labelled codes carry Stata's own missing value
+            raw = [r[column] for r in raw_rows(table)]
+            missing = frame[column].isna().tolist()
+            assert missing == [v == "" for v in raw], (table, column)
+            restored_somewhere += sum(missing)
+    assert restored_somewhere > 100
