@@ -1357,3 +1357,19 @@ def test_verify_against_the_citation_from_the_command_line(capsys: pytest.Captur
     assert "'abc' is not a content fingerprint" in capsys.readouterr().err
     with pytest.raises(InvalidArgumentError):
         kzdata.verify(fingerprint="sha256:XYZ")
+
+
+# --------------------------------------------------------------------------- issue 21: a larger file's size
+
+
+@pytest.mark.parametrize("relative", ["events.parquet", "csv/events.csv", "CITATION.cff", "datapackage.json"])
+def test_verify_reports_a_grown_files_real_size_never_0_bytes(copy: Path, relative: str) -> None:
+    """0.2.0 reported a changed, larger file as "0 bytes" (issue 21). Oracle: the file's size on disk."""
+    file = copy / relative
+    with file.open("ab") as handle:
+        handle.write(b"\n# appended\n")
+    size = file.stat().st_size
+    text = problems_of(kzdata.verify(raise_on_error=False))
+    assert " 0 bytes" not in text
+    if relative != "datapackage.json":  # the descriptor is reported by its record, not its size
+        assert f"{relative}: {size} bytes, expected " in text
