@@ -319,9 +319,12 @@ def site_config() -> dict[str, Any]:
         "sources": [doc.summary for doc in release_documents()],
         "main": list(MAIN_TABLES),
         "more": [t.name for t in TABLES if t.name not in MAIN_TABLES],
-        "queries": [{"name": name, "title": q["title"], "description": q["description"]} for name, q in QUERIES.items()],
+        "queries": [{"name": n, "title": q["title"], "description": q["description"]} for n, q in QUERIES.items()],
         "labels": {
-            **{t.name: {c.name: "ID" if c.name == t.primary_key else human_label(c.name) for c in t.columns} for t in TABLES},
+            **{
+                t.name: {c.name: "ID" if c.name == t.primary_key else human_label(c.name) for c in t.columns}
+                for t in TABLES
+            },
             SEARCH: {"title": "Record", "kind": "In", "text": "Description"},
         },
         "booleans": {t.name: [c.name for c in t.columns if c.kind == "boolean"] for t in TABLES},
@@ -395,13 +398,14 @@ def record_rows(evidence: list[tuple[Any, ...]]) -> list[tuple[str, str, str, st
     locators: dict[tuple[str, str], list[str]] = {}
     for row in evidence:
         locators.setdefault((row[0], row[1]), []).append(row[9])
-    out = []
+    out: list[tuple[str, str, str, str, str]] = []
     for table in TABLES:
         for row in load(table.name).to_dict("records"):
             record_id = str(row[table.primary_key])
             label = record_label(table, row)
             found = locators.get((table.name, record_id), [])
-            out.append((table.name, record_id, label, table.title, record_citation(label, table.name, record_id, found, dataset)))
+            citation = record_citation(label, table.name, record_id, found, dataset)
+            out.append((table.name, record_id, label, table.title, citation))
     return out
 
 
@@ -414,22 +418,22 @@ SEARCH_SKIPPED = frozenset({"time_of_day", "span_sha256", "locator", "pages"})
 
 
 def search_rows() -> list[tuple[str, str, str | None, str, str]]:
-    """The ``search`` rows: one per record of a table with names or titles, its text columns joined.
+    """The ``search`` rows: one per record of a table with words in it (a name, a title, a text), the texts joined.
 
     In the order a search lists them: the tables of :data:`SEARCH_ORDER` first, then the
     others in registry order; within a table, by id.
     """
     from kzdata._load import load
 
-    out = []
+    out: list[tuple[str, str, str | None, str, str]] = []
     for table in sorted(TABLES, key=lambda t: SEARCH_ORDER.index(t.name) if t.name in SEARCH_ORDER else len(TABLES)):
-        if table.name in (CHANGES.name, CITATIONS.name) or label_column(table) is None:
-            continue
         texts = [
             c.name
             for c in table.columns
             if c.kind == "text" and c.name != label_column(table) and c.name not in SEARCH_SKIPPED
         ]
+        if table.name in (CHANGES.name, CITATIONS.name) or not (texts or label_column(table)):
+            continue
         for row in load(table.name).to_dict("records"):
             words = [str(row[c]) for c in texts if isinstance(row[c], str)]
             record_id = str(row[table.primary_key])
@@ -447,11 +451,11 @@ def add_reader_tables(con: sqlite3.Connection) -> None:
         f'INSERT INTO "{SEARCH}" (title, kind, text, record_table, record_id) VALUES (?, ?, ?, ?, ?)',  # noqa: S608
         search_rows(),
     )
-    con.execute(f"INSERT INTO \"{SEARCH}_fts\" (\"{SEARCH}_fts\") VALUES ('rebuild')")  # noqa: S608
+    con.execute(f'INSERT INTO "{SEARCH}_fts" ("{SEARCH}_fts") VALUES (\'rebuild\')')  # noqa: S608
 
 
 def write_site_database(file: Path) -> Path:
-    """The site's database: the SQLite export (:func:`~kzdata._formats.sqlite.write_sqlite`) with the reader's tables."""
+    """The site's database: the SQLite export (:func:`~kzdata._formats.sqlite.write_sqlite`) and the reader's tables."""
     from kzdata._formats.sqlite import write_sqlite
 
     db = write_sqlite(file)

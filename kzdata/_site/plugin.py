@@ -43,7 +43,7 @@ def yes_no(value: object) -> str | None:
     return None
 
 
-@hookimpl
+@hookimpl  # type: ignore[untyped-decorator]  # pluggy's marker is untyped
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
     settings = config(datasette)
     if table is None or database != settings.get("database"):
@@ -54,7 +54,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         keys = row.keys() if hasattr(row, "keys") else []
         if "record_table" in keys and "record_id" in keys:
             href = datasette.urls.row(database, row["record_table"], row["record_id"])
-            return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+            return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')  # noqa: S704 - both parts escaped
     return None
 
 
@@ -66,9 +66,11 @@ async def _record(datasette: Any, database: str, table: str, record_id: str) -> 
         [table, record_id],
     )
     first = found.first()
+    columns = (
+        "citation_id, source_id, document, section, paragraph, footnote, locator, span_start, span_end, span_sha256"
+    )
     sources = await db.execute(
-        "SELECT citation_id, source_id, document, section, paragraph, footnote, locator, span_start, span_end, "
-        f'span_sha256 FROM "{EVIDENCE}" WHERE record_table = ? AND record_id = ? ORDER BY position',  # noqa: S608
+        f'SELECT {columns} FROM "{EVIDENCE}" WHERE record_table = ? AND record_id = ? ORDER BY position',  # noqa: S608
         [table, record_id],
     )
     return {
@@ -85,12 +87,10 @@ async def _tables(datasette: Any, database: str, settings: dict[str, Any]) -> di
     db = datasette.get_database(database)
     rows = await db.execute(f'SELECT name, title, row_description, row_count FROM "{TABLES}"')  # noqa: S608
     by_name = {row["name"]: dict(row) for row in rows.rows}
-    return {
-        part: [by_name[name] for name in settings.get(part, []) if name in by_name] for part in ("main", "more")
-    }
+    return {part: [by_name[name] for name in settings.get(part, []) if name in by_name] for part in ("main", "more")}
 
 
-@hookimpl
+@hookimpl  # type: ignore[untyped-decorator]  # pluggy's marker is untyped
 def extra_template_vars(
     template: str, database: str | None, table: str | None, view_name: str, request: Any, datasette: Any
 ) -> Any:
@@ -101,9 +101,9 @@ def extra_template_vars(
         labels = settings.get("labels", {}).get(table or "", {})
         out: dict[str, Any] = {"kzdata_site": settings, "kzdata_labels": labels}
         name = settings.get("database")
-        if view_name == "index" and name in datasette.databases:
+        if view_name == "index" and isinstance(name, str) and name in datasette.databases:
             out["kzdata_tables"] = await _tables(datasette, name, settings)
-        if view_name == "row" and database == name and table and request is not None:
+        if view_name == "row" and database is not None and database == name and table and request is not None:
             from datasette.utils import tilde_decode
 
             record_id = tilde_decode(request.url_vars.get("pks", ""))
