@@ -337,7 +337,7 @@ def test_the_site_says_what_the_release_is_and_how_to_cite_it() -> None:
 
 @pytest.mark.slow
 def test_write_site_writes_the_database_and_readable_metadata(tmp_path: Path) -> None:
-    """kzdata.db and metadata.json, in that order, then the templates and the plugin; the JSON indented by two spaces."""
+    """kzdata.db and metadata.json, in that order, then the templates and the plugin; the JSON indented by two."""
     written = write_site(tmp_path)
     assert written[:2] == [tmp_path / "kzdata.db", tmp_path / "metadata.json"]
     templates = sorted(p.name for p in (oracle.REPO / "kzdata" / "_site" / "templates").glob("*.html"))

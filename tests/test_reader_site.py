@@ -176,7 +176,7 @@ def test_the_site_config_comes_from_the_descriptor() -> None:
 
 @pytest.fixture(scope="module")
 def pages(database: Path) -> Iterator[Any]:
-    """A function from a path to (status, HTML) of the site, rendered by Datasette with kzdata's templates and plugin."""
+    """A function from a path to (status, HTML) of the site, as Datasette renders it with kzdata's templates."""
     pytest.importorskip("datasette", reason='the site needs the web extra: pip install "kzdata[web]"')
     from datasette.app import Datasette
     from datasette.plugins import pm
