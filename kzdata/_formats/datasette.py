@@ -47,8 +47,10 @@ from kzdata._registry import (
     EVENTS,
     INDICATOR_VALUES,
     INDICATORS,
+    ORGANIZATIONS,
     PEOPLE,
     PLACES,
+    REFORMS,
     SECTIONS,
     SENTENCES,
     SOURCES,
@@ -65,16 +67,8 @@ LABEL_CANDIDATES = ("name", "title", "heading", "topic", "claim", "alias")
 FACET_REFERENCES = frozenset({"places.place_id", "sources.source_id", "indicators.indicator_id"})
 """Foreign keys worth a facet besides the category columns: where, which source, which indicator."""
 
-MAIN_TABLES = (
-    "events",
-    "people",
-    "sentences",
-    "reforms",
-    "organizations",
-    "places",
-    "indicators",
-    "discrepancies",
-    "sources",
+MAIN_TABLES = tuple(
+    t.name for t in (EVENTS, PEOPLE, SENTENCES, REFORMS, ORGANIZATIONS, PLACES, INDICATORS, DISCREPANCIES, SOURCES)
 )
 """The tables a reader starts from, in the order the landing page lists them; the others follow."""
 
@@ -316,7 +310,7 @@ def site_config() -> dict[str, Any]:
         "version": installed_version(),
         "abstract": meta.ABSTRACT,
         "citation": dataset_citation("text"),
-        "sources": [doc.summary for doc in release_documents()],
+        "documents": [doc.summary for doc in release_documents()],
         "main": list(MAIN_TABLES),
         "more": [t.name for t in TABLES if t.name not in MAIN_TABLES],
         "queries": [{"name": n, "title": q["title"], "description": q["description"]} for n, q in QUERIES.items()],
@@ -409,7 +403,9 @@ def record_rows(evidence: list[tuple[Any, ...]]) -> list[tuple[str, str, str, st
     return out
 
 
-SEARCH_ORDER = ("people", "organizations", "places", "events", "sentences", "reforms", "indicators", "discrepancies")
+SEARCH_ORDER = tuple(
+    t.name for t in (PEOPLE, ORGANIZATIONS, PLACES, EVENTS, SENTENCES, REFORMS, INDICATORS, DISCREPANCIES)
+)
 """The tables whose records a search lists first, in this order (a name is most often a person's); the others follow."""
 
 

@@ -78,7 +78,7 @@ async def _record(datasette: Any, database: str, table: str, record_id: str) -> 
         "label": first["label"] if first else None,
         "kind": first["kind"] if first else None,
         "citation": first["citation"] if first else None,
-        "sources": [dict(row) for row in sources.rows],
+        "evidence": [dict(row) for row in sources.rows],
     }
 
 
