@@ -266,6 +266,7 @@ def test_the_landing_page_lists_the_main_tables_first_and_hides_the_internal_one
     assert f"{len(oracle.rows('events'))} records" in main and "_kzdata" not in main and "citations" not in main
     assert html.escape(site_config()["citation"]) in page
     assert 'action="/kzdata/search"' in page
+    assert 'placeholder="e.g. Massimov" required' in page  # an empty search would be Datasette's "Invalid SQL"
     more = page[page.index("More tables") :]
     assert all(f'href="/kzdata/{t}"' in more for t in ("citations", "changes", "_kzdata_columns"))
 
@@ -276,6 +277,7 @@ def test_searching_massimov_finds_him(pages: Any) -> None:
     assert '<a class="kz-result" href="/kzdata/people/massimov-karim">Karim Massimov</a>' in page
     status, page = pages("/kzdata/search?_search=%22unbalanced")  # a visitor's stray quote: no error page
     assert status == 200
+    assert "if (!box.value.trim()) { box.disabled = true; }" in page  # an empty box is left out of the request
 
 
 def test_without_the_plugin_the_templates_fall_back_to_datasettes_pages(database: Path) -> None:
