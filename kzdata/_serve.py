@@ -15,8 +15,13 @@ Quiet and safe by default:
   log keeps to one line per problem, without tracebacks, and the ``Server`` header is off;
   Datasette's echo of every failed SQL query (a visitor's text) is dropped, and no control
   character a request carries reaches the terminal;
+* a port that cannot be bound gets kzdata's message alone, with the system's reason:
+  uvicorn's own line about it is held back (:class:`_BindError`);
 * the data served are those of this installation's data folder
   (:func:`kzdata._files.data_dir`), which the first line printed names.
+
+The site is the reader's site of :mod:`kzdata._site`: its templates (found with
+``importlib.resources``) and its plugin, registered while serving.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
 import shutil
 import signal
@@ -33,7 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from kzdata._formats.datasette import DATABASE, metadata
+from kzdata._formats.datasette import DATABASE, PLUGIN, metadata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Control characters but newline and tab: shown as ``?`` in anything a request makes serve print."""
@@ -87,6 +93,31 @@ LOG_CONFIG: dict[str, Any] = {
     },
 }
 """uvicorn's logging while kzdata serves: warnings and errors, one line each, on stderr; no access log."""
+
+
+class _BindError(logging.Filter):
+    """Holds back uvicorn's log record of a socket it could not bind, and keeps the error for kzdata's message.
+
+    uvicorn logs the ``OSError`` itself (``[Errno 98] error while attempting to bind on
+    address ...``) before it exits; kzdata says the same in its own words, once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.error: OSError | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, OSError):
+            self.error = record.msg
+            return False
+        return True
+
+    def reason(self) -> str:
+        """Why the port could not be bound, in the system's words (``address already in use``)."""
+        errno = getattr(self.error, "errno", None)
+        if isinstance(errno, int):
+            return os.strerror(errno).lower()
+        return "in use, or not an address of this machine"
 
 
 class QuietErrors:
@@ -143,11 +174,15 @@ def _quiet_datasette() -> Iterator[None]:
     class Plugin:
         handle_exception = staticmethod(hookimpl(QuietErrors.handle_exception))
 
+    from kzdata._site import plugin as site
+
     default = pm.unregister(name=QuietErrors.DEFAULT)
     pm.register(Plugin(), name=QuietErrors.NAME)
+    pm.register(site, name=PLUGIN)
     try:
         yield
     finally:
+        pm.unregister(name=PLUGIN)
         pm.unregister(name=QuietErrors.NAME)
         if default is not None:
             pm.register(default, name=QuietErrors.DEFAULT)
@@ -265,8 +300,8 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
         raise MissingDependencyError(
             'kzdata serve needs Datasette: pip install "kzdata[web]" (from a source checkout: pip install ".[web]")'
         ) from None
-    from kzdata import _files
-    from kzdata._formats.sqlite import write_sqlite
+    from kzdata import _files, _site
+    from kzdata._formats.datasette import write_site_database
 
     class Server(uvicorn.Server):
         """uvicorn binds the port itself; this only announces where, once it is bound."""
@@ -276,12 +311,13 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
             address = self.servers[0].sockets[0].getsockname()
             print(f"kzdata is served at {url_of(address)} (press Ctrl-C to stop)", file=stream, flush=True)
 
-    with _sigterm_stops(), _temporary_folder() as tmp:
+    with _sigterm_stops(), _temporary_folder() as tmp, _site.templates() as templates:
         print(f"serving the data of {_files.data_dir()}", file=sys.stderr, flush=True)
-        db = write_sqlite(tmp / f"{DATABASE}.db")
+        db = write_site_database(tmp / f"{DATABASE}.db")
         datasette = Datasette(
             immutables=[str(db)],
             metadata=metadata(),
+            template_dir=str(templates),
             settings={"allow_download": True, "default_page_size": 50},
         )
         asyncio.run(datasette.invoke_startup())
@@ -296,6 +332,9 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
             lifespan="on",
         )
         server = Server(config)
+        bind_error = _BindError()
+        uvicorn_log = logging.getLogger("uvicorn.error")  # configured by uvicorn.Config above
+        uvicorn_log.addFilter(bind_error)
         try:
             with _quiet_datasette(), _guarded_stderr():
                 server.run()
@@ -305,8 +344,10 @@ def serve(host: str = "127.0.0.1", port: int = 8001, *, out: TextIO | None = Non
             if server.started:
                 raise
             raise InvalidArgumentError(
-                f"cannot listen on host {host!r}, port {port} (in use, or not an address of this machine); "
+                f"cannot listen on host {host!r}, port {port}: {bind_error.reason()}; "
                 "choose another --port (0 picks a free one) or --host"
             ) from None
+        finally:
+            uvicorn_log.removeFilter(bind_error)
     print("kzdata serve stopped", file=stream, flush=True)
     return 0

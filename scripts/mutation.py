@@ -183,7 +183,8 @@ MODULES: dict[str, list[str]] = {
             "test_write_site_writes_the_database_and_readable_metadata",
             "test_the_dictionary_tables_and_the_home_page_say_what_they_hold",
         )
-    ],
+    ]
+    + ["tests/test_reader_site.py"],
     # the rules: their own fast suite; test_refusals.py and test_mutations.py reach every rule through
     # validate() or build() at about 100 s per surviving mutant, over 1,700 mutants
     "kzdata/_rules.py": ["tests/test_rules.py"],

@@ -130,7 +130,7 @@ def test_modules_are_private_and_never_shadowed() -> None:
     public = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
     assert {m for m in public if not m.startswith("_")} == {"errors"}, "a module users import is documented"
     packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    assert packages == {"_formats", "_pipeline", "data"}
+    assert packages == {"_formats", "_pipeline", "_site", "data"}
     for name in kzdata.__all__:
         assert name not in public | packages, f"kzdata.{name} would shadow the module kzdata.{name}"
 

@@ -5,13 +5,17 @@ sentence and its sources, run a canned query. Skipped with the reason when Chrom
 chromedriver, Selenium or Datasette are missing locally; ``.ci/run`` installs them all
 and sets ``KZDATA_REQUIRE_BROWSER=1``, which turns that skip into a failure.
 
-``KZDATA_SCREENSHOTS=1`` also writes the README's screenshot,
-``docs/figures/datasette-events.png``.
+A second path is the reader's (issue 21): the landing page, a person's page titled by
+their name with their sources, and a search for them.
+
+``KZDATA_SCREENSHOTS=1`` also writes the README's screenshots into ``docs/figures/``:
+``datasette-events.png``, ``site-landing.png``, ``site-person.png`` and ``site-search.png``.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -27,7 +31,8 @@ from tests.test_publish_site import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SCREENSHOT = REPO / "docs" / "figures" / "datasette-events.png"
+FIGURES = REPO / "docs" / "figures"
+SCREENSHOT = FIGURES / "datasette-events.png"
 
 pytestmark = pytest.mark.slow  # a real Chromium and a real server: seconds, not milliseconds
 
@@ -187,3 +192,61 @@ def test_a_journalists_path(browser: Any, site: str, tmp_path: Path) -> None:
     ]
     assert january, "the oracle finds January 2022 events"
     assert len(rows) == len(january)
+
+
+def _screenshot(browser: Any, tmp_path: Path, name: str) -> None:
+    """Save the window as ``name`` (and, with ``KZDATA_SCREENSHOTS=1``, into docs/figures/ for the README)."""
+    shot = tmp_path / name
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    if os.environ.get("KZDATA_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, FIGURES / name)
+
+
+def test_a_reader_finds_a_person_and_the_sources_behind_them(browser: Any, site: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    heading = (By.TAG_NAME, "h1")
+    browser.set_window_size(1280, 1100)
+    try:
+        # 1. The landing page: what the dataset is, where to start (the main tables first), a search box.
+        _open(browser, site, (By.ID, "kz-q"))
+        assert _text(browser, heading) == DESCRIPTOR_TITLE
+        starts = browser.find_elements(By.CSS_SELECTOR, "ul.kz-main > li > a")
+        assert [a.text for a in starts][:3] == ["Events", "People", "Court sentences"]
+        assert "_kzdata" not in _text(browser, (By.CSS_SELECTOR, "ul.kz-main"))
+        _screenshot(browser, tmp_path, "site-landing.png")
+
+        # 2. Search "Massimov" from the landing page, and find him.
+        box = _wait(browser).until(ec.element_to_be_clickable((By.ID, "kz-q")))
+        box.send_keys("Massimov")
+        submit = browser.find_element(By.CSS_SELECTOR, "form.kz-search input[type='submit']")
+        _follow(browser, submit, "_search=Massimov", (By.CSS_SELECTOR, "ol.kz-results"))
+        results = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "a.kz-result")]
+        assert "Karim Massimov" in results
+        _screenshot(browser, tmp_path, "site-search.png")
+
+        # 3. His page: his name is the page's title, and his sources are listed with their pinpoints.
+        link = browser.find_element(By.LINK_TEXT, "Karim Massimov")
+        _follow(browser, link, "/kzdata/people/massimov-karim", (By.CSS_SELECTOR, "ol.kz-sources"))
+        assert browser.title == "Karim Massimov"
+        assert _text(browser, heading) == "Karim Massimov"
+        listed = [li.text.splitlines()[0] for li in browser.find_elements(By.CSS_SELECTOR, "ol.kz-sources > li")]
+        titles = {s["source_id"]: s["title"] for s in oracle.rows("sources")}
+        headings = {s["section_id"]: s["heading"] for s in oracle.rows("sections")}
+        expected = [
+            f"{titles[c['source_id']]}, {headings[c['section_id']]}, paragraph {c['paragraph']}"
+            + (f", footnote {c['footnote']}" if c["footnote"] else "")
+            for c in oracle.rows("citations")
+            if c["record_table"] == "people" and c["record_id"] == "massimov-karim"
+        ]
+        assert listed == expected and len(listed) == 6  # six citations: a hand count
+        citation = browser.find_element(By.ID, "kz-record-citation").get_attribute("value")
+        assert citation.startswith("Karim Massimov (kzdata record people/massimov-karim).")
+        _screenshot(browser, tmp_path, "site-person.png")
+    finally:
+        browser.set_window_size(1280, 1400)
+
+
+DESCRIPTOR_TITLE = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))["title"]
+"""The dataset's title, which the landing page's heading shows."""

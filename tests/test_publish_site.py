@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
@@ -27,7 +28,12 @@ from tests.expected_keys import FOREIGN_KEYS
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     assert main(["export", "--format", "datasette", "--out", str(out)]) == 0
-    assert sorted(p.name for p in (out / "datasette").iterdir()) == ["kzdata.db", "metadata.json"]
+    assert sorted(p.name for p in (out / "datasette").iterdir()) == [
+        "kzdata.db",
+        "metadata.json",
+        "plugins",
+        "templates",
+    ]
     return out / "datasette"
 
 
@@ -58,7 +64,7 @@ def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
     pytest.importorskip("datasette", reason='needs the web extra: pip install "kzdata[web]"')
     path = "/kzdata/sentences_with_names.json?person_id=massimov-karim&_shape=array"
     result = subprocess.run(
-        [sys.executable, "-m", "datasette", "kzdata.db", "--metadata", "metadata.json", "--get", path],
+        [sys.executable, "-m", "datasette", "kzdata.db", "--metadata", "metadata.json", *SITE_OPTIONS, "--get", path],
         capture_output=True,
         text=True,
         timeout=120,
@@ -67,6 +73,29 @@ def test_datasettes_own_cli_serves_the_export(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert (row["name"], row["prison_years"]) == ("Karim Massimov", 18)
+    page = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "datasette",
+            "kzdata.db",
+            "--metadata",
+            "metadata.json",
+            *SITE_OPTIONS,
+            "--get",
+            "/kzdata/people/massimov-karim",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=site,
+    )
+    assert page.returncode == 0, page.stderr
+    assert "<title>Karim Massimov</title>" in page.stdout and "Aftermath and Remaining Questions" in page.stdout
+
+
+SITE_OPTIONS = ("--template-dir", "templates", "--plugins-dir", "plugins")
+"""The options docs/publishing.md gives Datasette's own tools for the exported site."""
 
 
 EVENT_FACETS = ["date_precision", "date_basis", "category", "status", "place_id", "location_precision"]
@@ -218,6 +247,14 @@ def test_serve_on_a_busy_port_is_a_usage_error() -> None:
         )
     assert result.returncode == 2
     assert f"port {port}" in result.stderr and "--port" in result.stderr and "Traceback" not in result.stderr
+    # kzdata's own message alone: uvicorn's line about the same error ("[Errno 98] error while
+    # attempting to bind ...") is held back, and the system's reason is kzdata's
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("serving the data of ")
+    assert lines[1:] == [
+        f"kzdata serve: cannot listen on host '127.0.0.1', port {port}: {os.strerror(errno.EADDRINUSE).lower()}; "
+        "choose another --port (0 picks a free one) or --host"
+    ]
 
 
 def test_serve_without_datasette_says_what_to_install() -> None:
@@ -241,7 +278,15 @@ FOREIGN_KEY_OF = {(table, column): (ref, ref_column) for table, column, ref, ref
 def test_every_table_is_described_as_the_descriptor_describes_it() -> None:
     """Title, what a row is, every column's description, facets, label and sort column of each table."""
     tables = metadata()["databases"]["kzdata"]["tables"]
-    assert list(tables) == [*oracle.TABLE_ORDER, "_kzdata_tables", "_kzdata_columns", "_kzdata_meta"]
+    assert list(tables) == [
+        *oracle.TABLE_ORDER,
+        "_kzdata_tables",
+        "_kzdata_columns",
+        "_kzdata_meta",
+        "_kzdata_records",
+        "_kzdata_evidence",
+        "search",
+    ]
     for resource in DESCRIPTOR["resources"]:
         name, fields = resource["name"], resource["schema"]["fields"]
         (key,) = resource["schema"]["primaryKey"]
@@ -292,9 +337,19 @@ def test_the_site_says_what_the_release_is_and_how_to_cite_it() -> None:
 
 @pytest.mark.slow
 def test_write_site_writes_the_database_and_readable_metadata(tmp_path: Path) -> None:
-    """kzdata.db and metadata.json, in that order; the JSON indented by two spaces and ending in a newline."""
+    """kzdata.db and metadata.json, in that order, then the templates and the plugin; the JSON indented by two."""
     written = write_site(tmp_path)
-    assert written == [tmp_path / "kzdata.db", tmp_path / "metadata.json"]
+    assert written[:2] == [tmp_path / "kzdata.db", tmp_path / "metadata.json"]
+    templates = sorted(p.name for p in (oracle.REPO / "kzdata" / "_site" / "templates").glob("*.html"))
+    assert written[2:] == [
+        *(tmp_path / "templates" / name for name in templates),
+        tmp_path / "plugins" / "kzdata_site.py",
+    ]
+    for name in templates:
+        source = (oracle.REPO / "kzdata" / "_site" / "templates" / name).read_bytes()
+        assert (tmp_path / "templates" / name).read_bytes() == source
+    plugin = (oracle.REPO / "kzdata" / "_site" / "plugin.py").read_bytes()
+    assert (tmp_path / "plugins" / "kzdata_site.py").read_bytes() == plugin
     text = (tmp_path / "metadata.json").read_text(encoding="utf-8")
     assert text.startswith('{\n  "title": ') and text.endswith("\n}\n")
     assert json.loads(text)["source_url"] == "/kzdata/sources?kind=primary_document"
@@ -307,8 +362,17 @@ def test_the_dictionary_tables_and_the_home_page_say_what_they_hold() -> None:
     """The words a visitor reads: the three dictionary tables' titles and descriptions, and the home page's notes."""
     meta = metadata()
     tables = meta["databases"]["kzdata"]["tables"]
-    assert tables["_kzdata_tables"] == {"title": "Data dictionary: tables", "description": "One row per kzdata table."}
-    assert tables["_kzdata_meta"] == {"title": "About this release", "description": "Version, licence and citation."}
+    assert tables["_kzdata_tables"] == {
+        "title": "Data dictionary: tables",
+        "description": "One row per kzdata table.",
+        "hidden": True,
+    }
+    assert tables["_kzdata_meta"] == {
+        "title": "About this release",
+        "description": "Version, licence and citation.",
+        "hidden": True,
+    }
+    assert tables["_kzdata_columns"]["hidden"] is True
     columns = tables["_kzdata_columns"]
     assert columns["title"] == "Data dictionary: columns"
     assert columns["description"].startswith("One row per column of every kzdata table. record_table + record_id")

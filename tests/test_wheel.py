@@ -37,6 +37,9 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
     assert "kzdata/data/croissant.json" in names
     assert "kzdata/_formats/datasette.py" in names
     assert "kzdata/py.typed" in names
+    # the reader's site of kzdata serve: its templates and its plugin (docs/publishing.md)
+    templates = {f"kzdata/_site/templates/{p.name}" for p in (REPO / "kzdata" / "_site" / "templates").glob("*.html")}
+    assert templates and templates | {"kzdata/_site/plugin.py"} <= names
     # The document skeletons verify-sources reads (docs/anchors.md), one per primary document.
     assert {"kzdata/_skeletons/cornell-2024.csv", "kzdata/_skeletons/crs-2022.csv"} <= names
 
