@@ -44,6 +44,7 @@ from kzdata._registry import (
     COUNTED_EVENT_STATUSES,
     DISCREPANCIES,
     DISCREPANCY_CLAIMS,
+    EDITORIAL_VALUES,
     EVENTS,
     INDICATOR_VALUES,
     INDICATORS,
@@ -428,7 +429,8 @@ def search_rows() -> list[tuple[str, str, str | None, str, str]]:
             for c in table.columns
             if c.kind == "text" and c.name != label_column(table) and c.name not in SEARCH_SKIPPED
         ]
-        if table.name in (CHANGES.name, CITATIONS.name) or not (texts or label_column(table)):
+        # the log, the citations and the editorial marks (which repeat their records' values) are not searched
+        if table.name in (CHANGES.name, CITATIONS.name, EDITORIAL_VALUES.name) or not (texts or label_column(table)):
             continue
         for row in load(table.name).to_dict("records"):
             words = [str(row[c]) for c in texts if isinstance(row[c], str)]
