@@ -1648,3 +1648,30 @@ def test_an_editorial_mark_of_a_missing_record_is_left_to_record_references(fram
             "must be the primary key of an existing row of record_table",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "first_fails"),
+    [
+        ({"column_name": "alias_id"}, True),  # the primary key: reported, and the next mark still read
+        ({"record_id": "zz-no-such-alias"}, False),  # dangling: record_references' to report
+        ({"record_table": "zz-no-such-table"}, False),  # unknown table: the schema's to report
+    ],
+)
+def test_an_editorial_mark_that_cannot_be_read_does_not_hide_the_next(
+    frames: Frames, cells: dict[str, object], first_fails: bool
+) -> None:
+    """aliases-amanat-short-alias is the first mark (ids sorted); sources-crs-2022-publisher a later one."""
+    frames["editorial_values"]["record_table"] = frames["editorial_values"]["record_table"].astype("string")
+    assert frames["editorial_values"]["editorial_id"].iloc[0] == "aliases-amanat-short-alias"
+    edit(frames, "editorial_values", "aliases-amanat-short-alias", **cells)
+    edit(frames, "sources", "crs-2022", publisher="Library of Congress")
+    got = [(f[1], f[2]) for f in found(_rules.editorial_marks, frames)]
+    later = ("sources-crs-2022-publisher", "recorded_value")
+    assert got == ([("aliases-amanat-short-alias", "column_name")] if first_fails else []) + [later]
+
+
+def test_an_editorial_mark_without_its_record_table_is_the_schemas(frames: Frames) -> None:
+    """record_table and record_id are required in editorial_values: no half-set failure, as for citations."""
+    edit(frames, "editorial_values", "places-berlin-parent-id", record_table=None)
+    assert found(_rules.record_references, frames) == []
