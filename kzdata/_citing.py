@@ -389,7 +389,8 @@ def _format_source(row: pd.Series, style: Style, note: str | None = None) -> str
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
         return f"@misc{{{row['source_id']},\n{body}\n}}"
     head = f"{get('authors') or get('publisher') or 'Anonymous'} ({when})."
-    parts = [get("title"), get("container"), get("publisher")]
+    # A publisher that is also the author (no person named) is not named twice (APA 7, 9.24).
+    parts = [get("title"), get("container"), get("publisher") if get("authors") else None]
     text = " ".join([head] + [p if p.endswith((".", "?", "!")) else p + "." for p in parts if p])
     url = get("url")
     text = f"{text} {url}" if url else text  # no full stop after a URL (APA)
@@ -412,8 +413,50 @@ def format_sources(ids: Iterable[str], style: Style = "text", notes: dict[str, s
     return [_format_source(row, style, notes.get(str(row["source_id"]))) for _, row in chosen.iterrows()]
 
 
+#: Frames whose rows point at records of several tables: (column naming the table, column of
+#: the id, the table each value of the first names). ``kzdata.timeline()`` names events,
+#: reforms and sentences by kind; ``kzdata.search()`` by table.
+REFERENCE_FRAMES: tuple[tuple[str, str, dict[str, str] | None], ...] = (
+    ("kind", "record_id", {"event": EVENTS.name, "reform": "reforms", "sentence": "sentences"}),
+    ("table", "id", None),
+)
+
+
+def as_id_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]] | None:
+    """A frame of references (a timeline, search results) as one id column per table it names, or None.
+
+    ``cite()`` finds a frame's records by their tables' id columns; a timeline or a search
+    result names its records by a table column and an id column instead. Each row keeps its
+    id under its table's primary key (empty elsewhere), so the rows cite exactly their
+    records; the tables named come with it. None when ``frame`` is not such a frame or
+    names a table kzdata lacks.
+    """
+    import pandas as pd
+
+    columns = {str(c) for c in frame.columns}
+    for table_column, id_column, names in REFERENCE_FRAMES:
+        if not {table_column, id_column} <= columns:
+            continue
+        kinds = frame[table_column].astype("string")
+        tables = kinds.map(names) if names is not None else kinds
+        if tables.isna().any() or not set(tables) <= set(REGISTRY):
+            return None
+        named = [t.name for t in TABLES if t.name in set(tables)]
+        out = pd.DataFrame(index=frame.index)
+        for name in named:
+            out[REGISTRY[name].primary_key] = frame[id_column].astype("string").where(tables == name)
+        return out, named
+    return None
+
+
 def bibliography(frame: pd.DataFrame, style: Style = "text", table: str | Sequence[str] | None = None) -> list[str]:
     """The primary documents and cited works behind the rows of ``frame``, one entry each, with pinpoints."""
+    if table is None and not frame.attrs.get(ATTR):
+        references = as_id_columns(frame)
+        if references is not None:
+            frame, table = references
+            if not table:
+                return []  # no row: nothing to cite but the release
     used = used_citations(frame, table)
     works = _notes_cited(used)["source_id"]
     ids = (set(used["source_id"]) | set(works)) - _placeholders()

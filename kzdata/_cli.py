@@ -205,12 +205,21 @@ def _unbroken(text: str, width: int) -> list[str]:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from kzdata._filtering import sort, where
+    import inspect
+
+    from kzdata._filtering import condition, sort, where
     from kzdata._load import load
     from kzdata._terminal import render_table, wrap
     from kzdata._views import VIEWS
 
-    frame = VIEWS[args.table]() if args.table in VIEWS else load(args.table)
+    if args.table in VIEWS:
+        # A view that keeps the events that happened by default (status occurred or reported)
+        # gives every status to a --where on the status, so that status=alleged finds them.
+        on_status = any(condition(text)[0] in ("status", "event_status") for text in args.where or [])
+        view = VIEWS[args.table]
+        frame = view(status=None) if on_status and "status" in inspect.signature(view).parameters else view()
+    else:
+        frame = load(args.table)
     frame = where(frame, args.where or [], args.table)
     if args.sort is not None:
         frame = sort(frame, args.sort, args.table, descending=args.desc)

@@ -61,7 +61,12 @@ def _from_numpy(value: np.datetime64) -> tuple[datetime.date, datetime.date] | N
     unit = np.datetime_data(value.dtype)[0]
     if unit in ("Y", "M"):
         return _from_text(str(value))
-    day = value.astype("datetime64[D]").item()
+    try:
+        day = value.astype("datetime64[D]").item()
+    except OverflowError:  # fs, ps, as: NumPy cannot convert them to days; their count of units can
+        count, (unit_name, _) = int(value.astype("int64")), np.datetime_data(value.dtype)
+        per_day = 86_400 * {"ps": 10**12, "fs": 10**15, "as": 10**18}[unit_name]
+        day = datetime.date(1970, 1, 1) + datetime.timedelta(days=count // per_day)
     return (day, day) if isinstance(day, datetime.date) else None
 
 

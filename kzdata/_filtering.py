@@ -10,6 +10,7 @@ the column is empty. Several conditions must all hold.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from kzdata.errors import InvalidArgumentError
@@ -71,7 +72,9 @@ def matches(frame: pd.DataFrame, column: str, value: str, name: str) -> pd.Serie
         try:
             number = float(value)
         except ValueError:
-            raise InvalidArgumentError(f"{where}: {column} is a number; give one, e.g. {column}=18") from None
+            number = math.nan
+        if not math.isfinite(number):  # nan and inf parse, but no cell equals them: an empty answer would mislead
+            raise InvalidArgumentError(f"{where}: {column} is a number; give one, e.g. {column}=18")
         return (series == number).fillna(False)
     return (series.astype("string") == value).fillna(False)
 

@@ -67,7 +67,7 @@ def count_by_period(frame: pd.DataFrame, period: Period = "month", *, prefix: st
 
     from kzdata._timeline import _iso
 
-    if period not in PERIODS:
+    if not isinstance(period, str) or period not in PERIODS:
         raise InvalidArgumentError(f"period must be 'day', 'month' or 'year', got {period!r}")
     if not isinstance(frame, pd.DataFrame):
         raise InvalidArgumentError(f"count_by_period() needs a pandas DataFrame, got {type(frame).__name__}")
@@ -77,6 +77,12 @@ def count_by_period(frame: pd.DataFrame, period: Period = "month", *, prefix: st
         raise InvalidArgumentError(
             f"count_by_period() needs the columns {prefix}_start and {prefix}_end; the frame lacks "
             f"{', '.join(missing) or 'them'}. Pass prefix='verdict' for sentences, or a frame with dates."
+        )
+    twice = [c for c in columns if list(frame.columns).count(c) > 1]
+    if twice:
+        raise InvalidArgumentError(
+            f"count_by_period() reads one {' and one '.join(twice)} column; the frame has more (drop the copies, "
+            "e.g. frame.loc[:, ~frame.columns.duplicated()])"
         )
     freq, width = PERIODS[period]
     start = pd.to_datetime(frame[columns[0]])

@@ -79,7 +79,10 @@ def isin(values: pd.Series, known: pd.Series) -> pd.Series:
 
     pandas 3.1's ``isin`` on Arrow-backed strings falls back to a Python loop; Arrow's
     ``is_in`` keeps the rules linear and fast at any size (see docs/benchmarks.md).
-    Missing values are never "in".
+    Missing values are never "in". An Arrow-backed column is handed to Arrow as it is
+    (a round trip through Python objects cost two thirds of the time, issue 21); a
+    column of Python strings or a category is converted, and every side is cast to one
+    string type.
 
     >>> isin(pd.Series(["a", "b", None], dtype="string"), pd.Series(["a"], dtype="string")).tolist()
     [True, False, False]
@@ -87,8 +90,8 @@ def isin(values: pd.Series, known: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    needles = pa.array(values.astype(object), type=pa.large_string(), from_pandas=True)
-    haystack = pa.array(known.dropna().astype(object), type=pa.large_string(), from_pandas=True)
+    needles = pa.array(values, from_pandas=True).cast(pa.large_string())
+    haystack = pa.array(known.dropna(), from_pandas=True).cast(pa.large_string())
     found = pc.is_in(needles, value_set=haystack).fill_null(False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
@@ -391,15 +394,21 @@ def editorial_marks(frames: Frames) -> Iterator[Failure]:
         if held.empty:
             continue  # record_references reports a dangling record_id
         written = format_cell(table.column(column_name), held.iloc[0])
-        if written != mark["recorded_value"]:
-            yield Failure(
-                EDITORIAL_VALUES.name,
-                pos,
-                "recorded_value",
-                mark["recorded_value"],
+        recorded = plain_value(mark["recorded_value"])  # None: the schema reports the missing value
+        if written == "":
+            advice = "the record holds no value there now: remove the mark"
+        else:
+            advice = (
                 f"must equal the value the record holds ({written!r}): re-read the basis, then update "
-                "recorded_value, or remove the mark if the value is now stated by the documents",
+                "recorded_value, or remove the mark if the value is now stated by the documents"
             )
+        if recorded is not None and written != recorded:
+            yield Failure(EDITORIAL_VALUES.name, pos, "recorded_value", recorded, advice)
+    cells = marks[["record_table", "record_id", "column_name"]].astype("string")
+    twice = cells.duplicated(keep="first") & cells.notna().all(axis=1)
+    yield from _rows(
+        EDITORIAL_VALUES.name, marks, twice, "column_name", "a value is marked once: merge the two marks into one"
+    )
 
 
 def source_rules(frames: Frames) -> Iterator[Failure]:

@@ -190,6 +190,6 @@ class StableIdError(RawDataError):
 
     headline = "stable-id problem(s) (nothing was written; the previous build is untouched)"
     advice = (
-        "Keep the id, or record its retraction or merge in raw/changes.csv with a reason "
+        "Keep the id, or record its retraction, merge or rename in raw/changes.csv with a reason "
         "(see docs/versioning.md), then run `kzdata build` again."
     )

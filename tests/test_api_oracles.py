@@ -560,10 +560,10 @@ def raw_when(row: dict[str, str]) -> str:
 
 
 def raw_text_entry(row: dict[str, str]) -> str:
+    """APA as written by hand; a publisher that heads the entry (no person named) is not repeated (APA 7, 9.24)."""
     head = f"{row['authors'] or row['publisher'] or 'Anonymous'} ({raw_when(row)})."
-    parts = [
-        p if p.endswith((".", "?", "!")) else p + "." for p in (row["title"], row["container"], row["publisher"]) if p
-    ]
+    publisher = row["publisher"] if row["authors"] else ""
+    parts = [p if p.endswith((".", "?", "!")) else p + "." for p in (row["title"], row["container"], publisher) if p]
     return " ".join([head, *parts, *([row["url"]] if row["url"] else [])])
 
 
@@ -880,3 +880,19 @@ def test_a_part_ending_in_a_full_stop_or_exclamation_gets_no_second_one(release:
     assert format_sources(["halbach-2008"]) == [
         "Uwe Halbach (2008). Georgia after the War! SWP Research Paper No. 9. SWP."
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        (np.datetime64(1, "fs"), "1970-01-01"),
+        (np.datetime64(-1, "as"), "1969-12-31"),
+        (np.datetime64(10**17, "ps"), "1970-01-02"),  # 100,000 seconds after the epoch
+        (np.datetime64(-3600 * 10**15, "fs"), "1969-12-31"),
+    ],
+)
+def test_a_datetime64_finer_than_nanoseconds_is_the_day_it_falls_on(value: np.datetime64, day: str) -> None:
+    """NumPy cannot turn fs, ps or as into days (an OverflowError once escaped); docs/dates.md promises the day."""
+    from kzdata._dates import period
+
+    assert [str(d.date()) for d in period(value, "day")] == [day, day]

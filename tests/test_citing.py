@@ -532,3 +532,35 @@ def test_a_work_cited_in_two_documents_names_both(tmp_path: Path, monkeypatch: p
     assert pinpoints(used)["lillis-2022"] == (
         "Cited in Svante E. Cornell (2024): n. 19; Congressional Research Service (2022): n. 1"
     )
+
+
+def test_a_timeline_cites_exactly_the_sources_of_its_events_reforms_and_sentences() -> None:
+    """A timeline names its records by kind and record_id (docs/citing.md); oracle: raw citations and footnotes."""
+    frame = kzdata.timeline("2022-01", "2022-01")
+    kinds = {"event": "events", "reform": "reforms", "sentence": "sentences"}
+    expected: set[str] = set()
+    for kind, table in kinds.items():
+        ids = {str(i) for i in frame.loc[frame["kind"] == kind, "record_id"]}
+        if ids:
+            expected |= oracle.sources_behind(table, ids)
+    assert expected
+    assert work_keys(kzdata.cite(frame, style="bibtex")) == expected
+
+
+def test_search_results_cite_the_sources_of_the_records_they_lead_to() -> None:
+    found = kzdata.search("Massimov")
+    expected: set[str] = set()
+    for table in set(found["table"]):
+        expected |= oracle.sources_behind(str(table), {str(i) for i in found.loc[found["table"] == table, "id"]})
+    assert len(set(found["table"])) > 1 and expected
+    assert work_keys(kzdata.cite(found, style="bibtex")) == expected
+    assert kzdata.cite(found.iloc[0:0]).endswith("the frame holds no cited record.")
+
+
+def test_a_frame_naming_a_table_kzdata_lacks_is_no_reference_frame() -> None:
+    import pandas as pd
+
+    with pytest.raises(InvalidArgumentError, match="holds no id column"):
+        kzdata.cite(pd.DataFrame({"table": ["nope"], "id": ["x"]}))
+    with pytest.raises(InvalidArgumentError, match="holds no id column"):
+        kzdata.cite(pd.DataFrame({"kind": ["speech"], "record_id": ["x"]}))

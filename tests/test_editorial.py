@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import collections
 import csv
+from pathlib import Path
+
+import pytest
 
 import kzdata
+from kzdata._pipeline.build import build
+from kzdata.errors import RawDataError
 from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "editorial.md").read_text(encoding="utf-8")
@@ -59,3 +64,22 @@ def test_the_example_of_the_doc_runs() -> None:
     places = marks.query("record_table == 'places'")[["record_id", "column_name", "recorded_value", "kind"]]
     expected = [m for m in _marks() if m["record_table"] == "places"]
     assert sorted(places["record_id"]) == sorted(m["record_id"] for m in expected)
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"), [("", "a value is required"), ("Turkey ", "no leading or trailing whitespace")]
+)
+def test_the_build_reports_a_blank_recorded_value_and_the_rest(project_copy: Path, value: str, rule: str) -> None:
+    """Once a crash of the rule (a traceback hid every other problem): now the schema's report, with the others."""
+    path = project_copy / "raw" / "editorial_values.csv"
+    text = path.read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("places-turkiye-name,"))
+    path.write_text(text.replace(",Turkey,normalised_spelling,", f",{value},normalised_spelling,"), encoding="utf-8")
+    places = project_copy / "raw" / "places.csv"
+    places.write_text(places.read_text(encoding="utf-8").replace("berlin,Berlin,city,germany,", "berlin,Berlin,city,,"))
+    with pytest.raises(RawDataError) as caught:
+        build(project_copy)
+    issues = [(i.where, i.row, i.column, i.rule) for i in caught.value.issues]
+    assert ("raw/editorial_values.csv", f"line {line}", "recorded_value") in [i[:3] for i in issues], issues
+    assert any(i[:3] == ("raw/editorial_values.csv", f"line {line}", "recorded_value") and rule in i[3] for i in issues)
+    assert any("the record holds no value there now: remove the mark" in i[3] for i in issues), issues

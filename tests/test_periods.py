@@ -110,12 +110,23 @@ def test_an_empty_frame_counts_nothing() -> None:
             "Pass prefix='verdict' for sentences, or a frame with dates.",
         ),
         (
+            lambda: kzdata.count_by_period(kzdata.events(), ["month"]),  # type: ignore[arg-type]
+            "period must be 'day', 'month' or 'year', got ['month']",
+        ),
+        (
+            lambda: kzdata.count_by_period(
+                pd.concat([kzdata.events()[["date_start", "date_end"]], kzdata.events()[["date_end"]]], axis=1)
+            ),
+            "count_by_period() reads one date_end column; the frame has more (drop the copies, "
+            "e.g. frame.loc[:, ~frame.columns.duplicated()])",
+        ),
+        (
             lambda: kzdata.count_by_period(kzdata.events(), "day", prefix=3),
             "count_by_period() needs the columns 3_start and 3_end; the frame lacks them. "
             "Pass prefix='verdict' for sentences, or a frame with dates.",
         ),
     ],
-    ids=["period", "not-a-frame", "no-dates", "prefix"],
+    ids=["period", "not-a-frame", "no-dates", "period-list", "columns-twice", "prefix"],
 )
 def test_misuse_is_refused_with_what_to_pass(call, message: str) -> None:
     with pytest.raises(InvalidArgumentError) as caught:

@@ -1631,9 +1631,43 @@ def test_an_editorial_mark_must_hold_the_records_value(frames: Frames) -> None:
 
 def test_an_editorial_mark_of_an_emptied_value_is_refused(frames: Frames) -> None:
     edit(frames, "places", "novorossiysk", parent_id=None)
-    [(_, pk, column, value, rule)] = found(_rules.editorial_marks, frames)
-    assert (pk, column, value) == ("places-novorossiysk-parent-id", "recorded_value", "russia")
-    assert rule.startswith("must equal the value the record holds ('')")
+    assert found(_rules.editorial_marks, frames) == [
+        (
+            "editorial_values",
+            "places-novorossiysk-parent-id",
+            "recorded_value",
+            "russia",
+            "the record holds no value there now: remove the mark",
+        )
+    ]
+
+
+def test_an_editorial_mark_without_a_recorded_value_is_the_schemas(frames: Frames) -> None:
+    """A blank recorded_value is reported by the schema (a value is required), not by a crash of the rule."""
+    edit(frames, "editorial_values", "places-turkiye-name", recorded_value=None)
+    edit(frames, "places", "novorossiysk", parent_id=None)
+    assert [f[1] for f in found(_rules.editorial_marks, frames)] == ["places-novorossiysk-parent-id"]
+
+
+def test_a_value_is_marked_once(frames: Frames) -> None:
+    add(frames, "editorial_values", "places-berlin-parent-id", editorial_id="zz-places-berlin-parent-id-again")
+    add(
+        frames,
+        "editorial_values",
+        "places-berlin-parent-id",
+        editorial_id="zz-places-berlin-name",
+        column_name="name",
+        recorded_value="Berlin",
+    )
+    assert found(_rules.editorial_marks, frames) == [
+        (
+            "editorial_values",
+            "zz-places-berlin-parent-id-again",
+            "column_name",
+            "parent_id",
+            "a value is marked once: merge the two marks into one",
+        )
+    ]
 
 
 def test_an_editorial_mark_of_a_missing_record_is_left_to_record_references(frames: Frames) -> None:
@@ -1675,3 +1709,12 @@ def test_an_editorial_mark_without_its_record_table_is_the_schemas(frames: Frame
     """record_table and record_id are required in editorial_values: no half-set failure, as for citations."""
     edit(frames, "editorial_values", "places-berlin-parent-id", record_table=None)
     assert found(_rules.record_references, frames) == []
+
+
+@pytest.mark.parametrize("dtype", ["string", "string[python]", "object", "category"])
+def test_isin_takes_every_kind_of_text_column(dtype: str) -> None:
+    """Arrow-backed, Python-backed, object and category columns all look up alike (a category is cast)."""
+    values = pd.Series(["almaty", None, "astana", "almaty"], dtype=dtype, index=[3, 1, 2, 0])
+    known = pd.Series(["almaty", "aktau", None], dtype=dtype)
+    assert _rules.isin(values, known).tolist() == [True, False, False, True]
+    assert _rules.isin(known, values).tolist() == [True, False, False]

@@ -244,7 +244,7 @@ def stable_id_issues(
                     "-",
                     REGISTRY[table].primary_key,
                     repr(record_id),
-                    f"release {release} shipped this id; keep it, or record its retraction or merge "
+                    f"release {release} shipped this id; keep it, or record its retraction, merge or rename "
                     "in raw/changes.csv with a reason",
                 )
             )
