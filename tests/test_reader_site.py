@@ -393,7 +393,10 @@ def test_the_search_table_says_what_it_holds_and_the_internal_tables_are_hidden(
     status, page = pages("/kzdata/search")
     assert status == 200
     assert _title(page).startswith("Search: ")
-    assert "Names, titles and descriptions of every record; search them with the box below." in page
+    described = re.search(r'<div class="metadata-description">(.*?)</div>', page, re.DOTALL)
+    assert described and described.group(1).strip() == (
+        "Names, titles and descriptions of every record; search them with the box below."
+    )
     glossary = re.findall(r"<dt>(.*?)</dt><dd>(.*?) <code>(\w+)</code></dd>", page)
     assert [(html.unescape(a), html.unescape(b), c) for a, b, c in glossary] == [
         ("Record", "The record's name or title: open it to see its sources.", "title"),
