@@ -119,14 +119,25 @@ SEARCHED = {  # the tables with words in them, and the columns a reader's words 
     "footnotes": ("note",),
 }
 
+UNNAMED = ("sentences", "indicator_values", "footnotes")  # searched tables whose records have no name column
+TITLES = {r["name"]: r["title"] for r in DESCRIPTOR["resources"]}
+NAMING = ("name", "title", "heading", "topic", "claim", "alias")  # docs/publishing.md: what names a record
+
+
+def _label(table: str, row: dict[str, str]) -> str:
+    """A record's name as the reader's site titles it: its naming column, else its table's title and its id."""
+    key = oracle.key(table)
+    column = next((c for c in NAMING if c in oracle.header(table) and c != key), None)
+    value = row[column] if column else ""
+    return value if value.strip() else f"{TITLES[table]}: {row[key]}"
+
 
 @pytest.mark.parametrize("word", ["Massimov", "Tokayev", "Almaty", "internet"])
 def test_the_search_finds_every_record_whose_words_match(database: Path, word: str) -> None:
     pattern = re.compile(rf"\b{word}\b", re.IGNORECASE)
     keys = {t: oracle.key(t) for t in SEARCHED}
     # a record without a name is titled by its table and id, and found by its id's words as well
-    unnamed = ("sentences", "indicator_values", "footnotes")
-    words = {t: (*SEARCHED[t], *((keys[t],) if t in unnamed else ())) for t in SEARCHED}
+    words = {t: (*SEARCHED[t], *((keys[t],) if t in UNNAMED else ())) for t in SEARCHED}
     expected = {
         (t, row[keys[t]]) for t in SEARCHED for row in oracle.rows(t) if any(pattern.search(row[c]) for c in words[t])
     }
@@ -154,6 +165,90 @@ def test_the_search_lists_people_first(database: Path) -> None:
     assert ("people", "Karim Massimov") in found
 
 
+# The site's tables made directly, in each test: mutation testing credits a function to the tests it runs in,
+# and the shared database above is made in the first test that asks for it.
+
+
+def test_every_record_is_named_and_cited_with_the_pinpoints_behind_it() -> None:
+    from kzdata._citing import dataset_citation
+    from kzdata._formats.datasette import record_rows
+
+    claims = {c["claim_id"]: c["discrepancy_id"] for c in oracle.rows("discrepancy_claims")}
+    headings = {s["section_id"]: s["heading"] for s in oracle.rows("sections")}
+    evidence: list[tuple[Any, ...]] = []
+    locators: dict[tuple[str, str], list[str]] = {}
+    for c in oracle.rows("citations"):
+        owners = [(c["record_table"], c["record_id"]), ("citations", c["citation_id"])]
+        owners += [("discrepancies", claims[c["record_id"]])] if c["record_table"] == "discrepancy_claims" else []
+        for table, record in owners:
+            found = locators.setdefault((table, record), [])
+            found.append(_locator(c, headings))
+            evidence.append((table, record, len(found), c["citation_id"], c["source_id"], None, None, None, None,
+                             found[-1], None, None, None))  # fmt: skip
+    dataset = dataset_citation()
+    assert dataset.endswith(f"Fingerprint {DESCRIPTOR['kzdata:fingerprint']}. CC-BY-4.0.")
+    expected = {}
+    for table in oracle.TABLE_ORDER:
+        for row in oracle.rows(table):
+            record, label = row[oracle.key(table)], _label(table, row)
+            sources = locators.get((table, record), [])
+            citation = f"{label} (kzdata record {table}/{record}). In {dataset}"
+            expected[(table, record)] = (
+                label,
+                TITLES[table],
+                citation + (f" Sources: {'; '.join(sources)}." if sources else ""),
+            )
+    found_rows = record_rows(evidence)
+    assert len(found_rows) == len(expected)
+    assert {(t, i): (label, kind, citation) for t, i, label, kind, citation in found_rows} == expected
+    assert sum(1 for sources in locators.values() if len(sources) > 1) > 100  # records with several pinpoints
+
+
+def test_the_search_rows_hold_each_records_name_and_words_in_the_order_a_search_lists_them() -> None:
+    from kzdata._formats.datasette import search_rows
+
+    first = ("people", "organizations", "places", "events", "sentences", "reforms", "indicators", "discrepancies")
+    expected = []
+    for table in [*first, *(t for t in oracle.TABLE_ORDER if t in SEARCHED and t not in first)]:
+        key = oracle.key(table)
+        texts = SEARCHED[table] if table in UNNAMED else SEARCHED[table][1:]
+        for row in sorted(oracle.rows(table), key=lambda r: r[key]):
+            words = " ".join(row[c] for c in texts if row[c]) or None
+            expected.append((_label(table, row), TITLES[table], words, table, row[key]))
+    assert search_rows() == expected
+    assert any(words and len(words.split()) > 1 for _, _, words, _, _ in expected)
+    assert any(words is None for _, _, words, _, _ in expected)
+
+
+def test_column_labels_spell_abbreviations_as_a_reader_writes_them() -> None:
+    labels = site_config()["labels"]
+    assert labels["sources"]["url"] == "URL"
+    assert labels["citations"]["span_sha256"] == "Span SHA-256"
+    assert labels["citations"]["source_id"] == "Source"
+    assert labels["indicator_values"]["date_start"] == "Date start"
+    assert labels["search"] == {"title": "Record", "kind": "In", "text": "Description"}
+
+
+def test_the_metadata_file_keeps_letters_beyond_ascii_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzdata import _meta
+    from kzdata._formats.datasette import write_site
+
+    abstract = _meta.ABSTRACT + " Қаңтар оқиғалары."  # "the January events", in Kazakh
+    monkeypatch.setattr(_meta, "ABSTRACT", abstract)
+    write_site(tmp_path)
+    text = (tmp_path / "metadata.json").read_bytes().decode("utf-8")
+    assert f'"description": {json.dumps(abstract, ensure_ascii=False)}' in text
+    assert "\\u" not in text
+    assert (
+        (tmp_path / "plugins" / "kzdata_site.py")
+        .read_bytes()
+        .decode("utf-8")
+        .startswith('"""kzdata\'s Datasette plugin')
+    )
+
+
 def test_the_site_config_comes_from_the_descriptor() -> None:
     config = site_config()
     assert metadata()["plugins"] == {PLUGIN: config}
@@ -174,9 +269,13 @@ def test_the_site_config_comes_from_the_descriptor() -> None:
 # --------------------------------------------------------------------------- pages rendered by Datasette in-process
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pages(database: Path) -> Iterator[Any]:
-    """A function from a path to (status, HTML) of the site, as Datasette renders it with kzdata's templates."""
+    """A function from a path to (status, HTML) of the site, as Datasette renders it with kzdata's templates.
+
+    Made for each test (the database is shared): the metadata and the plugin's configuration are
+    then made within every test that reads a page, so mutation testing credits each of them.
+    """
     pytest.importorskip("datasette", reason='the site needs the web extra: pip install "kzdata[web]"')
     from datasette.app import Datasette
     from datasette.plugins import pm
@@ -269,6 +368,52 @@ def test_the_landing_page_lists_the_main_tables_first_and_hides_the_internal_one
     assert 'placeholder="e.g. Massimov" required' in page  # an empty search would be Datasette's "Invalid SQL"
     more = page[page.index("More tables") :]
     assert all(f'href="/kzdata/{t}"' in more for t in ("citations", "changes", "_kzdata_columns"))
+    lead = re.search(r'<p class="kz-lead">(.*?)</p>', page, re.DOTALL)
+    assert lead and html.unescape(lead.group(1)) == DESCRIPTOR["description"]
+    questions = re.findall(r'<li><a href="/kzdata/(\w+)">(.*?)</a><br><span class="kz-note">(.*?)</span></li>', page)
+    assert [(name, html.unescape(title)) for name, title, _ in questions] == [
+        ("january_2022_timeline", "The January 2022 timeline"),
+        ("sentences_with_names", "Court sentences with names and sources"),
+        ("indicator_targets", "Targets and the figures behind them"),
+    ]
+    assert html.unescape(questions[0][2]).startswith("Every event dated within January 2022 that happened")
+    assert html.unescape(questions[1][2]).startswith("Every conviction with the person's name, the term")
+    assert html.unescape(questions[2][2]).startswith("Every figure of every indicator that has a target")
+    documents = page[page.index("<h2>Primary sources</h2>") : page.index("responsible use")]
+    primary = [r for r in oracle.rows("sources") if r["kind"] == "primary_document"]
+    assert len(re.findall("<li>", documents)) == len(primary) == 2
+    assert all(f"(source_id {r['source_id']})</li>" in documents for r in primary)
+    citation = re.search(r'<textarea id="kz-dataset-citation"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert citation and html.unescape(citation.group(1)).endswith(
+        f"Fingerprint {DESCRIPTOR['kzdata:fingerprint']}. CC-BY-4.0."
+    )
+
+
+def test_the_search_table_says_what_it_holds_and_the_internal_tables_are_hidden(pages: Any) -> None:
+    status, page = pages("/kzdata/search")
+    assert status == 200
+    assert _title(page).startswith("Search: ")
+    described = re.search(r'<div class="metadata-description">(.*?)</div>', page, re.DOTALL)
+    assert described and described.group(1).strip() == (
+        "Names, titles and descriptions of every record; search them with the box below."
+    )
+    glossary = re.findall(r"<dt>(.*?)</dt><dd>(.*?) <code>(\w+)</code></dd>", page)
+    assert [(html.unescape(a), html.unescape(b), c) for a, b, c in glossary] == [
+        ("Record", "The record's name or title: open it to see its sources.", "title"),
+        ("In", "The table the record is in.", "kind"),
+        ("Description", "The record's descriptions and notes.", "text"),
+    ]
+    status, page = pages("/kzdata/_kzdata_records")
+    assert status == 200 and _title(page).startswith("Records: names and citations: ")
+    status, page = pages("/kzdata/_kzdata_evidence")
+    assert status == 200 and _title(page).startswith("Records: their citations with pinpoints and anchors: ")
+    status, page = pages("/kzdata")
+    listed = set(re.findall(r'<h3><a href="/kzdata/(\w+)">', page))
+    assert {"people", "search"} <= listed
+    assert not listed & {"_kzdata_records", "_kzdata_evidence", "_kzdata_tables", "_kzdata_columns", "_kzdata_meta"}
+    status, page = pages("/kzdata?_show_hidden=1")
+    hidden = set(re.findall(r'<h3><a href="/kzdata/(\w+)">\w+</a><em> \(hidden\)</em>', page))
+    assert {"_kzdata_records", "_kzdata_evidence"} <= hidden and "search" not in hidden
 
 
 def test_searching_massimov_finds_him(pages: Any) -> None:

@@ -185,7 +185,7 @@ def human_label(column: str) -> str:
     ('Person', 'Date start', 'URL', 'Span SHA-256')
     """
     words = column.removesuffix("_id").split("_")
-    spelled = {"url": "URL", "sha256": "SHA-256", "id": "ID"}
+    spelled = {"url": "URL", "sha256": "SHA-256"}
     text = " ".join(spelled.get(w, w) for w in words)
     return text[:1].upper() + text[1:]
 
@@ -209,7 +209,7 @@ def record_label(table: Table, row: Mapping[str, Any]) -> str:
 def _table_metadata(table: Table) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "title": table.title,
-        "description": table.row + (" " + " ".join(table.notes) if table.notes else ""),
+        "description": " ".join([table.row, *table.notes]),
         "columns": {c.name: c.description for c in table.columns},
     }
     if facets(table):
@@ -232,7 +232,7 @@ def _description_html() -> str:
     return (
         f"<p>{html.escape(meta.ABSTRACT)}</p>"
         f"<p>Primary sources:</p><ul>{sources}</ul>"
-        f"<p>Cite as: {html.escape(dataset_citation('text'))}</p>"
+        f"<p>Cite as: {html.escape(dataset_citation())}</p>"
         "<p>Each record is supported by at least one row of <code>citations</code> (document, section, "
         "paragraph, footnote). The data dictionary is in the tables <code>_kzdata_tables</code> and "
         "<code>_kzdata_columns</code>. Read the dataset card's notes on responsible use before publishing: "
@@ -310,7 +310,7 @@ def site_config() -> dict[str, Any]:
         "title": meta.TITLE,
         "version": installed_version(),
         "abstract": meta.ABSTRACT,
-        "citation": dataset_citation("text"),
+        "citation": dataset_citation(),
         "documents": [doc.summary for doc in release_documents()],
         "main": list(MAIN_TABLES),
         "more": [t.name for t in TABLES if t.name not in MAIN_TABLES],
@@ -389,7 +389,7 @@ def record_rows(evidence: list[tuple[Any, ...]]) -> list[tuple[str, str, str, st
     from kzdata._citing import dataset_citation
     from kzdata._load import load
 
-    dataset = dataset_citation("text")
+    dataset = dataset_citation()
     locators: dict[tuple[str, str], list[str]] = {}
     for row in evidence:
         locators.setdefault((row[0], row[1]), []).append(row[9])
@@ -478,7 +478,7 @@ def write_site(target: Path) -> list[Path]:
 
     db = write_site_database(target / f"{DATABASE}.db")
     meta_file = target / "metadata.json"
-    meta_file.write_text(json.dumps(metadata(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    meta_file.write_bytes((json.dumps(metadata(), indent=2, ensure_ascii=False) + "\n").encode())
     written = [db, meta_file]
     with _site.templates() as source:
         (target / "templates").mkdir()
@@ -486,7 +486,7 @@ def write_site(target: Path) -> list[Path]:
             written.append(Path(shutil.copyfile(template, target / "templates" / template.name)))
     (target / "plugins").mkdir()
     plugin = target / "plugins" / "kzdata_site.py"
-    plugin.write_text(_site.plugin_source(), encoding="utf-8")
+    plugin.write_bytes(_site.plugin_source().encode())
     return [*written, plugin]
 
 
