@@ -54,8 +54,10 @@ from kzdata._registry import (
     DISCREPANCY_CLAIMS,
     EVENTS,
     FOOTNOTES,
+    REFORMS,
     REGISTRY,
     SECTIONS,
+    SENTENCES,
     SOURCES,
     TABLES,
 )
@@ -417,7 +419,7 @@ def format_sources(ids: Iterable[str], style: Style = "text", notes: dict[str, s
 #: the id, the table each value of the first names). ``kzdata.timeline()`` names events,
 #: reforms and sentences by kind; ``kzdata.search()`` by table.
 REFERENCE_FRAMES: tuple[tuple[str, str, dict[str, str] | None], ...] = (
-    ("kind", "record_id", {"event": EVENTS.name, "reform": "reforms", "sentence": "sentences"}),
+    ("kind", "record_id", {"event": EVENTS.name, "reform": REFORMS.name, "sentence": SENTENCES.name}),
     ("table", "id", None),
 )
 
