@@ -301,6 +301,52 @@ def test_search_refuses_nothing_to_look_for() -> None:
             kzdata.search(text)  # type: ignore[arg-type]
 
 
+def test_fold_drops_case_accents_and_repeated_spaces() -> None:
+    from kzdata._search import fold
+
+    assert fold("  Qasym-Jomart  TOQAYEV ") == "qasym-jomart toqayev"
+    assert fold("Mássimov") == "massimov"
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "room", "shown"),
+    [
+        # 12 characters from a quarter of the room (3) before the match, cut with ... at both ends
+        (LETTERS, "m", 12, "...mnopqr..."),
+        (LETTERS, "a", 12, "abcdefghi..."),  # at the start: nothing cut before
+        (LETTERS, "e", 12, "...efghij..."),  # one character cut before: still marked
+        (LETTERS, "y", 12, "...rstuvwxyz"),  # near the end: the last 12 characters
+        ("m" + LETTERS, "m", 12, "mabcdefgh..."),  # around the first place it is found
+        ("a  b   c", "b", 10, "a b c"),  # runs of spaces shown as one; short text whole
+        ("a  b   c", "b", 5, "a b c"),  # exactly the room: whole, nothing marked
+    ],
+)
+def test_an_excerpt_shows_the_room_around_the_first_match(text: str, wanted: str, room: int, shown: str) -> None:
+    from kzdata._search import excerpt
+
+    assert excerpt(text, wanted, room) == shown
+    assert (
+        excerpt("The new deputy head, who after Massimov's sentencing said the case was secret", "massimov", 30)
+        == "...ter Massimov's sentencin..."
+    )
+
+
+def test_search_orders_by_table_id_and_column() -> None:
+    """Tables in the registry's order, then ids, then title, name, heading, description, alias."""
+    from kzdata._registry import TABLE_NAMES
+
+    found = kzdata.search("a")
+    columns = ["title", "name", "heading", "description", "alias"]
+    keys = [
+        (TABLE_NAMES.index(t), i, columns.index(c))
+        for t, i, c in zip(found["table"], found["id"], found["column"], strict=True)
+    ]
+    assert len(set(found["table"])) > 3 and keys == sorted(keys)
+
+
 def test_the_search_command_prints_table_id_and_the_matching_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = out_of(["search", "Massimov", "--limit", "all", "--width", "120"], capsys)
     assert code == 0
