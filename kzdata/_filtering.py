@@ -89,7 +89,7 @@ def where(frame: pd.DataFrame, conditions: list[str], name: str) -> pd.DataFrame
     return frame if keep is None else frame[keep.astype(bool)]
 
 
-def sort(frame: pd.DataFrame, spec: str, name: str, *, descending: bool = False) -> pd.DataFrame:
+def sort(frame: pd.DataFrame, spec: str, name: str, *, descending: bool) -> pd.DataFrame:
     """``frame`` ordered by the column ``spec`` (``-COL``: descending; ``descending`` flips it).
 
     Empty values come last either way; rows that tie keep their order.
@@ -97,4 +97,4 @@ def sort(frame: pd.DataFrame, spec: str, name: str, *, descending: bool = False)
     column = spec[1:] if spec.startswith("-") else spec
     _known(frame, column, f"--sort {spec}", name)
     ascending = spec.startswith("-") == descending
-    return frame.sort_values(column, ascending=ascending, kind="stable", na_position="last")
+    return frame.sort_values(column, ascending=ascending, kind="stable")  # empty values last: pandas' default

@@ -91,14 +91,14 @@ def count_by_period(frame: pd.DataFrame, period: Period = "month", *, prefix: st
     first = start[dated].dt.to_period(freq)
     placed = dated.copy()
     placed[dated] = first.to_numpy() == end[dated].dt.to_period(freq).to_numpy()
-    labels = pd.Series([_iso(day)[:width] for day in start[placed]], dtype="string")
+    labels = pd.Series([_iso(day)[:width] for day in start[placed]])
     counts = labels.value_counts()
-    spans = pd.period_range(first[placed[dated]].min(), first[placed[dated]].max(), freq=freq) if len(labels) else []
+    spans = pd.period_range(first[placed[dated]].min(), first[placed[dated]].max()) if len(labels) else []
     rows: list[tuple[str | None, int, bool]] = [
         (_iso(p.start_time)[:width], int(counts.get(_iso(p.start_time)[:width], 0)), True) for p in spans
     ]
     rest = frame.loc[~placed, columns].assign(_start=start[~placed], _end=end[~placed])
-    rest = rest.sort_values(["_start", "_end"], kind="stable", na_position="last")
+    rest = rest.sort_values(["_start", "_end"])  # undated (NaT) last: pandas' default
     others: dict[str | None, int] = {}
     for a, b in zip(rest["_start"], rest["_end"], strict=True):
         label = None if pd.isna(a) or pd.isna(b) else _own_date(a, b)

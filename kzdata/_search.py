@@ -70,7 +70,7 @@ def search(text: str) -> pd.DataFrame:
             if column not in frame.columns or (table.name == ALIASES.name and column == "alias"):
                 continue
             values = frame[column].astype("string")
-            hit = values.map(lambda v: isinstance(v, str) and wanted in fold(v), na_action="ignore")
+            hit = values.map(lambda v: isinstance(v, str) and wanted in fold(v))
             hit = hit.fillna(False).astype(bool)
             parts.append(
                 pd.DataFrame({"table": table.name, "id": frame.loc[hit, key], "column": column, "text": values[hit]})
@@ -84,7 +84,7 @@ def search(text: str) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True).astype("string")
     order = {t.name: i for i, t in enumerate(TABLES)}
     out = out.assign(_t=out["table"].map(order), _c=out["column"].map(SEARCHED.index))
-    out = out.sort_values(["_t", "id", "_c", "text"], kind="stable").drop_duplicates(list(COLUMNS))
+    out = out.sort_values(["_t", "id", "_c", "text"]).drop_duplicates(list(COLUMNS))
     return out.loc[:, list(COLUMNS)].reset_index(drop=True)
 
 
@@ -105,7 +105,7 @@ def excerpt(text: str, wanted: str, room: int) -> str:
     for piece in folded:
         starts.append(starts[-1] + len(piece))
     at = "".join(folded).find(fold(wanted))
-    where = next((i for i, s in enumerate(starts) if s >= at), 0) if at > 0 else 0
+    where = next(i for i, s in enumerate(starts) if s >= at)  # at <= starts[-1]; not found (-1): 0
     begin = max(0, min(where - room // 4, len(flat) - room))
     body = flat[begin : begin + room]
     if begin > 0:

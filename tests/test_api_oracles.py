@@ -889,6 +889,10 @@ def test_a_part_ending_in_a_full_stop_or_exclamation_gets_no_second_one(release:
         (np.datetime64(-1, "as"), "1969-12-31"),
         (np.datetime64(10**17, "ps"), "1970-01-02"),  # 100,000 seconds after the epoch
         (np.datetime64(-3600 * 10**15, "fs"), "1969-12-31"),
+        # 100 days of 86,400 s after the epoch (1 January + 99 days is 10 April), and 1 ps before
+        (np.datetime64(100 * 86_400 * 10**12, "ps"), "1970-04-11"),
+        (np.datetime64(100 * 86_400 * 10**12 - 1, "ps"), "1970-04-10"),
+        (np.datetime64(10**18, "as"), "1970-01-01"),  # one second after the epoch
     ],
 )
 def test_a_datetime64_finer_than_nanoseconds_is_the_day_it_falls_on(value: np.datetime64, day: str) -> None:
@@ -896,3 +900,13 @@ def test_a_datetime64_finer_than_nanoseconds_is_the_day_it_falls_on(value: np.da
     from kzdata._dates import period
 
     assert [str(d.date()) for d in period(value, "day")] == [day, day]
+
+
+def test_a_datetime64_day_past_the_year_9999_is_refused() -> None:
+    """NumPy gives an integer, not a date, for a day after 9999-12-31; it is no day kzdata can read."""
+    from kzdata._dates import period
+
+    with pytest.raises(
+        kzdata.InvalidArgumentError, match=r"day must be a day, a month or a year .*got .*datetime64\('10000-01-01'\)"
+    ):
+        period(np.datetime64("10000-01-01"), "day")

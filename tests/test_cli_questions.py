@@ -153,6 +153,75 @@ def test_sort_ascending_puts_empty_values_last(capsys: pytest.CaptureFixture[str
     assert ids_printed(out) == [str(y) for y in years] + ["NA"] * empty
 
 
+def _ids_where(table: str, where: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    argv = ["show", table, "--where", where, "--columns", oracle.key(table), "--limit", "all"]
+    code, out, _ = out_of([*argv, "--width", "200", "--max-colwidth", "200"], capsys)
+    assert code == 0, where
+    return sorted(ids_printed(out))
+
+
+def test_where_takes_a_value_that_holds_an_equals_sign(capsys: pytest.CaptureFixture[str]) -> None:
+    """The condition splits at its first ``=``: a URL with a query string matches as written."""
+    hits = [r for r in oracle.rows("sources") if "=" in r["url"]]
+    assert hits, "raw/sources.csv has a URL with a query string"
+    for row in hits:
+        assert _ids_where("sources", f"url={row['url']}", capsys) == [row["source_id"]]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("sources", "published_precision"), ("sources", "publisher"), ("reforms", "date_start")],
+    ids=["category", "text", "date"],
+)
+def test_where_never_keeps_an_empty_cell_for_a_value(
+    table: str, column: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every value of a column that has empty cells keeps exactly its rows (a day, for a date column)."""
+    rows = oracle.rows(table)
+    assert any(not r[column] for r in rows), f"raw/{table}.csv has an empty {column}"
+    for value in sorted({r[column] for r in rows if r[column]}):
+        expected = sorted(r[oracle.key(table)] for r in rows if r[column] == value)
+        assert _ids_where(table, f"{column}={value}", capsys) == expected, value
+
+
+def test_a_bad_date_says_the_forms_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = out_of(["show", "events", "--where", "date_start=January"], capsys)
+    assert code == 2 and out == ""
+    assert err.splitlines()[-1] == (
+        "kzdata show: --where date_start=January: date_start is a date; give 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'"
+    )
+
+
+@pytest.mark.parametrize("spec", ["category", "-category"])
+def test_sort_keeps_the_order_of_rows_that_tie(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Events of one category stay in the table's order, by id (docs/raw-format.md); categories in vocabulary order."""
+    vocabulary = [
+        "background",
+        "protest",
+        "violence",
+        "emergency_measure",
+        "security_deployment",
+        "personnel_change",
+        "detention",
+        "investigation",
+        "conviction",
+        "statement",
+        "reform",
+        "legislation",
+        "referendum",
+        "election",
+        "foreign_policy",
+        "economy",
+        "other",
+    ]
+    rows = sorted(oracle.rows("events"), key=lambda r: r["event_id"])
+    rank = {value: (-i if spec.startswith("-") else i) for i, value in enumerate(vocabulary)}
+    expected = [r["event_id"] for r in sorted(rows, key=lambda r: rank[r["category"]])]
+    argv = ["show", "events", "--sort", spec, "--columns", "event_id", "--limit", "all"]
+    code, out, _ = out_of([*argv, "--width", "200", "--max-colwidth", "200"], capsys)
+    assert code == 0 and ids_printed(out) == expected
+
+
 def test_where_that_keeps_nothing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     """No protest is planned (oracle: raw/events.csv), though both values are in their vocabularies."""
     rows = oracle.rows("events")
@@ -230,6 +299,52 @@ def test_search_refuses_nothing_to_look_for() -> None:
     for text in ("", "   ", None, 3):
         with pytest.raises(kzdata.InvalidArgumentError, match="search\\(\\) needs some text to look for"):
             kzdata.search(text)  # type: ignore[arg-type]
+
+
+def test_fold_drops_case_accents_and_repeated_spaces() -> None:
+    from kzdata._search import fold
+
+    assert fold("  Qasym-Jomart  TOQAYEV ") == "qasym-jomart toqayev"
+    assert fold("Mássimov") == "massimov"
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "room", "shown"),
+    [
+        # 12 characters from a quarter of the room (3) before the match, cut with ... at both ends
+        (LETTERS, "m", 12, "...mnopqr..."),
+        (LETTERS, "a", 12, "abcdefghi..."),  # at the start: nothing cut before
+        (LETTERS, "e", 12, "...efghij..."),  # one character cut before: still marked
+        (LETTERS, "y", 12, "...rstuvwxyz"),  # near the end: the last 12 characters
+        ("m" + LETTERS, "m", 12, "mabcdefgh..."),  # around the first place it is found
+        ("a  b   c", "b", 10, "a b c"),  # runs of spaces shown as one; short text whole
+        ("a  b   c", "b", 5, "a b c"),  # exactly the room: whole, nothing marked
+    ],
+)
+def test_an_excerpt_shows_the_room_around_the_first_match(text: str, wanted: str, room: int, shown: str) -> None:
+    from kzdata._search import excerpt
+
+    assert excerpt(text, wanted, room) == shown
+    assert (
+        excerpt("The new deputy head, who after Massimov's sentencing said the case was secret", "massimov", 30)
+        == "...ter Massimov's sentencin..."
+    )
+
+
+def test_search_orders_by_table_id_and_column() -> None:
+    """Tables in the registry's order, then ids, then title, name, heading, description, alias."""
+    from kzdata._registry import TABLE_NAMES
+
+    found = kzdata.search("a")
+    columns = ["title", "name", "heading", "description", "alias"]
+    keys = [
+        (TABLE_NAMES.index(t), i, columns.index(c))
+        for t, i, c in zip(found["table"], found["id"], found["column"], strict=True)
+    ]
+    assert len(set(found["table"])) > 3 and keys == sorted(keys)
 
 
 def test_the_search_command_prints_table_id_and_the_matching_text(capsys: pytest.CaptureFixture[str]) -> None:

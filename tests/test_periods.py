@@ -96,6 +96,32 @@ def test_an_empty_frame_counts_nothing() -> None:
     assert got.empty and list(got.columns) == ["period", "count", "placed"]
 
 
+DTYPES = {"period": "string", "count": "Int64", "placed": "boolean"}
+
+
+def test_the_columns_have_the_same_types_whatever_the_frame_holds() -> None:
+    """A text period, a nullable integer count and a nullable Boolean, even with nothing or nothing dated."""
+    reforms = kzdata.reforms()
+    undated = reforms[reforms["date_start"].isna()]
+    assert len(undated) == sum(1 for r in oracle.rows("reforms") if not r["date_start"])
+    for frame in (kzdata.events(), kzdata.events().iloc[:0], undated):
+        got = kzdata.count_by_period(frame, "month")
+        assert {c: str(t) for c, t in got.dtypes.items()} == DTYPES
+
+
+def test_a_record_with_only_a_start_or_only_an_end_is_undated() -> None:
+    """Half a date is no interval: counted apart with no period, like a record with none."""
+    events = kzdata.events()
+    day = pd.Timestamp("2022-01-05")
+    frame = pd.DataFrame({"date_start": [day, pd.NaT, day], "date_end": [pd.NaT, day, day]}).astype(
+        {"date_start": events["date_start"].dtype, "date_end": events["date_end"].dtype}
+    )
+    got = kzdata.count_by_period(frame, "day")
+    assert [None if pd.isna(p) else p for p in got["period"]] == ["2022-01-05", None]
+    assert got["count"].tolist() == [1, 2]
+    assert got["placed"].tolist() == [True, False]
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -121,12 +147,17 @@ def test_an_empty_frame_counts_nothing() -> None:
             "e.g. frame.loc[:, ~frame.columns.duplicated()])",
         ),
         (
+            lambda: kzdata.count_by_period(pd.concat([kzdata.events()[["date_start", "date_end"]]] * 2, axis=1)),
+            "count_by_period() reads one date_start and one date_end column; the frame has more (drop the copies, "
+            "e.g. frame.loc[:, ~frame.columns.duplicated()])",
+        ),
+        (
             lambda: kzdata.count_by_period(kzdata.events(), "day", prefix=3),
             "count_by_period() needs the columns 3_start and 3_end; the frame lacks them. "
             "Pass prefix='verdict' for sentences, or a frame with dates.",
         ),
     ],
-    ids=["period", "not-a-frame", "no-dates", "period-list", "columns-twice", "prefix"],
+    ids=["period", "not-a-frame", "no-dates", "period-list", "columns-twice", "both-twice", "prefix"],
 )
 def test_misuse_is_refused_with_what_to_pass(call, message: str) -> None:
     with pytest.raises(InvalidArgumentError) as caught:

@@ -148,3 +148,38 @@ def test_a_damaged_file_is_named_with_its_table(release_copy: Path) -> None:
     (release_copy / "events.parquet").write_bytes(bytes(data))
     with pytest.raises(kzdata.IntegrityError, match="table 'events'"):
         kzdata.connect()
+
+
+def test_a_temporary_folder_the_system_will_not_remove_is_left_and_the_connection_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where the system refuses to remove the open database file (as Windows does), connect()
+    # still returns its read-only connection and leaves the folder for the system to clear.
+    import errno
+    import os
+    import shutil
+    import tempfile
+
+    removals: list[str] = []
+
+    def refuse(path: str, *args: Any, onerror: Any = None, onexc: Any = None, **kwargs: Any) -> None:
+        removals.append(path)
+        busy = OSError(errno.EBUSY, "Device or resource busy", path)
+        try:
+            raise busy
+        except OSError:
+            if onexc is not None:
+                onexc(os.unlink, path, busy)
+            else:
+                onerror(os.unlink, path, sys.exc_info())
+
+    monkeypatch.setattr(shutil, "rmtree", refuse)
+    con = kzdata.connect()
+    monkeypatch.undo()
+    assert len(removals) == 1
+    assert Path(removals[0]).parent == Path(tempfile.gettempdir())
+    assert con.sql("select count(*) from events").fetchall() == [(len(oracle.rows("events")),)]
+    with pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("delete from events")
+    con.close()
+    shutil.rmtree(removals[0])
