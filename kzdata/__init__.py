@@ -135,6 +135,7 @@ _LAZY = {
     "cite": "kzdata._citing",
     "connect": "kzdata._sql",
     "describe": "kzdata._dictionary",
+    "diff": "kzdata._diff",
     "event_figures": "kzdata._views",
     "events_view": "kzdata._views",
     "evidence": "kzdata._evidence",

@@ -303,3 +303,59 @@ def diff(a: str, b: str) -> pd.DataFrame:
     differences, _ = diff_releases(a, b)
     rows = [[getattr(d, c) for c in COLUMNS] for d in differences]
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype("string")
+
+
+FORMATS = ("text", "csv", "json")
+"""The output formats of ``kzdata diff``."""
+
+
+def render(differences: list[Difference], fmt: str, a: str, b: str) -> str:
+    """``differences`` as readable text (a summary per table, then one line each), CSV or JSON."""
+    if fmt == "json":
+        import json
+
+        rows = [{c: getattr(d, c) for c in COLUMNS} for d in differences]
+        return json.dumps({"from": a, "to": b, "differences": rows}, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        from kzdata._canonical import rows_csv
+        from kzdata._registry import Column
+
+        return rows_csv([Column(c, "text", "") for c in COLUMNS], ([getattr(d, c) for c in COLUMNS] for d in differences)).decode("utf-8")
+    lines = [f"kzdata {a} -> {b}: {len(differences)} differences"]
+    tables: dict[str, list[Difference]] = {}
+    for d in differences:
+        tables.setdefault(d.table, []).append(d)
+    for name, items in tables.items():
+        counts: dict[str, int] = {}
+        for d in items:
+            counts[d.kind] = counts.get(d.kind, 0) + 1
+        lines += ["", f"{name}: " + ", ".join(f"{n} {k}" for k, n in counts.items())]
+        for d in items:
+            where = d.record_id or ""
+            if d.kind in ("changed", "filled"):
+                start = _common_prefix(d.old or "", d.new or "")
+                what = f"{d.column}: {_show(d.old, start)} -> {_show(d.new, start)}"
+            elif d.kind in ("merged", "renamed"):
+                what = f"-> {d.new}"
+            else:
+                what = d.column or ""
+            schema = d.record_id is None
+            entry = f"  [{d.change_id}]" if d.change_id else ("  [derived]" if d.derived else "" if schema else "  [no change entry]")
+            lines.append(f"  {d.kind:<14} {where} {what}{entry}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _show(value: str | None, start: int = 0, limit: int = 60) -> str:
+    """A value, from a little before where it first differs, cut to ``limit`` characters."""
+    if value is None:
+        return "(missing)"
+    begin = max(0, start - 15) if len(value) > limit else 0
+    text = value[begin : begin + limit]
+    return ("..." if begin else "") + repr(text) + ("..." if begin + limit < len(value) else "")

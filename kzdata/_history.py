@@ -187,11 +187,14 @@ def texts(version: str, name: str) -> tuple[list[str], list[tuple[str | None, ..
     Rows come sorted by primary key (by code point), as the release's CSV has them.
     """
     columns = [c["name"] for c in table_record(version, name)["columns"]]
-    stored = _rows_file(name)
+    return columns, release_rows(_rows_file(name), columns, version)
+
+
+def release_rows(stored: pa.Table, columns: list[str], version: str) -> list[tuple[str | None, ...]]:
+    """The rows of the row-versions ``stored`` that release ``version`` shipped, sorted by primary key."""
     shipped = [version in tags.split(" ") for tags in stored.column(RELEASES_COLUMN).to_pylist()]
     cells = [[v for v, keep in zip(stored.column(c).to_pylist(), shipped, strict=True) if keep] for c in columns]
-    rows = sorted(zip(*cells, strict=True), key=lambda row: row[0] or "")
-    return columns, rows
+    return sorted(zip(*cells, strict=True), key=lambda row: row[0] or "")
 
 
 def csv_bytes(columns: list[str], rows: list[tuple[str | None, ...]]) -> bytes:

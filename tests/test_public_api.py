@@ -36,6 +36,7 @@ EXPECTED_ALL = [
     "cite",
     "connect",
     "describe",
+    "diff",
     "discrepancies",
     "discrepancy_claims",
     "editorial_values",
