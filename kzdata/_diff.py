@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -132,7 +132,9 @@ def compare(old: Snapshot, new: Snapshot, log: Iterable[Entry]) -> list[Differen
     by_record: dict[tuple[str, str, str], Entry] = {}
     for entry in log:
         by_record.setdefault((entry.record_table, entry.record_id, entry.change), entry)
-    replaced = {(e.record_id, e.merged_into): e for e in log if e.change in REPLACING_CHANGES and e.merged_into}
+    replaced: dict[tuple[str | None, str | None], Entry] = {
+        (e.record_id, e.merged_into): e for e in log if e.change in REPLACING_CHANGES and e.merged_into
+    }
     out: list[Difference] = []
     names = [*old.tables, *(n for n in new.tables if n not in old.tables)]
     for name in names:
@@ -143,8 +145,15 @@ def compare(old: Snapshot, new: Snapshot, log: Iterable[Entry]) -> list[Differen
         if name not in new.tables:
             out.append(Difference(name, None, "table_removed"))
             continue
-        out += _table(name, old.tables.get(name, ([], [])), new.tables[name], new.derived.get(name, frozenset()),
-                      by_record, replaced, schema=name in old.tables)
+        out += _table(
+            name,
+            old.tables.get(name, ([], [])),
+            new.tables[name],
+            new.derived.get(name, frozenset()),
+            by_record,
+            replaced,
+            schema=name in old.tables,
+        )
     explained = {d.change_id for d in out}
     for entry in log:
         if entry.change == "corrected" and entry.change_id not in explained:
@@ -162,7 +171,9 @@ def _filled(entry: Entry, old: Snapshot, new: Snapshot) -> list[Difference]:
     with none still changes nothing.
     """
     out: list[Difference] = []
-    targets = [(entry.record_table, lambda row: row[0] == entry.record_id)]
+    targets: list[tuple[str, Callable[[tuple[str | None, ...]], bool]]] = [
+        (entry.record_table, lambda row: row[0] == entry.record_id)
+    ]
     citations = new.tables.get("citations")
     if citations is not None and entry.record_table != "citations":
         cols = citations[0]
@@ -192,7 +203,7 @@ def _table(
     new: tuple[list[str], Rows],
     derived: frozenset[str],
     by_record: Mapping[tuple[str, str, str], Entry],
-    replaced: Mapping[tuple[str, str | None], Entry],
+    replaced: Mapping[tuple[str | None, str | None], Entry],
     *,
     schema: bool,
 ) -> list[Difference]:
@@ -231,8 +242,16 @@ def _table(
                 continue
             entry = correction or replaced.get((a[column], b[column]))
             out.append(
-                Difference(name, rid, "changed", column, a[column], b[column],
-                           entry.change_id if entry else None, column in derived)
+                Difference(
+                    name,
+                    rid,
+                    "changed",
+                    column,
+                    a[column],
+                    b[column],
+                    entry.change_id if entry else None,
+                    column in derived,
+                )
             )
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda d: (order[d.kind], d.record_id or "", d.column or ""))
@@ -261,7 +280,9 @@ def snapshot(version: str) -> Snapshot:
     from kzdata import _history
     from kzdata._integrity import read_checked
 
-    derived = {t.name: frozenset(c.name for c in t.columns if c.derived) for t in REGISTRY.values()}
+    derived: dict[str, frozenset[str]] = {
+        t.name: frozenset(c.name for c in t.columns if c.derived) for t in REGISTRY.values()
+    }
     if version == _history.current_version():
         tables = {name: parse_csv(read_checked(f"csv/{name}.csv", what=f"table {name!r}")) for name in REGISTRY}
     else:
@@ -320,7 +341,9 @@ def render(differences: list[Difference], fmt: str, a: str, b: str) -> str:
         from kzdata._canonical import rows_csv
         from kzdata._registry import Column
 
-        return rows_csv([Column(c, "text", "") for c in COLUMNS], ([getattr(d, c) for c in COLUMNS] for d in differences)).decode("utf-8")
+        return rows_csv(
+            [Column(c, "text", "") for c in COLUMNS], ([getattr(d, c) for c in COLUMNS] for d in differences)
+        ).decode("utf-8")
     lines = [f"kzdata {a} -> {b}: {len(differences)} differences"]
     tables: dict[str, list[Difference]] = {}
     for d in differences:
@@ -340,7 +363,11 @@ def render(differences: list[Difference], fmt: str, a: str, b: str) -> str:
             else:
                 what = d.column or ""
             schema = d.record_id is None
-            entry = f"  [{d.change_id}]" if d.change_id else ("  [derived]" if d.derived else "" if schema else "  [no change entry]")
+            entry = (
+                f"  [{d.change_id}]"
+                if d.change_id
+                else ("  [derived]" if d.derived else "" if schema else "  [no change entry]")
+            )
             lines.append(f"  {d.kind:<14} {where} {what}{entry}".rstrip())
     return "\n".join(lines) + "\n"
 

@@ -30,7 +30,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kzdata._fingerprint import SCHEME as SCHEME_2
-from kzdata._fingerprint import canonical_json
 from kzdata._registry import Column
 from kzdata._versions import parse_version
 from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
@@ -269,7 +268,7 @@ def arrow(version: str, name: str) -> pa.Table:
 
     import pyarrow as pa
 
-    columns, rows = checked_texts(version, name)
+    _, rows = checked_texts(version, name)
     record = table_record(version, name)
     schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(record["arrow_schema"])))
     arrays = []
@@ -282,7 +281,9 @@ def arrow(version: str, name: str) -> pa.Table:
             arrays.append(pa.DictionaryArray.from_arrays(indices, dictionary))
         elif pa.types.is_timestamp(field.type):
             values = [_value("date", v) for v in cells]
-            arrays.append(pa.array([None if v is None else datetime.datetime(v.year, v.month, v.day) for v in values], field.type))
+            arrays.append(
+                pa.array([None if v is None else datetime.datetime(v.year, v.month, v.day) for v in values], field.type)
+            )
         else:
             arrays.append(pa.array([_value(column["kind"], v) for v in cells], field.type))
     return pa.Table.from_arrays(arrays, schema=schema)

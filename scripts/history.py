@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kzdata import _history  # noqa: E402 - the layout the reader expects
+from kzdata._fingerprint import canonical_json  # noqa: E402 - scheme 2's schema hash
 
 #: (version, commit whose kzdata/data/ is the release as shipped). See docs/versioning.md.
 RELEASES: tuple[tuple[str, str], ...] = (
@@ -59,9 +60,8 @@ RELEASES: tuple[tuple[str, str], ...] = (
 
 
 def _git(commit: str, path: str) -> bytes:
-    return subprocess.run(
-        ["git", "show", f"{commit}:{path}"], cwd=ROOT, check=True, capture_output=True
-    ).stdout
+    command = ["git", "show", f"{commit}:{path}"]
+    return subprocess.run(command, cwd=ROOT, check=True, capture_output=True).stdout
 
 
 def _sha(data: bytes) -> str:
@@ -137,7 +137,7 @@ def release(version: str, commit: str) -> tuple[dict[str, Any], dict[str, list[d
                 "columns": columns,
                 "csv": {"sha256": resource["hash"], "bytes": resource["bytes"]},
                 "parquet": {"sha256": parquet["hash"], "bytes": parquet["bytes"]},
-                "schema_sha256": _sha(_history.canonical_json(resource["schema"])),
+                "schema_sha256": _sha(canonical_json(resource["schema"])),
                 "arrow_schema": base64.b64encode(written.serialize().to_pybytes()).decode("ascii"),
             }
         )

@@ -1,4 +1,4 @@
-"""The build's reconciliation: every change since the last release is in the change log, and every entry changes something.
+"""The build's reconciliation: every change since the last release is logged; every entry changes something.
 
 The build compares the tables it is about to write with the last release before the
 version it builds, taken from the history store of the checkout (``kzdata/_history``,
@@ -78,7 +78,9 @@ def reconcile_issues(root: Path, version: str, tables: dict[str, RawTable]) -> l
     old, issues = previous_release(root, version)
     if old is None:
         return issues
-    derived = {t.name: frozenset(c.name for c in t.columns if c.derived) for t in REGISTRY.values()}
+    derived: dict[str, frozenset[str]] = {
+        t.name: frozenset(c.name for c in t.columns if c.derived) for t in REGISTRY.values()
+    }
     texts = {
         name: _diff.parse_csv(encode.csv_bytes(REGISTRY[name], encode.sort_frame(REGISTRY[name], raw.frame)))
         for name, raw in tables.items()
