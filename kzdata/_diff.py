@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kzdata._registry import CHANGES, REGISTRY, REPLACING_CHANGES
+from kzdata._files import CSV_DIR
+from kzdata._registry import CHANGES, CITATIONS, REGISTRY, REPLACING_CHANGES
 from kzdata._versions import parse_version
 from kzdata.errors import InvalidArgumentError
 
@@ -174,12 +175,12 @@ def _filled(entry: Entry, old: Snapshot, new: Snapshot) -> list[Difference]:
     targets: list[tuple[str, Callable[[tuple[str | None, ...]], bool]]] = [
         (entry.record_table, lambda row: row[0] == entry.record_id)
     ]
-    citations = new.tables.get("citations")
-    if citations is not None and entry.record_table != "citations":
+    citations = new.tables.get(CITATIONS.name)
+    if citations is not None and entry.record_table != CITATIONS.name:
         cols = citations[0]
         if "record_table" in cols and "record_id" in cols:
             t, r = cols.index("record_table"), cols.index("record_id")
-            targets.append(("citations", lambda row: row[t] == entry.record_table and row[r] == entry.record_id))
+            targets.append((CITATIONS.name, lambda row: row[t] == entry.record_table and row[r] == entry.record_id))
     for name, wanted in targets:
         if name not in old.tables or name not in new.tables:
             continue
@@ -326,7 +327,7 @@ def diff(a: str, b: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS)).astype("string")
 
 
-FORMATS = ("text", "csv", "json")
+FORMATS = ("text", CSV_DIR, "json")
 """The output formats of ``kzdata diff``."""
 
 
@@ -337,7 +338,7 @@ def render(differences: list[Difference], fmt: str, a: str, b: str) -> str:
 
         rows = [{c: getattr(d, c) for c in COLUMNS} for d in differences]
         return json.dumps({"from": a, "to": b, "differences": rows}, indent=1, ensure_ascii=False) + "\n"
-    if fmt == "csv":
+    if fmt == CSV_DIR:
         from kzdata._canonical import rows_csv
         from kzdata._registry import Column
 

@@ -44,6 +44,8 @@ RECORD_MODULE = "kzdata/_history_record.py"
 RELEASES_COLUMN = "__releases__"
 """The column of a row-version naming the releases that shipped it, space-separated."""
 STORE_SCHEME = "kzdata-history-1"
+from kzdata._files import CSV_DIR as CSV_KEY  # noqa: E402 - the index key of a table's CSV file: its folder's name
+
 SCHEME_1 = "kzdata-fingerprint-1"
 """0.2.0's fingerprint: sha256 of the lines ``<table>.csv sha256:<hex of its CSV>`` in release order."""
 BESIDE_FILES = ("LICENSE-DATA", "dataset-card.md")
@@ -226,7 +228,7 @@ def fingerprint(record: Mapping[str, Any], csv_hashes: Mapping[str, str]) -> str
 def check_fingerprint(version: str) -> None:
     """Refuse a store whose table hashes do not give the fingerprint ``version`` recorded."""
     record = release(version)
-    recorded = {t["name"]: t["csv"]["sha256"] for t in record["tables"]}
+    recorded = {t["name"]: t[CSV_KEY]["sha256"] for t in record["tables"]}
     if record.get("fingerprint") is not None and fingerprint(record, recorded) != record["fingerprint"]:
         raise IntegrityError(
             f"the history of release {version} does not give its recorded fingerprint {record['fingerprint']}. "
@@ -238,7 +240,7 @@ def checked_texts(version: str, name: str) -> tuple[list[str], list[tuple[str | 
     """:func:`texts`, once their canonical CSV has the sha256 the release recorded."""
     check_fingerprint(version)
     columns, rows = texts(version, name)
-    expected = table_record(version, name)["csv"]["sha256"]
+    expected = table_record(version, name)[CSV_KEY]["sha256"]
     found = _sha(csv_bytes(columns, rows))
     if found != expected:
         raise IntegrityError(
