@@ -240,6 +240,18 @@ def test_kzdata_diff_from_the_command_line() -> None:
     assert {r["table"] for r in rows} == {"events"}
     assert sum(r["kind"] == "renamed" for r in rows) == 8
     assert run("0.2", "0.3.0").returncode == 2
+    import json
+
+    data = json.loads(run("0.2.0", "0.3.0", "--format", "json").stdout)
+    assert (data["from"], data["to"]) == ("0.2.0", "0.3.0")
+    assert {d["change_id"] for d in data["differences"] if d["record_id"]} == _log_0_3_0()
+    # the text: one summary line per table, then one line per difference naming its entry
+    lines = text.stdout.splitlines()
+    assert lines[0] == f"kzdata 0.2.0 -> 0.3.0: {len(data['differences'])} differences"
+    entries = [line for line in lines if line.startswith("  ")]
+    assert len(entries) == len(data["differences"])
+    named = sorted(line.rsplit("[", 1)[1].rstrip("]") for line in entries if line.endswith("]"))
+    assert named == sorted(d["change_id"] for d in data["differences"] if d["change_id"])
 
 
 def _project_with_history(project_copy: Path) -> Path:
