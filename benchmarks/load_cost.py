@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     lo, hi = _quartiles(all_ratios)
     overall = {"ratio": statistics.median(all_ratios), "ratio_p25": lo, "ratio_p75": hi, "pairs": len(all_ratios)}
-    print(f"{'all tables':<20} {'':>10} {'':>10} {overall['ratio']:>7.3f}  {lo:>6.3f}-{hi:.3f}  ({len(all_ratios)} pairs)")
+    print(
+        f"{'all tables':<20} {'':>10} {'':>10} {overall['ratio']:>7.3f}  {lo:>6.3f}-{hi:.3f}  ({len(all_ratios)} pairs)"
+    )
     if args.json:
         args.json.write_text(json.dumps({"tables": results, "overall": overall}, indent=2) + "\n", encoding="utf-8")
     return 0

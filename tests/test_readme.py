@@ -119,7 +119,14 @@ def check_citing(out: str) -> None:
     assert f"\n{anchored} annotations\n" in out
 
 
-ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars, check_history, check_citing]
+ORACLES: list[Callable[[str], None]] = [
+    check_usage,
+    check_january,
+    check_duckdb,
+    check_polars,
+    check_history,
+    check_citing,
+]
 
 
 def test_every_example_has_an_oracle() -> None:
