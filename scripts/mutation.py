@@ -202,7 +202,7 @@ MODULES: dict[str, list[str]] = {
     # past releases, diff and the build's reconciliation (issue 22): the build tests of
     # tests/test_history.py build a copy of the project in-process (a few seconds each)
     "kzdata/_diff.py": ["tests/test_diff.py", "tests/test_history.py"],
-    "kzdata/_pipeline/reconcile.py": ["tests/test_history.py"],
+    "kzdata/_pipeline/reconcile.py": ["tests/test_reconcile.py", "tests/test_history.py"],
     "kzdata/_history.py": ["tests/test_history.py"],
 }
 COPY = [
