@@ -203,7 +203,7 @@ MODULES: dict[str, list[str]] = {
     # tests/test_history.py build a copy of the project in-process (a few seconds each)
     "kzdata/_diff.py": ["tests/test_diff.py", "tests/test_history.py"],
     "kzdata/_pipeline/reconcile.py": ["tests/test_reconcile.py", "tests/test_history.py"],
-    "kzdata/_history.py": ["tests/test_history.py"],
+    "kzdata/_history.py": ["tests/test_history_store.py", "tests/test_history.py"],
 }
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",
