@@ -266,8 +266,8 @@ def problems(differences: Iterable[Difference], log: Iterable[Entry]) -> tuple[l
     entry; every entry needs a difference it explains (docs/versioning.md, "Reconciliation").
     """
     differences = list(differences)
-    row_kinds = ("added", "retracted", "merged", "renamed", "removed", "changed", "filled")
-    unexplained = [d for d in differences if d.kind in row_kinds and d.change_id is None and not d.derived]
+    # a difference of a record (a schema change has none) that names no entry and follows no inputs
+    unexplained = [d for d in differences if d.record_id is not None and d.change_id is None and not d.derived]
     used = {d.change_id for d in differences if not d.derived}
     idle = [e for e in log if e.change_id not in used]
     return unexplained, idle
@@ -380,7 +380,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _show(value: str | None, start: int = 0, limit: int = 60) -> str:
+def _show(value: str | None, start: int, limit: int = 60) -> str:
     """A value, from a little before where it first differs, cut to ``limit`` characters."""
     if value is None:
         return "(missing)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -335,7 +336,7 @@ def test_entries_are_those_after_one_release_up_to_another() -> None:
 
 
 def test_parse_csv_reads_empty_fields_as_missing_and_keeps_quoted_text() -> None:
-    data = 'id,text,n\na,"x, ""y""\nz",\n,b,1\n'.encode()
+    data = b'id,text,n\na,"x, ""y""\nz",\n,b,1\n'
     assert parse_csv(data) == (["id", "text", "n"], [("a", 'x, "y"\nz', None), (None, "b", "1")])
 
 
@@ -417,7 +418,7 @@ def test_show_cuts_only_values_longer_than_the_limit() -> None:
     assert _show("x" * 61, 16) == "..." + repr("x" * 60)
     assert _show("x" * 61, 15) == repr("x" * 60) + "..."
     assert _show("abcdef", 0, limit=3) == repr("abc") + "..."
-    assert _show(None) == "(missing)"
+    assert _show(None, 0) == "(missing)"
 
 
 def test_diff_refuses_the_same_release_twice_and_a_version_that_is_no_text() -> None:
@@ -443,3 +444,161 @@ def test_kzdata_diff_in_process_filters_one_table(capsys: pytest.CaptureFixture[
     assert _cli.main(["diff", "0.2.0", "0.3.0", "--format", "json"]) == 0
     tables = {d["table"] for d in json.loads(capsys.readouterr().out)["differences"]}
     assert {"people", "events", "editorial_values"} <= tables
+
+
+def test_a_quoted_line_break_keeps_its_carriage_return() -> None:
+    assert parse_csv(b'id,text\r\na,"x\r\ny"\r\n') == (["id", "text"], [("a", "x\r\ny")])
+
+
+def test_a_row_with_too_few_fields_is_refused() -> None:
+    with pytest.raises(ValueError, match="zip"):
+        entries((LOG_COLUMNS, [("x1", "0.2.0", "added", "people", "a")]), "0.1.0", "0.3.0")
+    short = Snapshot("1.0.0", {"p": (["id", "v"], _rows(("x",)))})
+    full = Snapshot("1.1.0", {"p": (["id", "v"], _rows(("x", "1")))})
+    for old, new in ((short, full), (full, short)):
+        with pytest.raises(ValueError, match="zip"):
+            compare(old, new, [])
+
+
+def test_an_entry_without_a_version_is_refused() -> None:
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"got ''$"):
+        entries((LOG_COLUMNS, [("x1", None, "added", "people", "a", None, "n")]), "0.1.0", "0.3.0")
+
+
+def test_only_a_merge_or_rename_explains_a_reference_to_its_new_id() -> None:
+    old = Snapshot(
+        "1.0.0",
+        {
+            "p": (
+                ["id", "org"],
+                _rows(
+                    ("p1", "o2"),
+                ),
+            )
+        },
+    )
+    new = Snapshot(
+        "1.1.0",
+        {
+            "p": (
+                ["id", "org"],
+                _rows(
+                    ("p1", "o4"),
+                ),
+            )
+        },
+    )
+    other = _entry("c", "corrected", "orgs", "o2", "o4")  # a correction that (wrongly) names a replacement
+    assert compare(old, new, [other]) == [Difference("p", "p1", "changed", "org", "o2", "o4", None)]
+    renamed = _entry("r", "renamed", "orgs", "o2", "o4")
+    assert compare(old, new, [renamed]) == [Difference("p", "p1", "changed", "org", "o2", "o4", "r")]
+
+
+def test_a_citation_table_without_record_columns_is_not_searched() -> None:
+    old = Snapshot("1.0.0", {"people": (["person_id"], _rows(("a",))), "citations": (["citation_id"], _rows())})
+    for cols in (["citation_id", "record_table"], ["citation_id", "record_id"]):
+        new = Snapshot(
+            "1.1.0",
+            {
+                "people": (
+                    ["person_id", "born"],
+                    _rows(
+                        ("a", "1950"),
+                    ),
+                ),
+                "citations": (cols, _rows(("c1", "people"))),
+            },
+        )
+        got = compare(old, new, [_entry("fix", "corrected", "people", "a")])
+        assert [d.table for d in got if d.kind == "filled"] == ["people"], cols
+
+
+def test_a_correction_of_a_record_whose_table_is_new_still_fills_its_citations() -> None:
+    cols = ["citation_id", "record_table", "record_id"]
+    old = Snapshot(
+        "1.0.0",
+        {
+            "citations": (
+                cols,
+                _rows(
+                    ("c1", "fresh", "a"),
+                ),
+            )
+        },
+    )
+    new = Snapshot(
+        "1.1.0",
+        {
+            "fresh": (["fresh_id"], _rows(("a",))),
+            "citations": (
+                [*cols, "span"],
+                _rows(
+                    ("c1", "fresh", "a", "1-2"),
+                ),
+            ),
+        },
+    )
+    got = compare(old, new, [_entry("fix", "corrected", "fresh", "a")])
+    assert [d for d in got if d.kind == "filled"] == [
+        Difference("citations", "c1", "filled", "span", None, "1-2", "fix")
+    ]
+
+
+def test_differences_are_ordered_by_kind_then_record_then_column() -> None:
+    old = Snapshot("1.0.0", {"p": (["id", "z", "a"], _rows(("r1", "1", "1"), ("r2", "1", "1")))})
+    new = Snapshot(
+        "1.1.0",
+        {"p": (["id", "z", "a", "n2", "n1"], _rows(("r3", "2", "2", None, None), ("r2", "2", "2", None, None)))},
+    )
+    got = [(d.kind, d.record_id, d.column) for d in compare(old, new, [])]
+    assert got == [
+        ("column_added", None, "n1"),
+        ("column_added", None, "n2"),
+        ("added", "r3", None),
+        ("removed", "r1", None),
+        ("changed", "r2", "a"),
+        ("changed", "r2", "z"),
+    ]
+
+
+def test_render_counts_each_kind_and_shows_merges() -> None:
+    diffs = [
+        Difference("t", "a", "added", None, None, "a", "e1"),
+        Difference("t", "b", "added", None, None, "b", "e2"),
+        Difference("t", "m", "merged", None, "m", "n", "e3"),
+    ]
+    assert render(diffs, "text", "1", "2").splitlines()[2:] == [
+        "t: 2 added, 1 merged",
+        "  added          a   [e1]",
+        "  added          b   [e2]",
+        "  merged         m -> n  [e3]",
+    ]
+
+
+def test_a_long_value_that_differs_at_once_is_shown_from_its_start() -> None:
+    old, new = "A" + "b" * 100, "B" + "b" * 100
+    line = render([Difference("t", "r", "changed", "c", old, new, "e")], "text", "a", "b").splitlines()[-1]
+    assert line == f"  changed        r c: {'A' + 'b' * 59!r}... -> {'B' + 'b' * 59!r}...  [e]"
+    old, new = "a" * 101 + "X" + "b" * 100, "a" * 101 + "Y" + "b" * 100
+    line = render([Difference("t", "r", "changed", "c", old, new, "e")], "text", "a", "b").splitlines()[-1]
+    assert f"...{'a' * 15 + 'X' + 'b' * 44!r}... -> ...{'a' * 15 + 'Y' + 'b' * 44!r}..." in line
+
+
+def test_a_release_as_text_names_its_version_and_the_columns_the_build_derives() -> None:
+    from kzdata._diff import snapshot
+
+    for version in ("0.2.0", "0.3.0"):
+        snap = snapshot(version)
+        assert snap.version == version
+        assert {t: set(c) for t, c in snap.derived.items() if c} == {
+            "events": {"location_precision"},
+            "indicator_values": {"location_precision"},
+            "citations": {"locator"},
+        }
+
+
+def test_diff_names_the_table_whose_installed_file_is_damaged(release_copy: Path) -> None:
+    file = release_copy / "csv" / "people.csv"
+    file.write_bytes(file.read_bytes().replace(b"a", b"b", 1))
+    with pytest.raises(kzdata.IntegrityError, match=r"table 'people'"):
+        kzdata.diff("0.2.0", "0.3.0")
