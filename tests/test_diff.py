@@ -548,12 +548,18 @@ def test_differences_are_ordered_by_kind_then_record_then_column() -> None:
     old = Snapshot("1.0.0", {"p": (["id", "z", "a"], _rows(("r1", "1", "1"), ("r2", "1", "1")))})
     new = Snapshot(
         "1.1.0",
-        {"p": (["id", "z", "a", "n2", "n1"], _rows(("r3", "2", "2", None, None), ("r2", "2", "2", None, None)))},
+        {
+            "p": (
+                ["id", "z", "a", "n2", "n1"],
+                _rows(("r3", "2", "2", None, None), ("r2", "2", "2", None, None), ("r0", "2", "2", None, None)),
+            )
+        },
     )
     got = [(d.kind, d.record_id, d.column) for d in compare(old, new, [])]
     assert got == [
         ("column_added", None, "n1"),
         ("column_added", None, "n2"),
+        ("added", "r0", None),
         ("added", "r3", None),
         ("removed", "r1", None),
         ("changed", "r2", "a"),
