@@ -6,8 +6,9 @@ store of issue 22: each measurement is a new interpreter running
 same interpreter and the same installed pandas and pyarrow for both; only kzdata differs).
 The two run back to back, in alternating order (A B, then B A), and each pair gives one
 ratio after/before, so that a change of machine load hits both sides of a pair alike. Per
-table it reports the median wall time of each side, the median of the paired ratios and
-their spread (the 25th to 75th percentile of the ratios)::
+table it reports, for wall time and for CPU time (user + system of the process, which other
+work on a shared machine disturbs much less), the median of each side, the median of the
+paired ratios and their spread (the 25th to 75th percentile of the ratios)::
 
     git worktree add /tmp/kz-before 34e2160
     python benchmarks/load_cost.py --before /tmp/kz-before --after . --rounds 15
@@ -41,12 +42,18 @@ def _tables(root: Path) -> list[str]:
     return out.stdout.split()
 
 
-def _run(root: Path, name: str) -> float:
+def _run(root: Path, name: str) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all threads) of one process loading ``name``."""
     code = f"import kzdata; kzdata.load({name!r})"
     env = {**os.environ, "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen([sys.executable, "-c", code], env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{root}: loading {name} failed (exit {process.returncode})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def _quartiles(values: list[float]) -> tuple[float, float]:
@@ -66,16 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     if tables != _tables(before):
         print("the two checkouts have different tables", file=sys.stderr)
         return 2
-    for root in (before, after):  # warm the file cache and check both import the checkout asked for
-        for name in tables:
-            _run(root, name)
+    for root in (before, after):  # warm the file cache (the data files: one pass, the first pair warms the rest)
+        _run(root, tables[0])
     results: dict[str, dict[str, float]] = {}
-    all_ratios: list[float] = []
-    print(f"{'table':<20} {'before ms':>10} {'after ms':>10} {'ratio':>7}  {'ratio IQR':>13}")
+    pooled: dict[str, list[float]] = {"wall": [], "cpu": []}
+    print(
+        f"{'table':<20} {'wall before/after ms':>21} {'ratio (IQR)':>20} "
+        f"{'cpu before/after ms':>21} {'ratio (IQR)':>20}"
+    )
     for name in tables:
-        b_times: list[float] = []
-        a_times: list[float] = []
-        ratios: list[float] = []
+        times: dict[str, list[float]] = {"wall_before": [], "wall_after": [], "cpu_before": [], "cpu_after": []}
+        ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
         for i in range(args.rounds):
             if i % 2 == 0:
                 b = _run(before, name)
@@ -83,28 +91,39 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 a = _run(after, name)
                 b = _run(before, name)
-            b_times.append(b)
-            a_times.append(a)
-            ratios.append(a / b)
-        all_ratios.extend(ratios)
-        lo, hi = _quartiles(ratios)
-        results[name] = {
-            "before_ms": 1000 * statistics.median(b_times),
-            "after_ms": 1000 * statistics.median(a_times),
-            "ratio": statistics.median(ratios),
-            "ratio_p25": lo,
-            "ratio_p75": hi,
+            for k, measure in enumerate(("wall", "cpu")):
+                times[f"{measure}_before"].append(b[k])
+                times[f"{measure}_after"].append(a[k])
+                ratios[measure].append(a[k] / b[k])
+        r: dict[str, float] = {}
+        cells = []
+        for measure in ("wall", "cpu"):
+            pooled[measure].extend(ratios[measure])
+            lo, hi = _quartiles(ratios[measure])
+            r |= {
+                f"{measure}_before_ms": 1000 * statistics.median(times[f"{measure}_before"]),
+                f"{measure}_after_ms": 1000 * statistics.median(times[f"{measure}_after"]),
+                f"{measure}_ratio": statistics.median(ratios[measure]),
+                f"{measure}_ratio_p25": lo,
+                f"{measure}_ratio_p75": hi,
+            }
+            cells.append(
+                f"{r[f'{measure}_before_ms']:>10.0f}/{r[f'{measure}_after_ms']:<10.0f} "
+                f"{r[f'{measure}_ratio']:>6.3f} ({lo:.3f}-{hi:.3f})"
+            )
+        results[name] = r
+        print(f"{name:<20} {cells[0]:>42} {cells[1]:>42}", flush=True)
+    overall: dict[str, float] = {"pairs": len(pooled["wall"])}
+    cells = []
+    for measure in ("wall", "cpu"):
+        lo, hi = _quartiles(pooled[measure])
+        overall |= {
+            f"{measure}_ratio": statistics.median(pooled[measure]),
+            f"{measure}_ratio_p25": lo,
+            f"{measure}_ratio_p75": hi,
         }
-        r = results[name]
-        print(
-            f"{name:<20} {r['before_ms']:>10.1f} {r['after_ms']:>10.1f} {r['ratio']:>7.3f}  {lo:>6.3f}-{hi:.3f}",
-            flush=True,
-        )
-    lo, hi = _quartiles(all_ratios)
-    overall = {"ratio": statistics.median(all_ratios), "ratio_p25": lo, "ratio_p75": hi, "pairs": len(all_ratios)}
-    print(
-        f"{'all tables':<20} {'':>10} {'':>10} {overall['ratio']:>7.3f}  {lo:>6.3f}-{hi:.3f}  ({len(all_ratios)} pairs)"
-    )
+        cells.append(f"{overall[f'{measure}_ratio']:>6.3f} ({lo:.3f}-{hi:.3f})")
+    print(f"{'all tables':<20} {'':>21} {cells[0]:>20} {'':>21} {cells[1]:>20}  ({len(pooled['wall'])} pairs)")
     if args.json:
         args.json.write_text(json.dumps({"tables": results, "overall": overall}, indent=2) + "\n", encoding="utf-8")
     return 0
