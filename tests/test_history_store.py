@@ -89,6 +89,7 @@ def test_a_table_no_release_had_is_refused_with_the_release_s_tables() -> None:
     with pytest.raises(kzdata.UnknownTableError) as err:
         _history.table_record("0.2.0", "nonesuch")
     assert str(err.value) == f"release 0.2.0 had no table 'nonesuch'; its tables are: {', '.join(names)}"
+    assert (err.value.name, err.value.valid) == ("nonesuch", tuple(names))
     with pytest.raises(kzdata.UnknownTableError) as err:
         _history.table_record("0.1.0", "editorial_values")
     assert "(it first shipped in 0.3.0);" in str(err.value)
@@ -155,3 +156,8 @@ def test_the_record_module_is_the_index_hash_as_python() -> None:
     import hashlib
 
     assert _history.record_module("sha256:" + hashlib.sha256(data).hexdigest()) == text
+
+
+def test_a_table_name_that_is_no_text_is_named_in_the_refusal() -> None:
+    with pytest.raises(kzdata.InvalidArgumentError, match=r"^a table name must be a string, not int \(3\);"):
+        kzdata.load(3, version="0.2.0")  # type: ignore[call-overload]
