@@ -154,8 +154,7 @@ def table_record(version: str, name: str) -> dict[str, Any]:
     for table in tables:
         if table["name"] == name:
             return dict(table)
-    names = tuple(t["name"] for t in tables)
-    raise UnknownTableError(name, names) if not isinstance(name, str) else _not_in_release(name, version, names)
+    raise _not_in_release(name, version, tuple(t["name"] for t in tables))
 
 
 def _not_in_release(name: str, version: str, names: tuple[str, ...]) -> UnknownTableError:

@@ -161,3 +161,17 @@ def test_the_record_module_is_the_index_hash_as_python() -> None:
 def test_a_table_name_that_is_no_text_is_named_in_the_refusal() -> None:
     with pytest.raises(kzdata.InvalidArgumentError, match=r"^a table name must be a string, not int \(3\);"):
         kzdata.load(3, version="0.2.0")  # type: ignore[call-overload]
+
+
+def test_releases_are_ordered_by_version_not_by_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_history, "stored_versions", lambda: ["0.10.0", "0.9.0", "0.2.0"])
+    monkeypatch.setattr(_history, "current_version", lambda: "1.0.0")
+    assert _history.versions() == ["0.2.0", "0.9.0", "0.10.0", "1.0.0"]
+
+
+def test_an_unknown_version_is_refused_with_how_to_write_one() -> None:
+    with pytest.raises(kzdata.InvalidArgumentError) as err:
+        _history.check_version("0.2")
+    assert str(err.value) == (
+        "kzdata has no release '0.2'; the releases are: 0.1.0, 0.2.0, 0.3.0 (write the version in full, e.g. '0.2.0')"
+    )
