@@ -231,7 +231,7 @@ def test_an_entry_that_changes_nothing_is_an_issue_at_its_line(tables: dict[str,
     ]
 
 
-def test_a_column_the_build_derives_needs_no_entry_of_its_own(tables: dict[str, RawTable]) -> None:
+def test_a_column_the_build_derives_needs_no_entry_of_its_own(tmp_path: Path, tables: dict[str, RawTable]) -> None:
     with (REPO / "raw" / "events.csv").open(encoding="utf-8", newline="") as f:
         ids = [r["event_id"] for r in csv.DictReader(f)]
     event = next(i for i in ids if ("events", i) not in _logged("0.3.0"))
@@ -242,4 +242,7 @@ def test_a_column_the_build_derives_needs_no_entry_of_its_own(tables: dict[str, 
     events.frame.loc[row, "location_precision"] = next(
         c for c in events.frame["location_precision"].cat.categories if c != current
     )
-    assert reconcile_issues(REPO, "0.3.0", tables) == []
+    # against 0.3.0, which has the column (0.2.0 did not)
+    assert reconcile_issues(_root(tmp_path), "0.4.0", tables) == []
+    events.frame.loc[row, "title"] = "Another title"
+    assert [i.column for i in reconcile_issues(tmp_path, "0.4.0", tables)] == ["title"]
