@@ -142,6 +142,7 @@ _LAZY = {
     "connect": "kzdata._sql",
     "count_by_period": "kzdata._periods",
     "describe": "kzdata._dictionary",
+    "diff": "kzdata._diff",
     "event_figures": "kzdata._views",
     "events_view": "kzdata._views",
     "evidence": "kzdata._evidence",

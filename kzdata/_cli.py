@@ -501,6 +501,16 @@ def _changes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from kzdata._diff import diff_releases, render
+
+    differences, _ = diff_releases(args.a, args.b)
+    if args.table:
+        differences = [d for d in differences if d.table == args.table]
+    sys.stdout.write(render(differences, args.format, args.a, args.b))
+    return EXIT_OK
+
+
 def _release(args: argparse.Namespace) -> int:
     from kzdata._pipeline.build import project_version, read_all
     from kzdata._pipeline.stable_ids import freeze
@@ -728,6 +738,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("changes", help="records added, corrected, retracted, merged or renamed, per release")
     p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")
     p.set_defaults(run=_changes)
+
+    p = sub.add_parser("diff", help="what changed between two releases, cell by cell, with its change entry")
+    p.add_argument("a", help="the earlier release, e.g. 0.2.0")
+    p.add_argument("b", help="the later release, e.g. 0.3.0")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default text)")
+    p.add_argument("--table", help="only this table")
+    p.set_defaults(run=_diff)
 
     p = sub.add_parser("release", help="freeze the ids of the current version (maintainers; source checkout)")
     p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")

@@ -61,3 +61,14 @@ def csv_path(table: str) -> Path:
 def descriptor_path() -> Path:
     """The shipped ``datapackage.json`` (paths in it are relative to :func:`data_dir`)."""
     return data_dir() / DESCRIPTOR
+
+
+HISTORY_FOLDER = "_history"
+
+
+def history_dir() -> Path:
+    """The history store of past releases (``kzdata/_history``, beside the code; docs/versioning.md).
+
+    Read only by ``load(name, version=...)`` and ``diff()``, never by ``load(name)``.
+    """
+    return Path(__file__).resolve().parent / HISTORY_FOLDER

@@ -109,12 +109,14 @@ def read_arrow(name: TableName) -> pa.Table:
 
 
 @overload
-def load(name: TableName, backend: Literal["pandas"] = "pandas") -> pd.DataFrame: ...
+def load(name: TableName, backend: Literal["pandas"] = "pandas", *, version: str | None = None) -> pd.DataFrame: ...
 @overload
-def load(name: TableName, backend: Literal["pyarrow"]) -> pa.Table: ...
+def load(name: TableName, backend: Literal["pyarrow"], *, version: str | None = None) -> pa.Table: ...
 @overload
-def load(name: TableName, backend: Literal["polars"]) -> pl.DataFrame: ...
-def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Table | pl.DataFrame:
+def load(name: TableName, backend: Literal["polars"], *, version: str | None = None) -> pl.DataFrame: ...
+def load(
+    name: TableName, backend: Backend = "pandas", *, version: str | None = None
+) -> pd.DataFrame | pa.Table | pl.DataFrame:
     """Load table ``name``.
 
     Parameters
@@ -126,6 +128,12 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
         dtypes, ``"pyarrow"`` for a :class:`pyarrow.Table`, or ``"polars"`` for a
         :class:`polars.DataFrame` (``pl.Date`` dates, ``pl.Enum`` categories; needs
         ``pip install "kzdata[polars]"``, from a source checkout ``pip install ".[polars]"``).
+    version
+        A past release, such as ``"0.2.0"``: the table exactly as that release shipped it
+        (its columns, dtypes and category vocabularies), rebuilt from the history store
+        and checked against the hashes and fingerprint that release recorded
+        (``docs/versioning.md``, "Past releases"). ``None`` (the default), or the installed
+        release's own version, reads the installed release.
 
     Every call reads the file anew, so changing one frame never changes the next.
 
@@ -141,6 +149,11 @@ def load(name: TableName, backend: Backend = "pandas") -> pd.DataFrame | pa.Tabl
             f"unknown backend {backend!r}; use 'pandas' (a DataFrame), 'pyarrow' (an Arrow table) "
             "or 'polars' (a Polars DataFrame)"
         )
+    if version is not None:
+        from kzdata._history import check_version, current_version, load_version
+
+        if check_version(version) != current_version():
+            return load_version(name, version, backend)
     table = read_arrow(name)
     if backend == "pyarrow":
         return table

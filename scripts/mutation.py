@@ -213,6 +213,11 @@ MODULES: dict[str, list[str]] = {
     "kzdata/_recovery.py": ["tests/test_transactions.py", "tests/test_recovery.py"],
     # the facts check: its synthetic report (no primary document is read in the tests)
     "kzdata/_span_facts.py": ["tests/test_span_facts.py"],
+    # past releases, diff and the build's reconciliation (issue 22): the build tests of
+    # tests/test_history.py build a copy of the project in-process (a few seconds each)
+    "kzdata/_diff.py": ["tests/test_diff.py", "tests/test_history.py"],
+    "kzdata/_pipeline/reconcile.py": ["tests/test_reconcile.py", "tests/test_history.py"],
+    "kzdata/_history.py": ["tests/test_history_store.py", "tests/test_history.py"],
 }
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",

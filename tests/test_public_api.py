@@ -37,6 +37,7 @@ EXPECTED_ALL = [
     "connect",
     "count_by_period",
     "describe",
+    "diff",
     "discrepancies",
     "discrepancy_claims",
     "editorial_values",

@@ -83,6 +83,23 @@ def check_polars(out: str) -> None:
     assert positions == sorted(positions), "most frequent first"
 
 
+def check_history(out: str) -> None:
+    """0.2.0's events, and what diff 0.2.0 0.3.0 lists, from raw/changes.csv (the log of 0.3.0) and raw/events.csv."""
+    log = [r for r in oracle.rows("changes") if r["version"] == "0.3.0"]
+    events = len(oracle.rows("events"))
+    added = sum(1 for r in log if r["record_table"] == "events" and r["change"] == "added")
+    gone = sum(1 for r in log if r["record_table"] == "events" and r["change"] in ("retracted", "merged"))
+    assert f"{events - added + gone} events in 0.2.0\n" in out
+    assert f"\n{len(log)} change-log entries of 0.3.0\n" in out
+    for kind in ("added", "retracted", "renamed"):
+        n = sum(1 for r in log if r["change"] == kind)
+        assert re.search(rf"^{kind}\s+{n}$", out, flags=re.M), (kind, n)
+    renamed = [(r["record_id"], r["merged_into"]) for r in log if r["change"] == "renamed"]
+    for old, new in renamed:
+        assert re.search(rf"^\s*{re.escape(old)}\s+{re.escape(new)}$", out, flags=re.M), old
+    assert len(re.findall(r"^\s*\S+\s+\S+$", out.split("record_id")[1], flags=re.M)) == len(renamed)
+
+
 def check_citing(out: str) -> None:
     """The release's citation with its fingerprint first, the protests' pinpoints, one record's evidence."""
     first = out.splitlines()[0]
@@ -102,7 +119,14 @@ def check_citing(out: str) -> None:
     assert f"\n{anchored} annotations\n" in out
 
 
-ORACLES: list[Callable[[str], None]] = [check_usage, check_january, check_duckdb, check_polars, check_citing]
+ORACLES: list[Callable[[str], None]] = [
+    check_usage,
+    check_january,
+    check_duckdb,
+    check_polars,
+    check_history,
+    check_citing,
+]
 
 
 def test_every_example_has_an_oracle() -> None:
@@ -113,7 +137,7 @@ def test_every_example_has_an_oracle() -> None:
 @pytest.mark.parametrize(
     ("code", "check"),
     list(zip(BLOCKS, ORACLES, strict=False)),
-    ids=["usage", "january", "duckdb", "polars", "citing"],
+    ids=["usage", "january", "duckdb", "polars", "history", "citing"],
 )
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]

@@ -42,6 +42,10 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
     assert templates and templates | {"kzdata/_site/plugin.py"} <= names
     # The document skeletons verify-sources reads (docs/anchors.md), one per primary document.
     assert {"kzdata/_skeletons/cornell-2024.csv", "kzdata/_skeletons/crs-2022.csv"} <= names
+    # The history store of past releases (kzdata.load(name, version=...), README "Past releases").
+    assert "kzdata/_history/releases.json" in names
+    assert "kzdata/_history/events.parquet" in names
+    assert "kzdata/_history_record.py" in names
 
 
 def test_installed_wheel_loads_every_table_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
@@ -59,6 +63,7 @@ def test_installed_wheel_loads_every_table_outside_the_tree(wheel: Path, tmp_pat
         "assert kzdata.__file__.startswith(sys.argv[1]), kzdata.__file__\n"
         "assert str(kzdata.path('events')).startswith(sys.argv[1])\n"
         "print(sum(len(kzdata.load(n)) for n in kzdata.tables()))\n"
+        "assert len(kzdata.load('events', version='0.2.0')) > 0\n"  # the history store, outside the tree
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(site)], capture_output=True, text=True, cwd=tmp_path, check=False
@@ -89,3 +94,5 @@ def test_sdist_ships_the_data_and_what_rebuilds_it(tmp_path: Path) -> None:
     assert {"kzdata/data/croissant.json", "croissant.json"} <= names
     assert {"kzdata/_skeletons/cornell-2024.csv", "kzdata/_skeletons/crs-2022.csv"} <= names
     assert "tests/test_facts.py" in names
+    # The build reconciles raw/ with the change log against the stored last release.
+    assert {"kzdata/_history/releases.json", "kzdata/_history/events.parquet", "kzdata/_history_record.py"} <= names

@@ -284,6 +284,10 @@ def build(root: Path | str = ".", *, unlocked: bool = False) -> BuildResult:
         if complete
         else []
     )
+    if not issues and not stable and isinstance(version, str):
+        from kzdata._pipeline.reconcile import reconcile_issues
+
+        issues += reconcile_issues(root, version, tables)  # docs/versioning.md, "Reconciliation"
     if issues:
         raise RawDataError(issues + stable)
     if stable:
