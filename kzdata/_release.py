@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "062b28923e1c6c8680bff8b8df0a431566d88dd70cbb4cd6e8cb7ed03e0a7ff3"
+DESCRIPTOR_SHA256 = "1c096cca976017159254f096bbfeb4acd842386eedf0b6bdcd6e89e8e6d97306"
