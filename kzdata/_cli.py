@@ -399,6 +399,33 @@ def _changes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quality(args: argparse.Namespace) -> int:
+    import json
+
+    from kzdata._quality import quality, summary
+
+    report = quality()
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary(report, _width_of(args))))
+    return EXIT_OK
+
+
+def _retired(args: argparse.Namespace) -> int:
+    from kzdata._retired import retired
+    from kzdata._terminal import render_table
+
+    frame = retired(args.table)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    elif len(frame):
+        print("\n".join(render_table(frame, _width_of(args), args.max_colwidth)))
+    else:
+        print("no retired ids")
+    return EXIT_OK
+
+
 def _release(args: argparse.Namespace) -> int:
     from kzdata._pipeline.build import project_version, read_all
     from kzdata._pipeline.stable_ids import freeze
@@ -584,6 +611,16 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("changes", help="records added, corrected, retracted, merged or renamed, per release")
     p.add_argument("--since", help="only releases after this version, e.g. 0.1.0")
     p.set_defaults(run=_changes)
+
+    p = sub.add_parser("quality", parents=[width], help="the release's quality report (docs/quality.md)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.set_defaults(run=_quality)
+
+    p = sub.add_parser("retired", parents=[width], help="every retracted, merged or renamed id, with its replacement")
+    p.add_argument("--table", choices=TABLE_NAMES, metavar="TABLE", help="only the ids of this table")
+    p.add_argument("--format", choices=("text", "csv"), default="text", help="text (default) or csv")
+    p.add_argument("--max-colwidth", type=_positive_int, default=40, help="cut longer cells in text (default 40)")
+    p.set_defaults(run=_retired)
 
     p = sub.add_parser("release", help="freeze the ids of the current version (maintainers; source checkout)")
     p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")

@@ -19,13 +19,14 @@ from kzdata._descriptor import QUALITY_FILE
 def quality() -> dict[str, Any]:
     """The quality report of the installed release, as parsed JSON.
 
-    Keys: ``version`` and ``previous_version``; ``tables`` (per table its ``rows``,
-    ``previous_rows``, ``change``, ``missing`` values per column and the release's
-    ``changes`` by kind); ``rules`` (every cross-table rule with its failing rows);
-    ``anchors`` (citations anchored to their sentences); ``discrepancies`` (by severity,
-    unresolved and resolved); ``changes`` (the change log's summary for the release) and
-    ``retired`` (every id ever retracted, merged or renamed, with its replacement and
-    reason). ``docs/quality.md`` shows the same report.
+    Keys: ``version``, ``release_date`` and ``previous_version``; ``tables`` (per table its
+    ``rows``, ``previous_rows``, ``change``, ``missing`` values per column and ``changed``,
+    the release's change-log entries by kind); ``rules`` (every cross-table rule with its
+    failing rows); ``anchors`` (citations anchored to their sentences, per source);
+    ``disagreements`` (the discrepancies by severity, unresolved and resolved);
+    ``diff_summary`` (the change log's entries for the release by kind) and ``retired``
+    (every id ever retracted, merged or renamed, with its replacement and reason).
+    ``docs/quality.md`` shows the same report.
 
     Raises :class:`~kzdata.errors.IntegrityError` when the file differs from the release.
 
@@ -49,7 +50,7 @@ def summary(report: dict[str, Any], width: int) -> list[str]:
     """The report's headline figures as lines of at most ``width`` characters (``kzdata quality``)."""
     previous = report["previous_version"]
     since = f" (since {previous}: {report['rows'] - report['previous_rows']:+d})" if previous else ""
-    anchors, disc, log = report["anchors"], report["discrepancies"], report["changes"]
+    anchors, disc, log = report["anchors"], report["disagreements"], report["diff_summary"]
     open_by = ", ".join(f"{s['unresolved']} {s['severity']}" for s in disc["by_severity"])
     kinds = ", ".join(f"{n} {kind}" for kind, n in log["by_kind"].items() if n)
     missing = sum(t["missing_cells"] for t in report["tables"])
@@ -59,7 +60,7 @@ def summary(report: dict[str, Any], width: int) -> list[str]:
         f"rows: {report['rows']} in {len(report['tables'])} tables{since}",
         f"missing values: {missing} of {cells} cells",
         f"rules: {report['rules']['count']} cross-table rules, {report['rules']['failing_rows']} failing rows",
-        f"anchors: {anchors['anchored']} of {anchors['citations']} citations anchored ({anchors['percent']}%)",
+        f"anchors: {anchors['anchored']} of {anchors['total']} citations anchored ({anchors['percent']}%)",
         f"open discrepancies: {disc['open']} of {disc['total']} ({open_by})",
         f"changes in {log['version']}: {log['total']} ({kinds or 'none'})",
         f"retired ids: {len(report['retired'])} (kzdata retired lists them)",

@@ -110,7 +110,7 @@ def _table_section(name: str, rows: list[dict[str, str]], changed: dict[str, int
         "columns": len(table.column_names),
         "missing_cells": sum(missing.values()),
         "missing": missing,
-        "changes": changed,
+        "changed": changed,
     }
 
 
@@ -149,13 +149,13 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
     sources = sorted({r.get("source_id", "") for r in citations})
     anchored = [r for r in citations if r.get("span_sha256")]
     anchors = {
-        "citations": len(citations),
+        "total": len(citations),
         "anchored": len(anchored),
         "percent": percent(len(anchored), len(citations)),
         "by_source": [
             {
                 "source_id": source,
-                "citations": sum(1 for r in citations if r.get("source_id", "") == source),
+                "total": sum(1 for r in citations if r.get("source_id", "") == source),
                 "anchored": sum(1 for r in anchored if r.get("source_id", "") == source),
             }
             for source in sources
@@ -187,8 +187,8 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
         for r in log
         if r.get("change") in RETIRING_CHANGES
     ]
-    retired.sort(key=lambda r: (_version_key(r["version"]) or (), r["record_table"], r["record_id"]))
-    diff = {kind: sum(t["changes"][kind] for t in tables) for kind in CHANGE_KINDS}
+    retired.sort(key=lambda r: (_version_key(str(r["version"])) or (), str(r["record_table"]), str(r["record_id"])))
+    diff = {kind: sum(t["changed"][kind] for t in tables) for kind in CHANGE_KINDS}
     return {
         "kzdata:quality": FORMAT,
         "title": meta.TITLE,
@@ -200,12 +200,12 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
         "tables": tables,
         "rules": {"count": len(rules), "failing_rows": 0, "rules": rules},
         "anchors": anchors,
-        "discrepancies": {
+        "disagreements": {
             "total": len(discrepancies),
             "open": sum(s["unresolved"] for s in by_severity),
             "by_severity": by_severity,
         },
-        "changes": {"version": version, "total": sum(diff.values()), "by_kind": diff},
+        "diff_summary": {"version": version, "total": sum(diff.values()), "by_kind": diff},
         "retired": retired,
     }
 

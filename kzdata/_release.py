@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "1c096cca976017159254f096bbfeb4acd842386eedf0b6bdcd6e89e8e6d97306"
+DESCRIPTOR_SHA256 = "0278d64c2e635bbb67eabd0b0f14e3be38522f67f0f4968a116ab92fdbfbbe77"
