@@ -71,20 +71,20 @@ def _version_key(text: str) -> tuple[int, ...] | None:
     return tuple(int(p) for p in parts)
 
 
-def read_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and the rows of a canonical CSV file (an empty field is a missing value).
+def read_rows(data: bytes, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a canonical CSV file, each with exactly ``columns`` (an empty field is a missing value).
 
-    Bytes that are not UTF-8, and rows with too few or too many fields, are read as well as
-    they can be: the report of a damaged release must still be written, so that ``verify``
-    can say that it differs.
+    The header row says where each column is. Bytes that are not UTF-8, a column the header
+    lacks, and rows with too few or too many fields are read as well as they can be (a
+    missing field is empty): the report of a damaged release must still be written, so
+    that ``verify`` can say that it differs.
 
-    >>> read_rows(b"a,b\\n1,\\n2\\n")
-    (['a', 'b'], [{'a': '1', 'b': ''}, {'a': '2', 'b': ''}])
+    >>> read_rows(b"b,a\\n1,\\n2\\n", ("a", "b", "c"))
+    [{'a': '', 'b': '1', 'c': ''}, {'a': '', 'b': '2', 'c': ''}]
     """
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
-    header = next(reader, [])
-    rows = [dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=False)) for row in reader]
-    return header, rows
+    reader = csv.reader(io.StringIO(data.decode(errors="replace"), newline=""))
+    where = {name: index for index, name in enumerate(next(reader, []))}
+    return [{c: row[where[c]] if where.get(c, len(row)) < len(row) else "" for c in columns} for row in reader]
 
 
 def previous_release(log: list[dict[str, str]], version: str) -> str | None:
@@ -96,14 +96,14 @@ def previous_release(log: list[dict[str, str]], version: str) -> str | None:
     current = _version_key(version)
     if current is None:
         return None
-    earlier = {key: row["version"] for row in log if (key := _version_key(row.get("version", ""))) and key < current}
+    earlier = {key: row["version"] for row in log if (key := _version_key(row["version"])) and key < current}
     return earlier[max(earlier)] if earlier else None
 
 
 def _table_section(name: str, rows: list[dict[str, str]], changed: dict[str, int]) -> dict[str, Any]:
     """One table's rows, missing values per column (in the registry's order) and its changes in the release."""
     table = next(t for t in TABLES if t.name == name)
-    missing = {c: sum(1 for r in rows if not r.get(c)) for c in table.column_names}
+    missing = {c: sum(1 for r in rows if not r[c]) for c in table.column_names}
     return {
         "name": name,
         "rows": len(rows),
@@ -124,30 +124,30 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
     >>> report(kzdata.__version__, values)["version"] == kzdata.__version__
     True
     """
-    read = {t.name: read_rows(values.get(t.name, b"")) for t in TABLES}
-    log = read[CHANGES.name][1]
+    read = {t.name: read_rows(values[t.name], t.column_names) for t in TABLES}
+    log = read[CHANGES.name]
     previous = previous_release(log, version)
     previous_key = _version_key(previous) if previous is not None else None
-    in_release = [r for r in log if r.get("version") == version]
+    in_release = [r for r in log if r["version"] == version]
 
     tables = []
     for table in TABLES:
-        rows = read[table.name][1]
-        kinds = [r.get("change") for r in in_release if r.get("record_table") == table.name]
+        rows = read[table.name]
+        kinds = [r["change"] for r in in_release if r["record_table"] == table.name]
         changed = {kind: kinds.count(kind) for kind in CHANGE_KINDS}
         section = _table_section(table.name, rows, changed)
         before: int | None = None
         if previous_key is not None and table.name == CHANGES.name:
-            before = sum(1 for r in log if (key := _version_key(r.get("version", ""))) and key <= previous_key)
+            before = sum(1 for r in log if (key := _version_key(r["version"])) and key <= previous_key)
         elif previous_key is not None:
             before = len(rows) - changed["added"] + sum(changed[k] for k in _REMOVING)
         section["previous_rows"] = before
         section["change"] = None if before is None else len(rows) - before
         tables.append(section)
 
-    citations = read[CITATIONS.name][1]
-    sources = sorted({r.get("source_id", "") for r in citations})
-    anchored = [r for r in citations if r.get("span_sha256")]
+    citations = read[CITATIONS.name]
+    sources = sorted({r["source_id"] for r in citations})
+    anchored = [r for r in citations if r["span_sha256"]]
     anchors = {
         "total": len(citations),
         "anchored": len(anchored),
@@ -155,18 +155,18 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
         "by_source": [
             {
                 "source_id": source,
-                "total": sum(1 for r in citations if r.get("source_id", "") == source),
-                "anchored": sum(1 for r in anchored if r.get("source_id", "") == source),
+                "total": sum(1 for r in citations if r["source_id"] == source),
+                "anchored": sum(1 for r in anchored if r["source_id"] == source),
             }
             for source in sources
         ],
     }
 
-    discrepancies = read[DISCREPANCIES.name][1]
+    discrepancies = read[DISCREPANCIES.name]
     by_severity = [
         {"severity": severity}
         | {
-            status: sum(1 for r in discrepancies if r.get("severity") == severity and r.get("status") == status)
+            status: sum(1 for r in discrepancies if r["severity"] == severity and r["status"] == status)
             for status in DISCREPANCY_STATUSES
         }
         for severity in DISCREPANCY_SEVERITIES
@@ -177,15 +177,15 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
     rules = [{"name": rule.__name__, "checks": _first_line(rule.__doc__), "failing_rows": 0} for rule in RULES]
     retired = [
         {
-            "version": r.get("version", ""),
-            "change": r.get("change", ""),
-            "record_table": r.get("record_table", ""),
-            "record_id": r.get("record_id", ""),
-            "replacement": (r.get("merged_into") or None) if r.get("change") in REPLACING_CHANGES else None,
-            "reason": r.get("reason", ""),
+            "version": r["version"],
+            "change": r["change"],
+            "record_table": r["record_table"],
+            "record_id": r["record_id"],
+            "replacement": (r["merged_into"] or None) if r["change"] in REPLACING_CHANGES else None,
+            "reason": r["reason"],
         }
         for r in log
-        if r.get("change") in RETIRING_CHANGES
+        if r["change"] in RETIRING_CHANGES
     ]
     retired.sort(key=lambda r: (_version_key(str(r["version"])) or (), str(r["record_table"]), str(r["record_id"])))
     diff = {kind: sum(t["changed"][kind] for t in tables) for kind in CHANGE_KINDS}
@@ -211,10 +211,14 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
 
 
 def _first_line(doc: str | None) -> str:
-    """The first line of a docstring, the rule's own summary."""
-    return (doc or "").strip().splitlines()[0] if (doc or "").strip() else ""
+    """The first line of a docstring, the rule's own summary ("" for none).
+
+    >>> _first_line("  Checks this.\n\n    More."), _first_line(None), _first_line("   ")
+    ('Checks this.', '', '')
+    """
+    return doc.strip().partition("\n")[0] if doc else ""
 
 
 def report_bytes(version: str, values: Mapping[str, bytes]) -> bytes:
     """The report as the release ships it: JSON, two-space indented, keys in the order written, final newline."""
-    return (json.dumps(report(version, values), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps(report(version, values), indent=2, ensure_ascii=False) + "\n").encode()

@@ -199,6 +199,9 @@ MODULES: dict[str, list[str]] = {
     "kzdata/_recovery.py": ["tests/test_transactions.py", "tests/test_recovery.py"],
     # the facts check: its synthetic report (no primary document is read in the tests)
     "kzdata/_span_facts.py": ["tests/test_span_facts.py"],
+    # the quality report: its figures against raw/, its edges on synthetic logs, and verify regenerating it
+    "kzdata/_quality_report.py": ["tests/test_quality.py"],
+    "kzdata/_retired.py": ["tests/test_quality.py"],
 }
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",

@@ -246,6 +246,7 @@ def test_percent_rounds_half_up_in_integers() -> None:
         "0.1",  # 0.05 rounds up
     ]
     assert qr.percent(1, 2001) == "0.0" and qr.percent(0, 0) == "-" and qr.percent(3, -1) == "-"
+    assert qr.percent(1, 1) == "100.0" and qr.percent(0, 1) == "0.0"
 
 
 def test_previous_release_is_the_latest_logged_before() -> None:
@@ -255,13 +256,21 @@ def test_previous_release_is_the_latest_logged_before() -> None:
     assert qr.previous_release(log, "0.2.0") is None
     assert qr.previous_release(log, "0.2.1") == "0.2.0"
     assert qr.previous_release(log, "not-a-version") is None
-    assert qr.previous_release([{}], "1.0.0") is None
+    assert qr.previous_release([], "1.0.0") is None
 
 
 def test_read_rows_survives_damaged_bytes() -> None:
-    assert qr.read_rows(b"") == ([], [])
-    assert qr.read_rows(b"a,b\n1,2,3\n\xff\n") == (["a", "b"], [{"a": "1", "b": "2"}, {"a": "\ufffd", "b": ""}])
-    assert qr.read_rows(b'a\n"x\ny"\n') == (["a"], [{"a": "x\ny"}])
+    assert qr.read_rows(b"", ("a",)) == []
+    assert qr.read_rows(b"a,b\n1,2,3\n\xff\n", ("a", "b")) == [{"a": "1", "b": "2"}, {"a": "\ufffd", "b": ""}]
+    assert qr.read_rows(b"b\nx\n", ("a", "b")) == [{"a": "", "b": "x"}]  # a column the header lacks is empty
+    assert qr.read_rows(b"a,b\n1\n", ("b", "a")) == [{"b": "", "a": "1"}]  # a short row: the rest is empty
+    assert qr.read_rows('a\n"x\ny"\n"Türkiye"\n'.encode(), ("a",)) == [{"a": "x\ny"}, {"a": "Türkiye"}]
+    assert qr.read_rows(b'a\n"x\ry"\n"u\r\nv"\n', ("a",)) == [{"a": "x\ry"}, {"a": "u\r\nv"}]  # kept as written
+
+
+def test_first_line_of_a_rule_docstring() -> None:
+    assert qr._first_line("\n    Checks this.\n\n    More.\n") == "Checks this."
+    assert qr._first_line(None) == qr._first_line("") == ""
 
 
 def _values(**changed: bytes) -> dict[str, bytes]:
@@ -291,6 +300,7 @@ def test_a_merge_keeps_its_replacement_and_a_retraction_has_none() -> None:
     text = "change_id,version,change,record_table,record_id,merged_into,reason\n"
     text += "a,0.2.0,merged,people,x,y,twice\nb,0.2.0,retracted,people,z,w,removed on request\n"
     text += "c,0.2.0,corrected,people,q,,typo\nd,0.1.0,renamed,events,old,new,the date\n"
+    text += "e,0.2.0,merged,places,p,,no replacement given\n"
     report = qr.report("0.2.0", _values(changes=text.encode()))
     assert report["retired"] == [
         {
@@ -317,17 +327,28 @@ def test_a_merge_keeps_its_replacement_and_a_retraction_has_none() -> None:
             "replacement": None,
             "reason": "removed on request",
         },
+        {
+            "version": "0.2.0",
+            "change": "merged",
+            "record_table": "places",
+            "record_id": "p",
+            "replacement": None,
+            "reason": "no replacement given",
+        },
     ]
     (people,) = [t for t in report["tables"] if t["name"] == "people"]
     assert people["changed"] == {"added": 0, "corrected": 1, "retracted": 1, "merged": 1, "renamed": 0}
     assert people["previous_rows"] == people["rows"] + 2 and people["change"] == -2
-    assert report["diff_summary"]["total"] == 3 and report["previous_version"] == "0.1.0"
+    assert report["diff_summary"]["total"] == 4 and report["previous_version"] == "0.1.0"
 
 
 def test_report_bytes_are_indented_json_with_a_final_newline() -> None:
     data = qr.report_bytes(VERSION, _values())
     assert data == (REPO / "kzdata" / "data" / "quality.json").read_bytes()
     assert data.endswith(b"}\n") and data.startswith(b'{\n  "kzdata:quality": 1,\n')
+    header = ",".join(oracle.header("changes"))
+    accented = qr.report_bytes("0.2.0", _values(changes=f"{header}\nx,0.2.0,retracted,places,p,,Türkiye\n".encode()))
+    assert '"reason": "Türkiye"'.encode() in accented  # UTF-8, not \\u escapes
 
 
 # --------------------------------------------------------------------------- people and the command line
