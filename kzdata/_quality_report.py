@@ -82,7 +82,8 @@ def read_rows(data: bytes, columns: tuple[str, ...]) -> list[dict[str, str]]:
     >>> read_rows(b"b,a\\n1,\\n2\\n", ("a", "b", "c"))
     [{'a': '', 'b': '1', 'c': ''}, {'a': '', 'b': '2', 'c': ''}]
     """
-    reader = csv.reader(io.StringIO(data.decode(errors="replace"), newline=""))
+    # A StringIO translates no line end (its default newline is "\n"), as csv needs: a CR inside a text stays.
+    reader = csv.reader(io.StringIO(data.decode(errors="replace")))
     where = {name: index for index, name in enumerate(next(reader, []))}
     return [{c: row[where[c]] if where.get(c, len(row)) < len(row) else "" for c in columns} for row in reader]
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kzdata._registry import REGISTRY, REPLACING_CHANGES, RETIRING_CHANGES
-from kzdata.errors import UnknownTableError
+from kzdata._registry import REPLACING_CHANGES, RETIRING_CHANGES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,10 +35,11 @@ def retired(table: str | None = None) -> pd.DataFrame:
     ['smaller-parties-vote-share-min-2023', 'merged', 'smaller-parties-vote-share-2023']
     """
     from kzdata._changes import changes
+    from kzdata._load import check_name
     from kzdata._versions import parse_version
 
-    if table is not None and table not in REGISTRY:
-        raise UnknownTableError(table, tuple(REGISTRY))
+    if table is not None:
+        check_name(table)  # a string naming a table, or an error that lists them
     log = changes()
     rows = log[log["change"].isin(RETIRING_CHANGES)]
     if table is not None:

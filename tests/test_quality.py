@@ -23,7 +23,7 @@ import pytest
 import kzdata
 from kzdata import _quality_report as qr
 from kzdata._quality import summary
-from kzdata.errors import IntegrityError, UnknownTableError
+from kzdata.errors import IntegrityError, InvalidArgumentError, UnknownTableError
 from tests import oracle
 from tests.conftest import REPO
 
@@ -445,8 +445,10 @@ def test_retired_is_a_frame_of_the_raw_tombstones_oldest_first() -> None:
     for row in retracted.itertuples():
         assert kzdata.replacement(str(row.record_table), row.record_id) is None
     assert kzdata.retired("people").empty
-    with pytest.raises(UnknownTableError):
+    with pytest.raises(UnknownTableError, match="nobody"):
         kzdata.retired("nobody")
+    with pytest.raises(InvalidArgumentError, match="a table name must be a string, not list"):
+        kzdata.retired(["events"])  # type: ignore[arg-type]
 
 
 def test_retired_orders_versions_as_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -510,3 +512,15 @@ def test_page_cells_escape_pipes_and_line_breaks() -> None:
 
     assert _row("a|b", None, "", "x\ny\rz", 0) == "| a\\|b | - | - | x y z | 0 |"
     assert _cell("back\\slash") == "back\\\\slash"
+
+
+def test_kzdata_quality_on_a_damaged_report_exits_1_and_says_what_to_do(
+    release_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzdata._cli import main
+
+    (release_copy / "quality.json").write_bytes(b"{}\n")
+    assert main(["quality"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kzdata quality: the data file of the quality report differs from the released one")
+    assert "kzdata verify" in err
