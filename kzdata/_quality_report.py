@@ -214,7 +214,7 @@ def report(version: str, values: Mapping[str, bytes]) -> dict[str, Any]:
 def _first_line(doc: str | None) -> str:
     """The first line of a docstring, the rule's own summary ("" for none).
 
-    >>> _first_line("  Checks this.\n\n    More."), _first_line(None), _first_line("   ")
+    >>> _first_line("  Checks this.\\n\\n    More."), _first_line(None), _first_line("   ")
     ('Checks this.', '', '')
     """
     return doc.strip().partition("\n")[0] if doc else ""

@@ -32,7 +32,7 @@ def retired(table: str | None = None) -> pd.DataFrame:
     >>> import kzdata
     >>> gone = kzdata.retired("indicator_values")
     >>> gone.loc[0, ["record_id", "change", "replacement"]].tolist()
-    ['smaller-parties-vote-share-min-2023', 'merged', 'smaller-parties-vote-share-2023']
+    ['smaller-parties-vote-share-max-2023', 'merged', 'smaller-parties-vote-share-2023']
     """
     from kzdata._changes import changes
     from kzdata._load import check_name
@@ -46,6 +46,9 @@ def retired(table: str | None = None) -> pd.DataFrame:
         rows = rows[rows["record_table"] == table]
     out = rows.assign(replacement=rows["merged_into"].where(rows["change"].isin(REPLACING_CHANGES)))
     out = out[list(COLUMNS)]
-    keys = zip(out["version"].map(parse_version), out["record_table"].astype(str), out["record_id"], strict=True)
-    order = sorted(range(len(out)), key=list(keys).__getitem__)
+    records = out.to_dict("records")
+    order = sorted(
+        range(len(records)),
+        key=lambda i: (parse_version(records[i]["version"]), str(records[i]["record_table"]), records[i]["record_id"]),
+    )
     return out.iloc[order].reset_index(drop=True)

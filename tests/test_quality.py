@@ -458,28 +458,26 @@ def test_retired_orders_versions_as_numbers(monkeypatch: pytest.MonkeyPatch) -> 
 
     log = pd.DataFrame(
         {
-            "change_id": ["a", "b", "c", "d"],
-            "version": ["0.10.0", "0.9.0", "0.9.0", "0.9.0"],
-            "change": ["retracted", "merged", "corrected", "retracted"],
-            "record_table": ["people", "people", "people", "events"],
-            "record_id": ["p1", "p2", "p3", "e1"],
-            "merged_into": [pd.NA, "p9", pd.NA, "ignored"],
-            "reason": ["r1", "r2", "r3", "r4"],
+            "change_id": ["a", "b", "c", "d", "e"],
+            "version": ["0.10.0", "0.9.0", "0.9.0", "0.9.0", "0.9.0"],
+            "change": ["retracted", "merged", "corrected", "retracted", "renamed"],
+            "record_table": ["people", "people", "people", "events", "people"],
+            "record_id": ["a1", "p2", "p3", "z1", "b2"],
+            "merged_into": [pd.NA, "p9", pd.NA, "ignored", "b3"],
+            "reason": ["r1", "r2", "r3", "r4", "r5"],
         }
     ).astype("string")
     monkeypatch.setattr(_changes, "changes", lambda since=None: log)
     frame = kzdata.retired()
     assert frame[["version", "record_table", "record_id"]].values.tolist() == [
-        ["0.9.0", "events", "e1"],
+        ["0.9.0", "events", "z1"],  # by version as numbers, then table, then id
+        ["0.9.0", "people", "b2"],
         ["0.9.0", "people", "p2"],
-        ["0.10.0", "people", "p1"],
+        ["0.10.0", "people", "a1"],
     ]
-    assert frame["replacement"].tolist()[:2] == [pd.NA, "p9"] or frame["replacement"].isna().tolist() == [
-        True,
-        False,
-        True,
-    ]
-    assert frame.index.tolist() == [0, 1, 2]
+    assert frame["replacement"].isna().tolist() == [True, False, False, True]  # a retraction has none
+    assert frame["replacement"].tolist()[1:3] == ["b3", "p9"]
+    assert frame.index.tolist() == [0, 1, 2, 3]
 
 
 # --------------------------------------------------------------------------- the page and the chart
