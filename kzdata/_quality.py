@@ -69,5 +69,6 @@ def summary(report: dict[str, Any], width: int) -> list[str]:
     lines = []
     for paragraph in paragraphs:
         # A figure that does not fit continues indented under its label; a long word is split only if it must be.
-        lines += textwrap.wrap(paragraph, width, subsequent_indent="  ", break_on_hyphens=False) or [""]
+        wrapped = textwrap.wrap(paragraph, width, subsequent_indent="  ", break_on_hyphens=False)
+        lines += [line.rstrip() for line in wrapped] or [""]
     return lines
