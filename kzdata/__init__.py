@@ -91,8 +91,14 @@ if TYPE_CHECKING:
     from kzdata._periods import (
         count_by_period as count_by_period,
     )
+    from kzdata._quality import (
+        quality as quality,
+    )
     from kzdata._resolve import (
         resolve as resolve,
+    )
+    from kzdata._retired import (
+        retired as retired,
     )
     from kzdata._schemas import (
         schema as schema,
@@ -148,8 +154,10 @@ _LAZY = {
     "evidence": "kzdata._evidence",
     "export": "kzdata._exporting",
     "indicator_values_view": "kzdata._views",
+    "quality": "kzdata._quality",
     "replacement": "kzdata._changes",
     "resolve": "kzdata._resolve",
+    "retired": "kzdata._retired",
     "rules_in_force": "kzdata._in_force",
     "schema": "kzdata._schemas",
     "search": "kzdata._search",

@@ -443,7 +443,7 @@ def as_id_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]] | None:
         tables = kinds.map(names) if names is not None else kinds
         if tables.isna().any() or not set(tables) <= set(REGISTRY):
             return None
-        named = [t.name for t in TABLES if t.name in set(tables)]
+        named: list[str] = [t.name for t in TABLES if t.name in set(tables)]
         out = pd.DataFrame(index=frame.index)
         for name in named:
             out[REGISTRY[name].primary_key] = frame[id_column].astype("string").where(tables == name)

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kzdata import _meta as meta
 from kzdata._citing import STYLES
@@ -216,7 +216,7 @@ def _show(args: argparse.Namespace) -> int:
         # A view that keeps the events that happened by default (status occurred or reported)
         # gives every status to a --where on the status, so that status=alleged finds them.
         on_status = any(condition(text)[0] in ("status", "event_status") for text in args.where or [])
-        view = VIEWS[args.table]
+        view: Any = VIEWS[args.table]  # the views differ in their keyword arguments
         frame = view(status=None) if on_status and "status" in inspect.signature(view).parameters else view()
     else:
         frame = load(args.table)
@@ -511,6 +511,33 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quality(args: argparse.Namespace) -> int:
+    import json
+
+    from kzdata._quality import quality, summary
+
+    report = quality()
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(summary(report, _width_of(args))))
+    return EXIT_OK
+
+
+def _retired(args: argparse.Namespace) -> int:
+    from kzdata._retired import retired
+    from kzdata._terminal import render_table
+
+    frame = retired(args.table)
+    if args.format == "csv":
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    elif len(frame):
+        print("\n".join(render_table(frame, _width_of(args), args.max_colwidth)))
+    else:
+        print("no retired ids")
+    return EXIT_OK
+
+
 def _release(args: argparse.Namespace) -> int:
     from kzdata._pipeline.build import project_version, read_all
     from kzdata._pipeline.stable_ids import freeze
@@ -745,6 +772,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default text)")
     p.add_argument("--table", help="only this table")
     p.set_defaults(run=_diff)
+
+    p = sub.add_parser("quality", parents=[width], help="the release's quality report (docs/quality.md)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.set_defaults(run=_quality)
+
+    p = sub.add_parser("retired", parents=[width], help="every retracted, merged or renamed id, with its replacement")
+    p.add_argument("--table", choices=TABLE_NAMES, metavar="TABLE", help="only the ids of this table")
+    p.add_argument("--format", choices=("text", "csv"), default="text", help="text (default) or csv")
+    p.add_argument("--max-colwidth", type=_positive_int, default=40, help="cut longer cells in text (default 40)")
+    p.set_defaults(run=_retired)
 
     p = sub.add_parser("release", help="freeze the ids of the current version (maintainers; source checkout)")
     p.add_argument("--root", type=Path, default=Path(), help="the source checkout (default: .)")

@@ -184,7 +184,9 @@ CITATION_FILE = "CITATION.cff"
 CROISSANT_FILE = "croissant.json"
 ZENODO_FILE = ".zenodo.json"
 DESCRIPTOR_FILE = "datapackage.json"
-DERIVED_FILES = (DESCRIPTOR_FILE, CITATION_FILE, CROISSANT_FILE)
+QUALITY_FILE = "quality.json"
+"""The release's quality report (:mod:`kzdata._quality_report`), computed from its values."""
+DERIVED_FILES = (DESCRIPTOR_FILE, CITATION_FILE, CROISSANT_FILE, QUALITY_FILE)
 """The files of the data folder generated from the data (``verify`` regenerates and compares them)."""
 UNLOCKED_MARK = "kzdata:unlocked-build"
 """The property an unlocked build adds to the descriptors (:data:`kzdata._pipeline.writer_lock.MARK`)."""
@@ -219,6 +221,7 @@ def release(
     """
     from kzdata import _croissant as croissant
     from kzdata._citation_files import citation_cff, zenodo_json
+    from kzdata._quality_report import report_bytes
 
     values = {name: csv for name, (csv, _) in files.items()}
     content = fingerprint.of_release(values, sources)
@@ -228,6 +231,7 @@ def release(
     beside = {
         CITATION_FILE: cff,
         CROISSANT_FILE: croissant.build_bytes(card, version, files, content),
+        QUALITY_FILE: report_bytes(version, values),
         **{name: sources[name] for name in fingerprint.SOURCE_FILES},
     }
     extra = dict(mark or {})
@@ -238,7 +242,12 @@ def release(
 
     return Release(
         content,
-        {DESCRIPTOR_FILE: package(""), CITATION_FILE: cff, CROISSANT_FILE: beside[CROISSANT_FILE]},
+        {
+            DESCRIPTOR_FILE: package(""),
+            CITATION_FILE: cff,
+            CROISSANT_FILE: beside[CROISSANT_FILE],
+            QUALITY_FILE: beside[QUALITY_FILE],
+        },
         {
             DESCRIPTOR_FILE: package(DATA_PREFIX),
             CROISSANT_FILE: croissant.build_bytes(card, version, files, content, prefix=DATA_PREFIX),

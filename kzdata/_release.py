@@ -4,4 +4,4 @@
 The loaders refuse a descriptor with another hash (kzdata._integrity, docs/versioning.md).
 """
 
-DESCRIPTOR_SHA256 = "062b28923e1c6c8680bff8b8df0a431566d88dd70cbb4cd6e8cb7ed03e0a7ff3"
+DESCRIPTOR_SHA256 = "0278d64c2e635bbb67eabd0b0f14e3be38522f67f0f4968a116ab92fdbfbbe77"

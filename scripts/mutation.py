@@ -218,6 +218,9 @@ MODULES: dict[str, list[str]] = {
     "kzdata/_diff.py": ["tests/test_diff.py", "tests/test_history.py"],
     "kzdata/_pipeline/reconcile.py": ["tests/test_reconcile.py", "tests/test_history.py"],
     "kzdata/_history.py": ["tests/test_history_store.py", "tests/test_history.py"],
+    # the quality report: its figures against raw/, its edges on synthetic logs, and verify regenerating it
+    "kzdata/_quality_report.py": ["tests/test_quality.py"],
+    "kzdata/_retired.py": ["tests/test_quality.py"],
 }
 COPY = [
     "raw", "docs", "tests", "scripts", "build-lock.txt", "LICENSE-DATA", "LICENSE", "README.md",

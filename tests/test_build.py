@@ -16,7 +16,15 @@ from tests.conftest import REPO, point_kzdata_at
 
 
 def digests(root: Path) -> dict[str, str]:
-    generated = ("datapackage.json", "croissant.json", "CITATION.cff", ".zenodo.json", "docs/data-dictionary.md")
+    generated = (
+        "datapackage.json",
+        "croissant.json",
+        "CITATION.cff",
+        ".zenodo.json",
+        "docs/data-dictionary.md",
+        "docs/quality.md",
+        "docs/quality-changes.svg",
+    )
     files = sorted((root / "kzdata" / "data").rglob("*")) + [root / name for name in generated]
     return {
         str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()

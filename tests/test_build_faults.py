@@ -60,6 +60,8 @@ GENERATED = (
     ".zenodo.json",
     "docs/data-dictionary.md",
     "docs/formats.md",
+    "docs/quality.md",
+    "docs/quality-changes.svg",
     "kzdata/_generated.py",
 )
 

@@ -119,6 +119,26 @@ def check_citing(out: str) -> None:
     assert f"\n{anchored} annotations\n" in out
 
 
+def check_quality(out: str) -> None:
+    """The report's rows now and in the previous release (its manifest), anchors, and two merged ids."""
+    import csv
+    from collections import Counter
+
+    lines = out.splitlines()
+    now = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
+    log = oracle.rows("changes")
+    with (oracle.REPO / "raw" / "releases" / "0.2.0.csv").open(encoding="utf-8", newline="") as fh:
+        frozen = sum(Counter(r["record_table"] for r in csv.DictReader(fh)).values())
+    before = frozen + sum(1 for r in log if r["version"] == "0.2.0")  # the log's own rows then
+    assert lines[0] == f"0.3.0 {now} rows; in 0.2.0 {before}"
+    citations = oracle.rows("citations")
+    assert lines[1] == f"{sum(1 for r in citations if r['span_sha256'])} of {len(citations)} citations anchored"
+    merged = sorted(r["record_id"] for r in log if r["record_table"] == "indicator_values" and r["change"] == "merged")
+    assert len(lines) == 3 + len(merged)
+    for line, record_id in zip(lines[3:], merged, strict=True):
+        assert line.split() == [record_id, "merged", "smaller-parties-vote-share-2023"]
+
+
 ORACLES: list[Callable[[str], None]] = [
     check_usage,
     check_january,
@@ -126,6 +146,7 @@ ORACLES: list[Callable[[str], None]] = [
     check_polars,
     check_history,
     check_citing,
+    check_quality,
 ]
 
 
@@ -137,7 +158,7 @@ def test_every_example_has_an_oracle() -> None:
 @pytest.mark.parametrize(
     ("code", "check"),
     list(zip(BLOCKS, ORACLES, strict=False)),
-    ids=["usage", "january", "duckdb", "polars", "history", "citing"],
+    ids=["usage", "january", "duckdb", "polars", "history", "citing", "quality"],
 )
 def test_readme_example_prints_what_it_promises(
     code: str, check: Callable[[str], None], capsys: pytest.CaptureFixture[str]

@@ -126,9 +126,9 @@ def test_cite_rejects_frames_without_ids_and_bad_styles() -> None:
 def test_verify_passes_on_the_installed_files() -> None:
     report = kzdata.verify()
     assert report.ok
-    # a CSV and a Parquet file per table, the four files shipped beside them (CITATION.cff,
-    # croissant.json, the dataset card and the data licence), the descriptor and __init__.py
-    assert report.checked == 2 * len(kzdata.tables()) + 4 + 2
+    # a CSV and a Parquet file per table, the five files shipped beside them (CITATION.cff,
+    # croissant.json, quality.json, the dataset card and the data licence), the descriptor and __init__.py
+    assert report.checked == 2 * len(kzdata.tables()) + 5 + 2
 
 
 def test_verify_names_an_altered_file(release_copy: Path) -> None:

@@ -39,6 +39,8 @@ TOP = (
     ".zenodo.json",
     "docs/data-dictionary.md",
     "docs/formats.md",
+    "docs/quality.md",
+    "docs/quality-changes.svg",
     "kzdata/_generated.py",
     "kzdata/_release.py",
 )

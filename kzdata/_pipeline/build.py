@@ -43,6 +43,7 @@ from kzdata._pipeline import writer_lock as lock
 from kzdata._pipeline.codegen import generated_files
 from kzdata._pipeline.derive import derive
 from kzdata._pipeline.inputs import decode_text, read_input
+from kzdata._pipeline.quality_page import pages as quality_pages
 from kzdata._pipeline.raw_tables import RawTable, read_raw, record_of
 from kzdata._pipeline.stable_ids import CHANGELOG, stable_id_issues
 from kzdata._pipeline.transaction import commit_outputs
@@ -340,6 +341,7 @@ def outputs_of(
     out[integrity.RECORD_PATH] = integrity.record_module(release.data_files[describe.DESCRIPTOR_FILE])
     out["docs/data-dictionary.md"] = render_markdown().encode("utf-8")
     out.update(generated_files())  # kzdata/_generated.py, docs/formats.md
+    out.update(quality_pages(release.data_files[describe.QUALITY_FILE]))  # docs/quality.md and its chart
     return out, rows
 
 
