@@ -436,3 +436,26 @@ def test_without_the_plugin_the_templates_fall_back_to_datasettes_pages(database
         site = Datasette(immutables=[str(database)], template_dir=str(templates))
         for path in ("/", "/kzdata/people/massimov-karim", "/kzdata/sentences"):
             assert asyncio.run(site.client.get(path)).status_code == 200, path
+
+
+def test_the_landing_page_links_the_releases_changes_and_retired_ids(pages: Any) -> None:
+    """Issue 22: the site links the quality of the release. Oracle: raw/changes.csv, read with the csv module."""
+    status, page = pages("/")
+    assert status == 200
+    quality = page[page.index('id="kz-quality"') :]
+    version = DESCRIPTOR["version"]
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', quality.split("</p>", 1)[0])]
+    assert links == [
+        f"/kzdata/changes?version={version}",
+        "/kzdata/changes?change__in=retracted,merged,renamed",
+    ]
+    assert "kzdata quality" in quality and "docs/quality.md" in quality
+    log = oracle.rows("changes")
+    expected = {
+        links[0]: sum(r["version"] == version for r in log),
+        links[1]: sum(r["change"] in ("retracted", "merged", "renamed") for r in log),
+    }
+    for link, count in expected.items():
+        status, listing = pages(link.replace("/kzdata/changes?", "/kzdata/changes.json?_shape=array&_size=max&"))
+        assert status == 200 and count > 0
+        assert len(json.loads(listing)) == count, link
