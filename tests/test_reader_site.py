@@ -438,19 +438,32 @@ def test_without_the_plugin_the_templates_fall_back_to_datasettes_pages(database
             assert asyncio.run(site.client.get(path)).status_code == 200, path
 
 
-def test_the_landing_page_links_the_releases_changes_and_retired_ids(pages: Any) -> None:
-    """Issue 22: the site links the quality of the release. Oracle: raw/changes.csv, read with the csv module."""
+def test_the_landing_page_shows_the_quality_report_and_links_the_changes_and_retired_ids(pages: Any) -> None:
+    """Issue 22: the site shows the release's quality report. Oracle: raw/*.csv read with the csv module."""
     status, page = pages("/")
     assert status == 200
-    quality = page[page.index('id="kz-quality"') :]
+    quality = page[page.index('id="kz-quality"') : page.index("<h2>Primary sources</h2>")]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", quality)).split())
     version = DESCRIPTOR["version"]
-    links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', quality.split("</p>", 1)[0])]
+    rows = sum(len(oracle.rows(t)) for t in oracle.TABLE_ORDER)
+    citations = oracle.rows("citations")
+    anchored = sum(1 for c in citations if c["span_sha256"])
+    disagreements = oracle.rows("discrepancies")
+    open_ = sum(1 for d in disagreements if d["status"] == "unresolved")
+    log = oracle.rows("changes")
+    assert f"Release {version} holds {rows:,} rows in {len(oracle.TABLE_ORDER)} tables" in text
+    assert f"{anchored:,} of {len(citations):,} citations" in text
+    assert f"{open_} of {len(disagreements)} discrepancies" in text
+    assert f"This release logs {sum(r['version'] == version for r in log)} changes" in text
+    assert "All 24 cross-table rules pass." in text  # kzdata/_rules.py RULES, counted by hand
+    for table in oracle.TABLE_ORDER:
+        assert f"<td>{table}</td><td>{len(oracle.rows(table)):,}</td>" in quality, table
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', quality)]
     assert links == [
         f"/kzdata/changes?version={version}",
         "/kzdata/changes?change__in=retracted,merged,renamed",
     ]
-    assert "kzdata quality" in quality and "docs/quality.md" in quality
-    log = oracle.rows("changes")
+    assert "kzdata quality" in text and "docs/quality.md" in text
     expected = {
         links[0]: sum(r["version"] == version for r in log),
         links[1]: sum(r["change"] in ("retracted", "merged", "renamed") for r in log),

@@ -303,6 +303,7 @@ def site_config() -> dict[str, Any]:
     from kzdata import _meta as meta
     from kzdata._citing import dataset_citation
     from kzdata._formats import release_documents
+    from kzdata._quality import quality
     from kzdata._versions import installed_version
 
     return {
@@ -323,6 +324,7 @@ def site_config() -> dict[str, Any]:
             SEARCH: {"title": "Record", "kind": "In", "text": "Description"},
         },
         "booleans": {t.name: [c.name for c in t.columns if c.kind == "boolean"] for t in TABLES},
+        "quality": quality(),  # the release's quality report (issue 22), shown on the landing page
     }
 
 
