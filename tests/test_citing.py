@@ -564,3 +564,22 @@ def test_a_frame_naming_a_table_kzdata_lacks_is_no_reference_frame() -> None:
         kzdata.cite(pd.DataFrame({"table": ["nope"], "id": ["x"]}))
     with pytest.raises(InvalidArgumentError, match="holds no id column"):
         kzdata.cite(pd.DataFrame({"kind": ["speech"], "record_id": ["x"]}))
+
+
+def test_a_bare_reference_frame_naming_every_table_cites_their_records() -> None:
+    """Just the two columns table and id, one record of each of the twenty tables (oracle: raw/, csv module)."""
+    import pandas as pd
+
+    rows = [(t, oracle.rows(t)[0][oracle.key(t)]) for t in oracle.TABLE_ORDER]
+    frame = pd.DataFrame(rows, columns=["table", "id"])
+    expected: set[str] = set()
+    for table, record in rows:
+        if table not in ("changes", "editorial_values"):
+            expected |= oracle.sources_behind(table, {record})
+    assert work_keys(kzdata.cite(frame, style="bibtex")) == expected
+
+
+def test_table_given_with_a_reference_frame_is_read_as_asked() -> None:
+    """table= names the frame's id column; a timeline has none, so table='events' is refused as for any frame."""
+    with pytest.raises(InvalidArgumentError, match="table='events' but the frame has no 'event_id' column"):
+        kzdata.cite(kzdata.timeline(), table="events")

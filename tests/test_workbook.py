@@ -24,8 +24,10 @@ VIEWS = ["events_view", "sentences_view", "indicator_values_view"]
 UNCITED = {"citations", "discrepancies", "editorial_values", "changes"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def book(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    # Made for each test (a few seconds): mutation testing credits the writer's functions to
+    # the test that reads them only when the workbook is written inside that test.
     out = tmp_path_factory.mktemp("workbook") / "x"
     kzdata.export(out, "xlsx")
     return openpyxl.load_workbook(out / "xlsx" / "kzdata.xlsx")
