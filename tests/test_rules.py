@@ -1718,3 +1718,18 @@ def test_isin_takes_every_kind_of_text_column(dtype: str) -> None:
     known = pd.Series(["almaty", "aktau", None], dtype=dtype)
     assert _rules.isin(values, known).tolist() == [True, False, False, True]
     assert _rules.isin(known, values).tolist() == [True, False, False]
+
+
+def test_isin_reads_a_missing_value_written_nan_in_a_column_of_objects() -> None:
+    """pandas writes a missing text as NaN in an object column; it is missing, not a float to compare."""
+    values = pd.Series(["almaty", np.nan, "aktau"], dtype=object)
+    assert _rules.isin(values, pd.Series(["almaty"], dtype="string")).tolist() == [True, False, False]
+
+
+def test_a_value_marked_twice_is_found_beside_a_mark_the_schema_refuses(frames: Frames) -> None:
+    """One mark lacks its column (the schema's to report); the two marks of one value are still reported."""
+    add(frames, "editorial_values", "places-berlin-parent-id", editorial_id="zz-places-berlin-parent-id-again")
+    edit(frames, "editorial_values", "places-moscow-parent-id", column_name=None)
+    assert [f[1:3] for f in found(_rules.editorial_marks, frames) if f[2] == "column_name" and f[3] == "parent_id"] == [
+        ("zz-places-berlin-parent-id-again", "column_name")
+    ]

@@ -138,3 +138,35 @@ def test_an_empty_table_still_gets_its_filter(tmp_path: Path, monkeypatch: pytes
     sheet = openpyxl.Workbook().active
     xlsx._write_rows(sheet, ["a", "b"], [])
     assert sheet.auto_filter.ref == "A1:B1"
+
+
+def test_every_added_column_says_so_in_a_comment_signed_kzdata(book: Any) -> None:
+    """The names beside ids and the sources column are marked as the workbook's own (README), never the data's."""
+    seen = 0
+    for sheet in book.worksheets:
+        for cell in next(sheet.iter_rows(min_row=1, max_row=1)):
+            if cell.font.i:
+                assert cell.comment is not None, (sheet.title, cell.value)
+                assert cell.comment.author == "kzdata", (sheet.title, cell.value)
+                assert cell.comment.text.startswith("Added in this workbook"), (sheet.title, cell.value)
+                seen += 1
+            else:
+                assert cell.comment is None, (sheet.title, cell.value)
+    assert seen >= 25
+
+
+def test_a_key_whose_name_column_is_there_already_does_not_stop_the_next() -> None:
+    """with_labels on event_actors with event_title already present: the person and organization still get names."""
+    from kzdata._formats.xlsx import with_labels
+    from kzdata._registry import REGISTRY
+
+    frame = kzdata.event_actors()
+    frame.insert(2, "event_title", "given")
+    keys = {"events": "event_id", "people": "person_id", "organizations": "organization_id", "places": "place_id"}
+    added = with_labels(
+        REGISTRY["event_actors"],
+        frame,
+        lambda ref: kzdata.load(ref).set_index(keys[ref])[{"events": "title"}.get(ref, "name")],  # type: ignore[arg-type]
+    )
+    assert "event_title" not in added and (frame["event_title"] == "given").all()
+    assert set(added) == {"person_name", "organization_name"}, added  # event_actors has no place
