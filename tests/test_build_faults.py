@@ -29,6 +29,7 @@ import io
 import os
 import re
 import shutil
+import tomllib
 import signal
 import socket
 import subprocess
@@ -91,9 +92,14 @@ def leftovers(root: Path) -> list[str]:
     return found
 
 
+#: The version being built (pyproject.toml) and the patch release after it, which ``bump`` moves to.
+CURRENT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+NEXT = ".".join([*CURRENT.split(".")[:2], str(int(CURRENT.split(".")[2]) + 1)])
+
+
 def bump(root: Path) -> None:
     project = root / "pyproject.toml"
-    project.write_text(project.read_text(encoding="utf-8").replace('version = "0.2.0"', 'version = "0.2.1"', 1))
+    project.write_text(project.read_text(encoding="utf-8").replace(f'version = "{CURRENT}"', f'version = "{NEXT}"', 1))
 
 
 def rewrite(path: Path, edit: object) -> None:
@@ -133,7 +139,7 @@ def test_a_folder_where_the_data_dictionary_goes_is_refused_and_nothing_changes(
     assert snapshot(built) == before, "a refused build changed an output"
     assert not leftovers(built), leftovers(built)
     shutil.rmtree(built / "docs" / "data-dictionary.md")
-    assert build(built).version == "0.2.1"
+    assert build(built).version == NEXT
     assert not leftovers(built)
 
 
@@ -332,12 +338,14 @@ def test_an_empty_releases_folder_is_refused_once_the_changelog_names_an_earlier
     with pytest.raises(RawDataError) as info:
         build(project_copy)
     message = str(info.value)
-    assert re.search(
-        r"CHANGELOG\.md, line \d+, column '-': value '0\.1\.0' breaks rule: .*release 0\.1\.0, earlier than the "
-        r"version being built \(0\.2\.0\), but raw/releases/0\.1\.0\.csv is missing",
-        message,
-    ), message
-    assert "'0.2.0'" not in message, "the version being built needs no manifest yet"
+    for earlier in ("0.1.0", "0.2.0"):  # every release before the one being built
+        assert re.search(
+            rf"CHANGELOG\.md, line \d+, column '-': value '{re.escape(earlier)}' breaks rule: .*release "
+            rf"{re.escape(earlier)}, earlier than the version being built \({re.escape(CURRENT)}\), but "
+            rf"raw/releases/{re.escape(earlier)}\.csv is missing",
+            message,
+        ), message
+    assert f"'{CURRENT}'" not in message, "the version being built needs no manifest yet"
 
 
 @pytest.mark.slow
@@ -360,7 +368,7 @@ def test_before_the_first_release_an_empty_folder_with_a_placeholder_builds(proj
     _empty_releases(project_copy)
     _empty_change_log(project_copy)
     (project_copy / "raw" / "releases" / ".gitkeep").write_bytes(b"")
-    assert build(project_copy).version == "0.2.0"
+    assert build(project_copy).version == CURRENT
 
 
 # --------------------------------------------------------------------------- 5. kzdata release --reason
@@ -392,16 +400,16 @@ def test_release_refuses_a_reason_the_build_would_refuse_and_writes_nothing(
     assert re.search(rf"--reason .*raw/changes\.csv, column 'reason' .*{rule}.*nothing was written", err), err
     assert "Traceback" not in err
     assert _raw_digests(project_copy / "raw") == before
-    assert not (project_copy / "raw" / "releases" / "0.2.1.csv").exists()
+    assert not (project_copy / "raw" / "releases" / f"{NEXT}.csv").exists()
 
 
 @pytest.mark.slow
 def test_release_with_a_plain_reason_builds(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bump(project_copy)
     assert main(["release", "--root", str(project_copy), "--reason", "a correction release"]) == 0
-    assert (project_copy / "raw" / "releases" / "0.2.1.csv").is_file()
+    assert (project_copy / "raw" / "releases" / f"{NEXT}.csv").is_file()
     assert not list((project_copy / "raw").rglob(".*.tmp-*"))
-    assert build(project_copy).version == "0.2.1"
+    assert build(project_copy).version == NEXT
 
 
 # --------------------------------------------------------------------------- 6. exports

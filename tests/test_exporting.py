@@ -27,13 +27,18 @@ from tests import oracle
 COMMON = {"README.md", "LICENSE-DATA", "CITATION.cff", "data-dictionary.md"}
 CSVS = {f"csv/{t}.csv" for t in oracle.TABLE_ORDER}
 PARQUETS = {f"parquet/{t}.parquet" for t in oracle.TABLE_ORDER}
+#: The reader's site's templates (kzdata/_site/templates/), written out by hand.
+SITE_TEMPLATES = ("_table-kzdata-search.html", "_table.html", "base.html", "index.html", "row.html", "table.html")
+
 LAYOUT = {
     "bundle": COMMON | {"datapackage.json"} | CSVS | PARQUETS,
     "csv": COMMON | {"datapackage.json"} | CSVS,
     "parquet": COMMON | PARQUETS,
     "xlsx": COMMON | {"xlsx/kzdata.xlsx"},
     "sqlite": COMMON | {"sqlite/kzdata.db"},
-    "datasette": COMMON | {"datasette/kzdata.db", "datasette/metadata.json"},
+    "datasette": COMMON
+    | {"datasette/kzdata.db", "datasette/metadata.json", "datasette/plugins/kzdata_site.py"}
+    | {f"datasette/templates/{t}" for t in SITE_TEMPLATES},
     "stata": COMMON | {f"stata/{t}.dta" for t in oracle.TABLE_ORDER} | {"stata/kzdata_columns.dta"},
 }
 

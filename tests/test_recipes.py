@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from kzdata._formats import FORMATS
 from kzdata._registry import TABLES
@@ -140,6 +141,19 @@ TABLE_CITATIONS = (
     "glossary-bloody-january-1,glossary,bloody-january,cornell-2024,cornell-2024-january-events,1,,,,\n"
     "glossary-new-kazakhstan-1,glossary,new-kazakhstan,cornell-2024,cornell-2024-january-events,1,,,,\n"
 )
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+#: Once the release being built is frozen (raw/releases/<version>.csv), each new record is logged as added
+#: (the build's reconciliation, docs/versioning.md); before that, `kzdata release` logs them.
+TABLE_CHANGES = "".join(
+    f"{VERSION.replace('.', '-')}-added-{table}-{record},{VERSION},added,{table.replace('-', '_')},{record},,"
+    "first published in this release\n"
+    for table, record in (
+        ("glossary", "bloody-january"),
+        ("glossary", "new-kazakhstan"),
+        ("citations", "glossary-bloody-january-1"),
+        ("citations", "glossary-new-kazakhstan-1"),
+    )
+)
 TABLE_CHECK = """
 import typing
 import kzdata
@@ -192,11 +206,14 @@ def test_adding_a_table_takes_the_registry_a_raw_csv_and_citations(tmp_path: Pat
     # Step 3: a citation per record. Step 4: the build.
     with (copy / "raw" / "citations.csv").open("a", encoding="utf-8", newline="") as out:
         out.write(TABLE_CITATIONS)
+    if (copy / "raw" / "releases" / f"{VERSION}.csv").exists():
+        with (copy / "raw" / "changes.csv").open("a", encoding="utf-8", newline="") as out:
+            out.write(TABLE_CHANGES)
     built = _build(copy)
     assert built.returncode == 0, built.stderr
     assert f"{len(TABLES) + 1} tables" in built.stdout
 
-    edits = {"kzdata/_registry.py", f"raw/{TABLE}.csv", "raw/citations.csv"}
+    edits = {"kzdata/_registry.py", f"raw/{TABLE}.csv", "raw/citations.csv", "raw/changes.csv"}
     changed = _changed(before, copy)
     generated = _generated_paths()
     assert not {p for p in changed - edits if not _is_generated(p, generated)}, "the build wrote a non-generated file"

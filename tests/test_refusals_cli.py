@@ -37,7 +37,8 @@ COMMANDS = [
 def test_no_line_is_wider_than_the_width(command: list[str], width: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*command, "--width", str(width)]) == 0
     out = capsys.readouterr().out
-    too_wide = [line for line in out.splitlines() if len(line) > width]
+    # the fingerprint is never broken across lines (README): on a narrower terminal it stands alone, wider
+    too_wide = [line for line in out.splitlines() if len(line) > width and not line.startswith("sha256:")]
     assert not too_wide, f"{len(too_wide)} line(s) over {width}: {too_wide[:3]}"
 
 
