@@ -29,7 +29,6 @@ import io
 import os
 import re
 import shutil
-import tomllib
 import signal
 import socket
 import subprocess
@@ -43,6 +42,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import tomllib
 
 import kzdata
 from kzdata import _files, _recovery
